@@ -1,0 +1,27 @@
+import type { ZodType } from 'zod';
+import type { Learner } from './learner.js';
+import type { TaskSpec } from './task.js';
+import type { FitSettings } from '../training/settings.js';
+
+/** A recommended setup of a rule for one dataset: what the CLI uses by default. */
+export interface Recipe<Config> {
+  readonly config?: Partial<Config>;
+  readonly fit?: Partial<FitSettings>;
+  /** One line on where the numbers come from. */
+  readonly note?: string;
+}
+
+/**
+ * A learning rule as a plugin. `configSchema` validates a user's config and fills defaults;
+ * `create` builds a learner for a task. Register with `registerRule`.
+ */
+export interface RulePlugin<Config = unknown> {
+  /** Registry and CLI key, kebab-case (`'backprop'`, `'eventprop'`). */
+  readonly name: string;
+  readonly summary: string;
+  readonly configSchema: ZodType<Config>;
+  /** Recipes by dataset name (`'yinyang'`), optionally `'<dataset>:<preset>'` (`'mnist:paper'`). */
+  readonly recipes?: Readonly<Record<string, Recipe<Config>>>;
+  /** Seed for initialisation comes from `seed`; rules must not use unseeded randomness. */
+  create(config: Config, task: TaskSpec, seed: number): Learner;
+}

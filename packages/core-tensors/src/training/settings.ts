@@ -1,0 +1,17 @@
+/** Trainer settings that recipes, config files and CLI flags fill in (CLI flags win). */
+export interface FitSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly schedule: LearningRateSchedule;
+  readonly seed: number;
+}
+
+export type LearningRateSchedule =
+  | { readonly kind: 'constant' }
+  /** lr · factor^floor(epoch / every) */
+  | { readonly kind: 'step'; readonly factor: number; readonly every: number }
+  /** lr · factor^epoch */
+  | { readonly kind: 'exponential'; readonly factor: number }
+  /** cosine from lr to lr·minFactor over `epochs` */
+  | { readonly kind: 'cosine'; readonly minFactor?: number };

@@ -1,0 +1,43 @@
+// One Jest setup for every package: ESM through ts-jest (the `webgpu` package is ESM-only),
+// the node environment (jsdom breaks tfjs' typed-array checks), and workspace packages
+// resolved to their TypeScript sources so tests never need a build first.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages');
+
+function workspaceSourceMap() {
+  const map = {};
+  for (const dir of readdirSync(packagesDir)) {
+    let manifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    const escaped = manifest.name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&');
+    map[`^${escaped}$`] = join(packagesDir, dir, 'src', 'index.ts');
+    map[`^${escaped}/(.*)$`] = join(packagesDir, dir, 'src', '$1', 'index.ts');
+  }
+  return map;
+}
+
+/** @param {string} configUrl the package's jest.config.js `import.meta.url` */
+export function packageJestConfig(configUrl) {
+  return {
+    rootDir: dirname(fileURLToPath(configUrl)),
+    testEnvironment: 'node',
+    roots: ['<rootDir>/src'],
+    testMatch: ['**/*.test.ts'],
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleNameMapper: {
+      ...workspaceSourceMap(),
+      '^(\\.{1,2}/.*)\\.js$': '$1',
+    },
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, module: 'ESNext', moduleResolution: 'Bundler', verbatimModuleSyntax: false }, diagnostics: false }],
+    },
+    testTimeout: 120_000,
+  };
+}
