@@ -1,0 +1,92 @@
+// A tiny stand-in learner for trainer tests: softmax regression trained by SGD with momentum,
+// with its velocity and step count as optimiser state (so resume must restore them).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Learner, ParamMap, StepMetrics } from '../contract/learner.js';
+import type { Batch } from '../contract/task.js';
+import { createRng } from '../rng/rng.js';
+import { glorotUniform } from '../rng/tensors.js';
+
+export interface LinearLearner extends Learner {
+  readonly steps: number;
+  /** Every learning rate trainStep used, in order. */
+  readonly rates: number[];
+}
+
+export function linearLearner(options: {
+  inputs: number;
+  classes: number;
+  seed: number;
+  learningRate?: number;
+  momentum?: number;
+  /** Make the loss NaN from this step on (1-based), to test divergence handling. */
+  nanFromStep?: number;
+}): LinearLearner {
+  const rng = createRng(options.seed);
+  const w = tf.variable(glorotUniform(rng.fork('w'), [options.inputs, options.classes]), true, undefined);
+  const b = tf.variable(tf.zeros([options.classes]), true);
+  const params: ParamMap = { w, b };
+  const velocity = { w: tf.variable(tf.zerosLike(w), false), b: tf.variable(tf.zerosLike(b), false) };
+  const momentum = options.momentum ?? 0.9;
+  let learningRate = options.learningRate ?? 0.1;
+  let steps = 0;
+  const rates: number[] = [];
+
+  const predict = (x: tf.Tensor): tf.Tensor => tf.add(tf.matMul(x as tf.Tensor2D, w), b);
+
+  async function trainStep(batch: Batch): Promise<StepMetrics> {
+    steps++;
+    rates.push(learningRate);
+    const poison = options.nanFromStep !== undefined && steps >= options.nanFromStep;
+    const values = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const scores = predict(batch.x);
+        const onehot = tf.oneHot(tf.cast(batch.y, 'int32'), options.classes);
+        const loss = tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(scores)), 1))) as tf.Scalar;
+        return poison ? (tf.mul(loss, NaN) as tf.Scalar) : loss;
+      }, [w, b]);
+      for (const [name, variable] of Object.entries({ w, b })) {
+        const v = velocity[name as 'w' | 'b'];
+        v.assign(tf.add(tf.mul(v, momentum), grads[variable.name]));
+        variable.assign(tf.sub(variable, tf.mul(v, learningRate)));
+      }
+      const hits = tf.mean(
+        tf.cast(tf.equal(tf.argMax(predict(batch.x), 1), tf.cast(batch.y, 'int32')), 'float32'),
+      );
+      return tf.stack([value, hits]);
+    });
+    const [loss, accuracy] = await values.data();
+    values.dispose();
+    return { loss, accuracy };
+  }
+
+  return {
+    params,
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      learningRate = value;
+    },
+    get steps() {
+      return steps;
+    },
+    rates,
+    trainStep,
+    predict,
+    async saveState() {
+      return {
+        'w/velocity': velocity.w.clone(),
+        'b/velocity': velocity.b.clone(),
+        steps: tf.scalar(steps, 'int32'),
+      };
+    },
+    async loadState(state) {
+      velocity.w.assign(state['w/velocity']);
+      velocity.b.assign(state['b/velocity']);
+      steps = (await state.steps.data())[0];
+    },
+    dispose() {
+      tf.dispose([w, b, velocity.w, velocity.b]);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type * as NodeFs from 'node:fs';
+import type * as NodeModule from 'node:module';
+import type * as NodePath from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError } from '../errors/plasticity-error.js';
+import { activateTfBackend } from './activate.js';
+import { isNode, reasonOf } from './environment.js';
+import type { BackendInfo, InitBackendOptions } from './types.js';
+
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+// tfjs picks one of these by feature: threads are never used in Node (tfjs#3830), so Node
+// loads the SIMD build (or the plain one where SIMD is missing).
+const BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
+
+/** Directory of the installed wasm binaries, with a trailing separator (Node only). */
+async function installedWasmDir(): Promise<string> {
+  // Non-literal specifiers keep browser bundlers from pulling in Node built-ins.
+  const moduleSpecifier = 'node:module';
+  const pathSpecifier = 'node:path';
+  const fsSpecifier = 'node:fs';
+  const { createRequire } = (await import(moduleSpecifier)) as typeof NodeModule;
+  const { dirname, join, sep } = (await import(pathSpecifier)) as typeof NodePath;
+  const { existsSync } = (await import(fsSpecifier)) as typeof NodeFs;
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(WASM_PACKAGE);
+  } catch (error) {
+    throw new PlasticityError('E_BACKEND', `wasm: cannot resolve ${WASM_PACKAGE}: ${reasonOf(error)}`, {
+      backend: 'wasm',
+    });
+  }
+  const dir = dirname(entry);
+  const missing = BINARIES.filter((name) => !existsSync(join(dir, name)));
+  if (missing.length > 0) {
+    throw new PlasticityError(
+      'E_BACKEND',
+      `wasm: ${missing.join(', ')} missing from ${dir}; reinstall ${WASM_PACKAGE}`,
+      { backend: 'wasm', dir, missing },
+    );
+  }
+  return dir + sep;
+}
+
+let pathsSet = false;
+
+export async function startWasm(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') {
+    throw new PlasticityError('E_BACKEND', 'wasm: this JavaScript runtime has no WebAssembly', {
+      backend: 'wasm',
+    });
+  }
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const initialised = 'wasm' in tf.engine().registry;
+  if (!initialised && !pathsSet) {
+    // Resolve the binaries from the installed package so Node never fetches anything.
+    const paths = options.wasmPaths ?? (isNode() ? await installedWasmDir() : undefined);
+    if (paths !== undefined) wasm.setWasmPaths(paths);
+    pathsSet = true;
+  }
+  await activateTfBackend('wasm', 'wasm');
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const threads = wasm.getThreadsCount();
+  return {
+    name: 'wasm',
+    tfjsName: 'wasm',
+    detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}`,
+  };
+}

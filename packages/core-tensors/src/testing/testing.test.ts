@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend/init.js';
+import { assertClose, expectNoLeaks, leakedTensors, memorySplit, testBackends, tolerance } from './index.js';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+describe('testing kit', () => {
+  test('testBackends lists cpu and wasm, and every entry is a real backend', async () => {
+    const backends = await testBackends();
+    expect(backends.slice(0, 2)).toEqual(['cpu', 'wasm']);
+    for (const b of backends) expect(['cpu', 'wasm', 'webgpu', 'node-gpu']).toContain(b);
+  });
+
+  test('tolerance per backend', () => {
+    expect(tolerance('cpu')).toEqual({ rtol: 1e-5, atol: 1e-6 });
+    expect(tolerance('wasm')).toEqual({ rtol: 1e-5, atol: 1e-6 });
+    expect(tolerance('webgpu')).toEqual({ rtol: 1e-3, atol: 1e-4 });
+  });
+
+  test('assertClose passes within tolerance and names the worst element otherwise', () => {
+    const tol = { rtol: 1e-3, atol: 1e-6 };
+    expect(() => assertClose([1, 100, Number.NaN], [1.0005, 100.09, Number.NaN], tol)).not.toThrow();
+    expect(() => assertClose([1, 2, 3], [1, 2.1, 3.5], tol, 'grad')).toThrow(
+      'grad: 2 of 3 differ beyond rtol 0.001, atol 0.000001; worst at [2]: 3 vs expected 3.5',
+    );
+    expect(() => assertClose([Number.NaN], [1], tol)).toThrow(/worst at \[0\]: NaN/);
+    expect(() => assertClose([1], [1, 2], tol)).toThrow('values: 1 values, expected 2');
+  });
+
+  test('leakedTensors counts and expectNoLeaks throws on a leak', async () => {
+    const kept: tf.Tensor[] = [];
+    expect(await leakedTensors(() => kept.push(tf.scalar(1)))).toBe(1);
+    await expect(expectNoLeaks(() => kept.push(tf.scalar(2)), { repeats: 3 })).rejects.toThrow(
+      /tensor leak: 3 more live tensors after 3 calls/,
+    );
+    await expect(
+      expectNoLeaks(() => tf.tidy(() => tf.add(tf.scalar(1), 2)).dispose()),
+    ).resolves.toBeUndefined();
+    tf.dispose(kept);
+  });
+
+  test('expectNoLeaks allows lazily created state in the warm-up call', async () => {
+    let state: tf.Tensor | undefined;
+    await expectNoLeaks(() => {
+      state ??= tf.zeros([2]);
+    });
+    state?.dispose();
+  });
+
+  test('memorySplit: seeded per-epoch shuffles, ordered when asked, keepLast, disposes batches', async () => {
+    const split = memorySplit([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1]);
+    const labels = async (options: Parameters<typeof split.batches>[0]) => {
+      const out: number[][] = [];
+      for await (const b of split.batches(options)) out.push(Array.from(await b.y.data()));
+      return out;
+    };
+    const before = tf.memory().numTensors;
+    expect(await labels({ batchSize: 4, shuffle: false })).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
+    expect(await labels({ batchSize: 4, shuffle: false, keepLast: false })).toHaveLength(2);
+    const e0 = await labels({ batchSize: 10, seed: 1, epoch: 0 });
+    expect(await labels({ batchSize: 10, seed: 1, epoch: 0 })).toEqual(e0);
+    expect(await labels({ batchSize: 10, seed: 1, epoch: 1 })).not.toEqual(e0);
+    expect([...e0[0]].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => memorySplit([1, 2, 3], [0, 1], [2])).toThrow(/3 features for 2 samples of shape \[2\]/);
+  });
+});

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Learner } from '../contract/learner.js';
+import type { DataSplit } from '../contract/task.js';
+import { PlasticityError } from '../errors/plasticity-error.js';
+import type { EvalResult } from './events.js';
+
+export interface EvaluateOptions {
+  readonly batchSize: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Mean softmax cross-entropy of `learner.predict` scores against integer labels, and accuracy
+ * (argmax), over one pass of `split` in order.
+ */
+export async function evaluate(
+  learner: Learner,
+  split: DataSplit,
+  options: EvaluateOptions,
+): Promise<EvalResult> {
+  const { batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new PlasticityError('E_CONFIG', `evaluate: batchSize must be an integer ≥ 1, got ${batchSize}`, {
+      field: 'batchSize',
+    });
+  }
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for await (const batch of split.batches({ batchSize, shuffle: false })) {
+    options.signal?.throwIfAborted();
+    const sums = tf.tidy(() => {
+      const scores = learner.predict(batch.x);
+      if (scores.rank !== 2 || scores.shape[0] !== batch.size || batch.y.rank !== 1) {
+        throw new PlasticityError(
+          'E_SHAPE',
+          `evaluate needs scores [batch, classes] and labels [batch]; got scores [${scores.shape}] and labels [${batch.y.shape}] for a batch of ${batch.size}`,
+        );
+      }
+      const classes = scores.shape[1] as number;
+      const labels = tf.cast(batch.y, 'int32');
+      const logProbs = tf.logSoftmax(scores);
+      const picked = tf.sum(tf.mul(tf.oneHot(labels, classes), logProbs));
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(scores, 1), labels), 'float32'));
+      // oneHot maps an out-of-range label to zeros (loss 0): count them instead.
+      const outside = tf.sum(
+        tf.cast(tf.logicalOr(tf.less(labels, 0), tf.greaterEqual(labels, classes)), 'float32'),
+      );
+      return tf.stack([tf.neg(picked), hits, outside, tf.scalar(classes)]);
+    });
+    const [loss, hits, outside, classes] = await sums.data();
+    sums.dispose();
+    if (outside > 0) {
+      throw new PlasticityError(
+        'E_DATA_FORMAT',
+        `evaluate: ${outside} labels outside [0, ${classes}) in a batch`,
+      );
+    }
+    lossSum += loss;
+    correct += hits;
+    count += batch.size;
+  }
+  if (count === 0) throw new PlasticityError('E_DATA_FORMAT', 'evaluate: the split yielded no samples');
+  return { loss: lossSum / count, accuracy: correct / count, count };
+}
