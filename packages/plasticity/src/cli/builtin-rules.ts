@@ -1,0 +1,2 @@
+// Side effect: registers the rules that ship with plasticity (each package registers on import).
+import '@plasticity/rule-backprop';

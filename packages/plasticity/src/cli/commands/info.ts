@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { listRules, probeBackends } from '@plasticity/core-tensors';
+import type { BackendProbe } from '@plasticity/core-tensors';
+import { listDatasets } from '@plasticity/datasets';
+import type { CliContext, CliIO } from '../io.js';
+import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { collectVersions } from '../versions.js';
+import type { Versions } from '../versions.js';
+
+export interface InfoReport {
+  readonly backends: readonly BackendProbe[];
+  readonly rules: readonly {
+    readonly name: string;
+    readonly summary: string;
+    readonly recipes: readonly string[];
+  }[];
+  readonly datasets: readonly { readonly name: string; readonly description: string }[];
+  readonly versions: Versions;
+}
+
+export async function collectInfo(): Promise<InfoReport> {
+  const backends = await probeBackends();
+  const rules = listRules().map((rule) => ({
+    name: rule.name,
+    summary: rule.summary,
+    recipes: Object.keys(rule.recipes ?? {}),
+  }));
+  const datasets = listDatasets().map((d) => ({ name: d.name, description: d.description }));
+  return { backends, rules, datasets, versions: collectVersions() };
+}
+
+function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map(
+    (r) => indent + r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '),
+  );
+}
+
+export function formatInfo(info: InfoReport): string {
+  const lines = [`plasticity ${info.versions.plasticity}`, '', 'Backends:'];
+  lines.push(
+    ...table(
+      info.backends.map((b) => [
+        b.name,
+        b.available ? 'available' : 'unavailable',
+        (b.available ? b.detail : b.reason) ?? '',
+      ]),
+    ),
+  );
+  lines.push('', 'Rules:');
+  lines.push(
+    ...table(
+      info.rules.map((r) => [
+        r.name,
+        r.summary + (r.recipes.length ? ` [recipes: ${r.recipes.join(', ')}]` : ''),
+      ]),
+    ),
+  );
+  lines.push('', 'Datasets:', ...table(info.datasets.map((d) => [d.name, d.description])));
+  lines.push('', 'Versions:', ...table(Object.entries(info.versions).map(([k, v]) => [k, v])));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runInfo(
+  options: { json?: boolean; plugin?: readonly string[] },
+  io: CliIO,
+): Promise<InfoReport> {
+  await importPlugins(normalizePluginSpecifiers(options.plugin ?? [], io.cwd));
+  const info = await collectInfo();
+  io.stdout.write(options.json ? `${JSON.stringify(info)}\n` : formatInfo(info));
+  return info;
+}
+
+export function registerInfo(program: Command, context: CliContext): void {
+  program
+    .command('info')
+    .description('backends (and why one is unavailable), rules, datasets, versions')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (_flags: unknown, command: Command) => {
+      await runInfo(command.optsWithGlobals<{ json?: boolean; plugin?: string[] }>(), context.io);
+    });
+}

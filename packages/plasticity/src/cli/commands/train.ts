@@ -1,0 +1,350 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { PlasticityError, atomicWriteFile, fit, getRule, initBackend } from '@plasticity/core-tensors';
+import type { BackendName, EpochRecord, EvalResult } from '@plasticity/core-tensors';
+import { listDatasets, loadDataset } from '@plasticity/datasets';
+import { readConfigFile } from '../config-file.js';
+import type { CliContext, CliIO } from '../io.js';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
+import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { createProgressReporter } from '../progress.js';
+import { renderReport } from '../report/html-report.js';
+import {
+  RUN_FORMAT,
+  appendMetrics,
+  clearRun,
+  holdsRun,
+  readMetrics,
+  readRunConfig,
+  runPath,
+  writeJson,
+  writeMetricsSync,
+} from '../run-dir.js';
+import type { RunConfig } from '../run-dir.js';
+import { resolveTrainConfig } from '../train-config.js';
+import { collectVersions } from '../versions.js';
+import { BACKEND_CHOICES, checkBackendName, datasetOptions } from './shared.js';
+
+export interface TrainOptions {
+  readonly rule?: string;
+  readonly dataset?: string;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly seed?: number;
+  readonly backend?: BackendName;
+  readonly config?: string;
+  readonly preset?: string;
+  readonly dataDir?: string;
+  /** Download missing dataset files (default true; `--no-download` sets false). */
+  readonly download?: boolean;
+  readonly out?: string;
+  readonly resume?: boolean;
+  readonly overwrite?: boolean;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  /** Modules to import first (rule plugins that register themselves). */
+  readonly plugin?: readonly string[];
+}
+
+/** What `train --json` prints and `result.json` holds. */
+export interface TrainResult {
+  readonly rule: string;
+  readonly dataset: string;
+  readonly preset?: string;
+  /** Test split after the last epoch. */
+  readonly test?: EvalResult;
+  readonly validation?: EvalResult;
+  /** Epochs completed in the whole run (a resumed run counts the earlier ones too). */
+  readonly epochs: number;
+  readonly stoppedEarly: boolean;
+  /** Seconds this invocation trained for. */
+  readonly seconds: number;
+  readonly backend: string;
+  readonly out: string;
+}
+
+/** A run to start or continue; `task`, `preprocess` and `backend` are added once known. */
+interface Plan {
+  readonly runConfig: Omit<RunConfig, 'task' | 'preprocess' | 'classNames' | 'backend'>;
+  readonly backend: BackendName;
+  readonly out: string;
+  readonly resume: boolean;
+}
+
+/** Flags that would change what a resumed run computes. */
+const FIXED_ON_RESUME = ['epochs', 'batchSize', 'lr', 'seed', 'config', 'preset', 'overwrite'] as const;
+
+function timestamp(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-` +
+    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
+  );
+}
+
+const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+function checkDatasetName(name: string): void {
+  const known = listDatasets().map((d) => d.name);
+  if (!known.includes(name)) {
+    throw new PlasticityError('E_UNKNOWN_DATASET', `unknown dataset '${name}'; known: ${known.join(', ')}`, {
+      name,
+      known,
+    });
+  }
+}
+
+function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]): Plan {
+  if (!options.rule)
+    throw new PlasticityError('E_USAGE', 'missing rule: plasticity train <rule> --dataset <name>');
+  const plugin = getRule(options.rule);
+  if (!options.dataset) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `missing --dataset: plasticity train ${options.rule} --dataset <name>`,
+    );
+  }
+  checkDatasetName(options.dataset);
+  const file = options.config ? readConfigFile(resolve(io.cwd, options.config)) : undefined;
+  const { config, fit: fitSettings } = resolveTrainConfig(plugin, options.dataset, {
+    preset: options.preset,
+    file,
+    flags: options,
+  });
+  const out = resolve(
+    io.cwd,
+    options.out ?? join('runs', `${plugin.name}-${options.dataset}-${timestamp(new Date())}`),
+  );
+  if (holdsRun(out) && !options.overwrite) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `${out} already holds a run; pass --resume to continue it, --overwrite to replace it, or choose another --out`,
+      { out },
+    );
+  }
+  return {
+    runConfig: {
+      format: RUN_FORMAT,
+      rule: plugin.name,
+      config,
+      dataset: options.dataset,
+      ...(options.preset ? { preset: options.preset } : {}),
+      ...(plugins.length ? { plugins } : {}),
+      fit: fitSettings,
+      versions: collectVersions(),
+      createdAt: new Date().toISOString(),
+    },
+    backend: options.backend ?? checkBackendName(file?.backend, file?.path) ?? 'auto',
+    out,
+    resume: false,
+  };
+}
+
+async function planResume(options: TrainOptions, io: CliIO, plugins: readonly string[]): Promise<Plan> {
+  if (!options.out)
+    throw new PlasticityError('E_USAGE', '--resume needs --out DIR: the run directory to continue');
+  const out = resolve(io.cwd, options.out);
+  const previous = readRunConfig(out);
+  for (const key of ['rule', 'dataset'] as const) {
+    const value = options[key];
+    if (value !== undefined && value !== previous[key]) {
+      throw new PlasticityError(
+        'E_USAGE',
+        `${out} holds a ${previous.rule} run on ${previous.dataset}; it cannot be resumed as ${key} "${value}"`,
+      );
+    }
+  }
+  const changed = FIXED_ON_RESUME.filter((key) => options[key] !== undefined && options[key] !== false);
+  if (changed.length > 0) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `--resume continues ${out} with the settings in its config.json; drop ${changed.map(flagName).join(', ')} ` +
+        '(to change them, start a new run with --config pointing at that config.json)',
+    );
+  }
+  await importPlugins(previous.plugins ?? []);
+  getRule(previous.rule); // a clear E_UNKNOWN_RULE before the slow parts
+  const { task: _task, preprocess: _preprocess, classNames: _classNames, backend, ...rest } = previous;
+  const allPlugins = [...new Set([...(previous.plugins ?? []), ...plugins])];
+  return {
+    runConfig: {
+      ...rest,
+      ...(allPlugins.length ? { plugins: allPlugins } : {}),
+      versions: collectVersions(),
+    },
+    backend: options.backend ?? checkBackendName(backend.requested, runPath(out, 'config')) ?? 'auto',
+    out,
+    resume: true,
+  };
+}
+
+function summaryLine(result: TrainResult): string {
+  const test = result.test
+    ? `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% (loss ${result.test.loss.toFixed(4)}, ${result.test.count} samples)`
+    : 'no test split';
+  return (
+    `${test} after ${result.epochs} epochs, ${result.seconds.toFixed(1)}s on ${result.backend}` +
+    (result.stoppedEarly ? ' (stopped early)' : '')
+  );
+}
+
+async function writeReport(
+  out: string,
+  runConfig: RunConfig,
+  result: TrainResult,
+  history: readonly EpochRecord[],
+) {
+  const html = renderReport({
+    title: `plasticity: ${runConfig.rule} on ${runConfig.dataset}`,
+    summary: {
+      ...(result.test ? { 'test accuracy': result.test.accuracy, 'test loss': result.test.loss } : {}),
+      ...(result.validation
+        ? { 'validation accuracy': result.validation.accuracy, 'validation loss': result.validation.loss }
+        : {}),
+      epochs: result.epochs,
+      ...(result.stoppedEarly ? { 'stopped early': 'yes' } : {}),
+      'seconds (last session)': result.seconds,
+      backend: `${runConfig.backend.name}${runConfig.backend.detail ? ` (${runConfig.backend.detail})` : ''}`,
+    },
+    config: {
+      rule: runConfig.rule,
+      dataset: runConfig.dataset,
+      ...(runConfig.preset ? { preset: runConfig.preset } : {}),
+      config: runConfig.config,
+      fit: runConfig.fit,
+      preprocess: runConfig.preprocess,
+    },
+    history,
+    footer: `${Object.entries(runConfig.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ')} · ${new Date().toISOString()}`,
+  });
+  await atomicWriteFile(runPath(out, 'report'), html);
+}
+
+/**
+ * Trains a rule on a dataset and writes the run directory: config.json first (so an
+ * interrupted run can be resumed), then per epoch a metrics line and a checkpoint, and at the
+ * end result.json and report.html.
+ */
+export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortSignal): Promise<TrainResult> {
+  const plugins = normalizePluginSpecifiers(options.plugin ?? [], io.cwd);
+  await importPlugins(plugins);
+  const plan = options.resume ? await planResume(options, io, plugins) : planNewRun(options, io, plugins);
+  const { out } = plan;
+  const plugin = getRule(plan.runConfig.rule);
+  const fitSettings = plan.runConfig.fit;
+
+  const backend = await initBackend(plan.backend);
+  const data = await loadDataset(plan.runConfig.dataset, datasetOptions(options, io, signal));
+  const learner = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
+  try {
+    if (!plan.resume) clearRun(out);
+    mkdirSync(out, { recursive: true });
+    const runConfig: RunConfig = {
+      ...plan.runConfig,
+      task: data.task,
+      preprocess: data.preprocess,
+      classNames: data.classNames,
+      backend: { requested: plan.backend, name: backend.name, detail: backend.detail },
+    };
+    await writeJson(runPath(out, 'config'), runConfig);
+
+    const reporter = createProgressReporter({
+      stream: io.stderr,
+      bar: Boolean(io.stderr.isTTY) && !options.json,
+      epochLines: !options.quiet,
+    });
+    const previous = plan.resume ? readMetrics(out) : [];
+    let fitResult;
+    try {
+      fitResult = await fit(
+        learner,
+        { train: data.train, test: data.test, validation: data.validation },
+        {
+          ...fitSettings,
+          signal,
+          resume: plan.resume,
+          checkpoint: { dir: runPath(out, 'checkpoint'), config: runConfig },
+          onEvent(event) {
+            // Epochs after the checkpoint (cut off between the two writes) are trained again.
+            if (event.type === 'start')
+              writeMetricsSync(
+                out,
+                previous.filter((r) => r.epoch <= event.startEpoch),
+              );
+            if (event.type === 'epoch') appendMetrics(out, event);
+            reporter.onEvent(event);
+          },
+        },
+      );
+    } catch (error) {
+      if (signal?.aborted) {
+        io.stderr.write(
+          `stopped; the last checkpoint is kept: continue with plasticity train --resume --out ${out}\n`,
+        );
+      }
+      throw error;
+    } finally {
+      reporter.stop();
+    }
+
+    const { history } = fitResult;
+    const last = history[history.length - 1];
+    const result: TrainResult = {
+      rule: runConfig.rule,
+      dataset: runConfig.dataset,
+      ...(runConfig.preset ? { preset: runConfig.preset } : {}),
+      ...(last?.test ? { test: last.test } : {}),
+      ...(last?.validation ? { validation: last.validation } : {}),
+      epochs: last?.epoch ?? 0,
+      stoppedEarly: fitResult.stoppedEarly,
+      seconds: fitResult.seconds,
+      backend: backend.name,
+      out,
+    };
+    await writeJson(runPath(out, 'result'), result);
+    await writeReport(out, runConfig, result, history);
+
+    if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else io.stdout.write(`${summaryLine(result)}\nrun saved in ${out} (report: ${runPath(out, 'report')})\n`);
+    return result;
+  } finally {
+    learner.dispose();
+  }
+}
+
+export function registerTrain(program: Command, context: CliContext): void {
+  program
+    .command('train')
+    .description('train a rule on a dataset; writes a run directory (config, checkpoint, metrics, report)')
+    .argument('[rule]', 'rule to train (see `plasticity info`)')
+    .option('-d, --dataset <name>', 'dataset to train on (see `plasticity info`)')
+    .option('-e, --epochs <n>', 'epochs to train', positiveInt)
+    .option('-b, --batch-size <n>', 'samples per batch', positiveInt)
+    .option('--lr <x>', 'learning rate (where the schedule starts)', positiveNumber)
+    .option('--seed <n>', 'seed for initialisation and shuffling', nonNegativeInt)
+    .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(BACKEND_CHOICES))
+    .option('-c, --config <file>', 'JSON settings: {"config": {rule settings}, "fit": {trainer settings}}')
+    .option('--preset <name>', "one of the rule's named recipes for this dataset")
+    .option(
+      '--data-dir <dir>',
+      'where datasets are read and cached (default $PLASTICITY_DATA_DIR, ~/.cache/plasticity)',
+    )
+    .option('--no-download', 'fail instead of downloading missing dataset files')
+    .option('-o, --out <dir>', 'run directory (default runs/<rule>-<dataset>-<time>)')
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--overwrite', 'replace an earlier run in --out')
+    .option('--json', 'print the final metrics as one JSON object on stdout (no progress bar)')
+    .option('-q, --quiet', 'no per-epoch lines on stderr')
+    .action(async (rule: string | undefined, _flags: unknown, command: Command) => {
+      await runTrain(
+        { ...command.optsWithGlobals<Omit<TrainOptions, 'rule'>>(), rule },
+        context.io,
+        context.signal,
+      );
+    });
+}

@@ -1,0 +1,28 @@
+import { InvalidArgumentError } from 'commander';
+
+// Commander argument parsers: a bad value becomes commander's one-line
+// "option '--epochs <n>' argument 'x' is invalid. <why>" and a usage exit.
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('Expected a whole number ≥ 1.');
+  }
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n > 0xffffffff) {
+    throw new InvalidArgumentError('Expected a whole number from 0 to 4294967295.');
+  }
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError('Expected a number > 0 (e.g. 0.001 or 1e-3).');
+  }
+  return n;
+}

@@ -1,0 +1,126 @@
+import { escapeHtml } from './escape.js';
+
+/** One named line of a chart: `[x, y]` points; non-finite y values leave a gap. */
+export interface ChartSeries {
+  readonly name: string;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  readonly series: readonly ChartSeries[];
+  /** Fixed y range (accuracy: [0, 1]); otherwise taken from the data. */
+  readonly yRange?: readonly [number, number];
+  /** Where the legend goes: away from where the curves usually end (default top-right). */
+  readonly legend?: 'top-right' | 'bottom-right';
+  readonly width?: number;
+  readonly height?: number;
+}
+
+// Colour-blind-safe palette (Okabe–Ito).
+const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+const MARGIN = { left: 56, right: 16, top: 28, bottom: 40 };
+
+/** Round axis steps: 1, 2 or 5 times a power of ten, about `count` of them over `span`. */
+function niceStep(span: number, count: number): number {
+  const raw = span / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}
+
+function ticks(lo: number, hi: number, count: number): number[] {
+  const step = niceStep(hi - lo, count);
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  }
+  return out;
+}
+
+function formatTick(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
+/** A self-contained SVG line chart (no scripts, no external assets). */
+export function lineChart(options: LineChartOptions): string {
+  const width = options.width ?? 520;
+  const height = options.height ?? 300;
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const finite = options.series.flatMap((s) =>
+    s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)),
+  );
+  const xs = finite.map(([x]) => x);
+  const ys = finite.map(([, y]) => y);
+  let [xMin, xMax] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  let [yMin, yMax] = options.yRange ?? (ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1]);
+  if (xMax === xMin) [xMin, xMax] = [xMin - 1, xMax + 1];
+  if (yMax === yMin) [yMin, yMax] = [yMin - 0.5, yMax + 0.5];
+  if (!options.yRange) {
+    const pad = (yMax - yMin) * 0.05;
+    [yMin, yMax] = [yMin - pad, yMax + pad];
+  }
+  const sx = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
+  const sy = (y: number): number => MARGIN.top + (1 - (y - yMin) / (yMax - yMin)) * plotH;
+  const f = (v: number): string => v.toFixed(1);
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    `<text x="${width / 2}" y="18" text-anchor="middle" class="title">${escapeHtml(options.title)}</text>`,
+  );
+  // Grid and axes.
+  for (const t of ticks(yMin, yMax, 5)) {
+    parts.push(
+      `<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${f(sy(t))}" y2="${f(sy(t))}" class="grid"/>`,
+      `<text x="${MARGIN.left - 6}" y="${f(sy(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`,
+    );
+  }
+  const xTicks = ticks(xMin, xMax, 8).filter(
+    (t) => xs.length === 0 || Number.isInteger(t) || xMax - xMin < 4,
+  );
+  for (const t of xTicks) {
+    parts.push(
+      `<text x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(t)}</text>`,
+    );
+  }
+  parts.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" class="frame"/>`,
+    `<text x="${MARGIN.left + plotW / 2}" y="${height - 6}" text-anchor="middle" class="label">${escapeHtml(options.xLabel)}</text>`,
+    `<text x="14" y="${MARGIN.top + plotH / 2}" text-anchor="middle" class="label" transform="rotate(-90 14 ${MARGIN.top + plotH / 2})">${escapeHtml(options.yLabel)}</text>`,
+  );
+  // Lines: one polyline per run of finite points, plus markers (a single epoch still shows).
+  options.series.forEach((series, i) => {
+    const colour = COLOURS[i % COLOURS.length];
+    const runs: string[][] = [[]];
+    for (const [x, y] of series.points) {
+      if (Number.isFinite(x) && Number.isFinite(y)) runs[runs.length - 1].push(`${f(sx(x))},${f(sy(y))}`);
+      else if (runs[runs.length - 1].length) runs.push([]);
+    }
+    parts.push(
+      `<g class="series" data-name="${escapeHtml(series.name)}" stroke="${colour}" fill="${colour}">`,
+    );
+    for (const run of runs.filter((r) => r.length > 0)) {
+      parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke-width="2"/>`);
+      for (const point of run) {
+        const [cx, cy] = point.split(',');
+        parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5"/>`);
+      }
+    }
+    parts.push('</g>');
+    const ly =
+      options.legend === 'bottom-right'
+        ? MARGIN.top + plotH - 8 - (options.series.length - 1 - i) * 16
+        : MARGIN.top + 14 + i * 16;
+    const lx = width - MARGIN.right - 120;
+    parts.push(
+      `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+      `<text x="${lx + 24}" y="${ly}" class="legend">${escapeHtml(series.name)}</text>`,
+    );
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}

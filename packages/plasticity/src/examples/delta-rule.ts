@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { PlasticityError, createRng, registerRule } from '@plasticity/core-tensors';
+import type { Batch, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
+
+// What a user may set under "config" (CLI --config file, or the API). Every field has a
+// default; strictObject turns a misspelt key into an error instead of silently ignoring it.
+export const deltaConfigSchema = z.strictObject({
+  initStd: z.number().min(0).default(0.01).describe('Std of the initial weights.'),
+});
+export type DeltaConfig = z.output<typeof deltaConfigSchema>;
+
+/**
+ * The delta rule on one softmax layer: p = softmax(xW + b), and for one-hot targets t
+ * ΔW = η·xᵀ(t − p)/B, Δb = η·Σ(t − p)/B. A local rule: each weight changes by its output's
+ * error times its input. (For this one layer it is also the exact cross-entropy gradient.)
+ */
+export function createDeltaLearner(config: DeltaConfig, task: TaskSpec, seed: number): Learner {
+  if (task.input.kind !== 'dense' || task.kind !== 'classification') {
+    throw new PlasticityError('E_CONFIG', 'delta-rule needs a classification task with dense inputs', {
+      field: 'task',
+    });
+  }
+  const inputs = task.input.shape.reduce((a, b) => a * b, 1);
+  const classes = task.outputs;
+  // All randomness comes from the seed, so a run is reproducible.
+  const init = createRng(seed).normalArray(inputs * classes, 0, config.initStd);
+  const w = tf.variable(tf.tensor2d(init, [inputs, classes]));
+  const b = tf.variable(tf.zeros([classes]));
+  const logits = (x: tf.Tensor): tf.Tensor2D => tf.add(tf.matMul(tf.reshape(x, [-1, inputs]), w), b);
+  let learningRate = 0.1; // the trainer sets it every epoch from the fit settings
+
+  return {
+    // What checkpoints save (as safetensors) and restore.
+    params: { w, b },
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      learningRate = value;
+    },
+    async trainStep(batch: Batch): Promise<StepMetrics> {
+      const stats = tf.tidy(() => {
+        const x = tf.reshape(batch.x, [-1, inputs]);
+        const labels = tf.cast(batch.y, 'int32');
+        const target = tf.oneHot(labels, classes);
+        const p = tf.softmax(logits(x));
+        const error = tf.sub(target, p);
+        // Metrics of this batch before the update: cross-entropy and accuracy.
+        const loss = tf.neg(tf.mean(tf.log(tf.add(tf.sum(tf.mul(target, p), 1), 1e-7))));
+        const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
+        const step = learningRate / batch.size;
+        w.assign(tf.add(w, tf.mul(tf.matMul(x, error, true, false), step)));
+        b.assign(tf.add(b, tf.mul(tf.sum(error, 0), step)));
+        return tf.stack([loss, accuracy]);
+      });
+      // One async read per step (never dataSync: it would stall WebGPU).
+      const [loss, accuracy] = await stats.data();
+      stats.dispose();
+      return { loss, accuracy };
+    },
+    predict: (x) => tf.tidy(() => logits(x)),
+    dispose() {
+      w.dispose();
+      b.dispose();
+    },
+  };
+}
+
+export const deltaRule: RulePlugin<DeltaConfig> = {
+  name: 'delta-rule',
+  summary: 'One softmax layer trained by the delta rule (a local rule, no autodiff).',
+  configSchema: deltaConfigSchema,
+  // What `plasticity train delta-rule --dataset yinyang` uses unless told otherwise.
+  recipes: {
+    yinyang: {
+      fit: { epochs: 30, batchSize: 32, learningRate: 0.5 },
+      note: 'About 69% test: the classes are not linear.',
+    },
+  },
+  create: createDeltaLearner,
+};
+
+// Importing the module makes the rule available to getRule() and the CLI.
+registerRule(deltaRule);

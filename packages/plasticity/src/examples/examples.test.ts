@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, jest, test } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import { expectNoLeaks } from '@plasticity/core-tensors/testing';
+import { initBackend, listRules } from '../index.js';
+import { cli, onlyJson, tempDir } from '../cli/harness.test-util.js';
+import { createDeltaLearner, deltaConfigSchema } from './delta-rule.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+/** Code blocks in a markdown file that follow `<!-- example: path -->`, by path. */
+function examplesIn(markdown: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const m of markdown.matchAll(/<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)) found.set(m[1], m[2]);
+  return found;
+}
+
+describe('the docs show the example files as they are', () => {
+  test.each(['docs/getting-started.md', 'README.md', 'packages/plasticity/README.md'])('%s', (doc) => {
+    const examples = examplesIn(readFileSync(join(repo, doc), 'utf8'));
+    expect(examples.size).toBeGreaterThan(0);
+    for (const [path, code] of examples) {
+      // The examples import the package by name; the files import its source.
+      const source = readFileSync(join(repo, path), 'utf8').replaceAll(
+        "from '../index.js'",
+        "from 'plasticity'",
+      );
+      expect({ path, code }).toEqual({ path, code: source });
+    }
+  });
+});
+
+describe('delta-rule plugin (the guide example)', () => {
+  const task = { input: { kind: 'dense', shape: [3] }, outputs: 4, kind: 'classification' } as const;
+  const x = [
+    [0.5, -1.2, 0.3],
+    [1.1, 0.4, -0.7],
+    [-0.3, 0.8, 1.5],
+    [0.9, -0.2, -1.1],
+    [-1.4, 0.6, 0.2],
+  ];
+  const y = [0, 3, 1, 3, 2];
+
+  test('one step equals a gradient-descent step on softmax cross-entropy (autodiff reference)', async () => {
+    await initBackend('cpu');
+    const learner = createDeltaLearner(deltaConfigSchema.parse({ initStd: 0.5 }), task, 3);
+    const batch = { x: tf.tensor2d(x), y: tf.tensor1d(y, 'int32'), size: x.length };
+    const before = { w: learner.params.w.clone(), b: learner.params.b.clone() };
+    // Independent reference: tfjs autodiff of the mean cross-entropy at the old params.
+    const grads = tf.grads((w: tf.Tensor, b: tf.Tensor) =>
+      tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 4), tf.add(tf.matMul(batch.x, w), b)),
+    )([before.w, before.b]);
+    learner.learningRate = 0.3;
+    const metrics = await learner.trainStep(batch);
+    const expectedW = await tf.sub(before.w, tf.mul(grads[0], 0.3)).array();
+    const expectedB = await tf.sub(before.b, tf.mul(grads[1], 0.3)).array();
+    expect(await learner.params.w.array()).toEqual(
+      (expectedW as number[][]).map((row) => row.map((v) => expect.closeTo(v, 6))),
+    );
+    expect(await learner.params.b.array()).toEqual((expectedB as number[]).map((v) => expect.closeTo(v, 6)));
+    const loss = await tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 4), learner.predict(batch.x)).data();
+    expect(metrics.loss).toBeGreaterThan(loss[0]); // metrics are from before the step, which helped
+    tf.dispose([batch.x, batch.y, before.w, before.b, ...grads]);
+    learner.dispose();
+  });
+
+  test('trainStep and predict leak no tensors', async () => {
+    await initBackend('cpu');
+    const learner = createDeltaLearner(deltaConfigSchema.parse({}), task, 0);
+    const batch = { x: tf.tensor2d(x), y: tf.tensor1d(y, 'int32'), size: x.length };
+    await expectNoLeaks(() => learner.trainStep(batch));
+    await expectNoLeaks(() => learner.predict(batch.x).dispose());
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
+
+  test('trains from the CLI once its module is imported, with its recipe', async () => {
+    expect(listRules().map((r) => r.name)).toContain('delta-rule');
+    const run = await cli([
+      'train',
+      'delta-rule',
+      '--dataset',
+      'yinyang',
+      '--epochs',
+      '3',
+      '--backend',
+      'cpu',
+      '--json',
+      '-q',
+      '--out',
+      join(tempDir('delta'), 'run'),
+    ]);
+    expect(run.stderr).toBe('');
+    const result = onlyJson<{ test: { accuracy: number } }>(run);
+    expect(result.test.accuracy).toBeGreaterThan(0.55); // chance is 1/3
+  });
+});
+
+test('the library example runs as written', async () => {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await import('./train-yinyang.js');
+    const last = String(log.mock.calls[log.mock.calls.length - 1][0]);
+    expect(last).toMatch(/^\w+: test accuracy 0\.\d+ after 10 epochs$/);
+    expect(Number(/accuracy (\S+)/.exec(last)?.[1])).toBeGreaterThan(0.8);
+  } finally {
+    log.mockRestore();
+  }
+});

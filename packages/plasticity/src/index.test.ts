@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from '@jest/globals';
+import * as core from '@plasticity/core-tensors';
+import * as datasets from '@plasticity/datasets';
+import * as backprop from '@plasticity/rule-backprop';
+import * as umbrella from './index.js';
+
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Names in `export type { ... } from` lists of a barrel (types leave no runtime trace). */
+function exportedTypeNames(source: string): string[] {
+  return [...source.matchAll(/export\s+type\s+\{([^}]*)\}/g)].flatMap((m) =>
+    m[1]
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+  );
+}
+
+describe('plasticity re-exports', () => {
+  test.each([
+    ['@plasticity/core-tensors', core],
+    ['@plasticity/datasets', datasets],
+    ['@plasticity/rule-backprop', backprop],
+  ])('every value export of %s, as the same object', (_name, module) => {
+    const missing = Object.keys(module).filter((key) => !(key in umbrella));
+    expect(missing).toEqual([]);
+    for (const key of Object.keys(module)) {
+      expect((umbrella as Record<string, unknown>)[key]).toBe((module as Record<string, unknown>)[key]);
+    }
+  });
+
+  test('every type export of the three packages', () => {
+    const ours = new Set(
+      exportedTypeNames(readFileSync(join(packagesDir, 'plasticity', 'src', 'index.ts'), 'utf8')),
+    );
+    for (const pkg of ['core-tensors', 'datasets', 'rule-backprop']) {
+      const theirs = exportedTypeNames(readFileSync(join(packagesDir, pkg, 'src', 'index.ts'), 'utf8'));
+      expect(theirs.filter((name) => !ours.has(name))).toEqual([]);
+    }
+  });
+
+  test('importing it registers the built-in rules', () => {
+    expect(umbrella.listRules().map((rule) => rule.name)).toContain('backprop');
+    expect(umbrella.getRule('backprop')).toBe(umbrella.backpropRule);
+  });
+});
