@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import '../gradients.js';
+import { assertClose, testBackends, tolerance, useBackend } from '../testing/index.js';
 import type { Batch } from '../contract/task.js';
 import { isPlasticityError } from '../errors/plasticity-error.js';
 import { createGradientLearner } from './gradient-learner.js';
@@ -100,39 +100,45 @@ async function paramValues(learner: GradientLearner): Promise<Record<string, Flo
   return out;
 }
 
-let batch: Batch;
+const backends = await testBackends();
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  batch = { x: tf.tensor2d(X), y: tf.tensor1d(Y, 'int32'), size: X.length };
-});
+describe.each(backends)('createGradientLearner on %s', (backend) => {
+  let batch: Batch;
+  // One SGD step moves params by lr·g: float32 forward/backward against float64 central
+  // differences agree to ~1e-6 absolute on cpu/wasm; GPUs get their wider per-backend allowance.
+  const stepTol = { rtol: tolerance(backend).rtol, atol: Math.max(5e-6, tolerance(backend).atol) };
 
-afterAll(() => {
-  tf.dispose([batch.x, batch.y]);
-});
+  beforeAll(async () => {
+    await useBackend(backend);
+    batch = { x: tf.tensor2d(X), y: tf.tensor1d(Y, 'int32'), size: X.length };
+  });
 
-describe('createGradientLearner', () => {
+  afterAll(() => {
+    tf.dispose([batch.x, batch.y]);
+  });
+
   test('one SGD step equals params − lr·(finite-difference gradient)', async () => {
     const lr = 0.3;
     const p0 = initialValues();
     const g = hostGradient(p0);
     const learner = makeLearner('sgd', lr);
     const metrics = await learner.trainStep(batch);
-    expect(metrics.loss).toBeCloseTo(hostLoss(p0), 5);
+    assertClose([metrics.loss], [hostLoss(p0)], tolerance(backend), 'loss');
     const after = await paramValues(learner);
     for (const name of Object.keys(SHAPES)) {
-      // float32 forward/backward vs float64 central differences: agreement to ~1e-6 absolute.
-      after[name].forEach((v, i) => expect(Math.abs(v - (p0[name][i] - lr * g[name][i]))).toBeLessThan(5e-6));
+      const expected = p0[name].map((v, i) => v - lr * g[name][i]);
+      assertClose(after[name], expected, stepTol, name);
     }
     learner.dispose();
   });
 
   test('batch accuracy is computed from the pre-step scores', async () => {
     const learner = makeLearner('sgd', 0.1);
-    const expected = tf.tidy(() => {
-      const scores = learner.predict(batch.x);
-      return tf.mean(tf.cast(tf.equal(tf.argMax(scores, 1), batch.y), 'float32')).arraySync() as number;
-    });
+    const hits = tf.tidy(() =>
+      tf.mean(tf.cast(tf.equal(tf.argMax(learner.predict(batch.x), 1), batch.y), 'float32')),
+    );
+    const expected = (await hits.data())[0];
+    hits.dispose();
     const metrics = await learner.trainStep(batch);
     expect(metrics.accuracy).toBeCloseTo(expected, 6);
     learner.dispose();
@@ -147,10 +153,8 @@ describe('createGradientLearner', () => {
     await learner.trainStep(batch);
     const after = await paramValues(learner);
     for (const name of Object.keys(SHAPES)) {
-      after[name].forEach((v, i) => {
-        const expected = p0[name][i] - lr * (g[name][i] + rate * p0[name][i]);
-        expect(Math.abs(v - expected)).toBeLessThan(5e-6);
-      });
+      const expected = p0[name].map((v, i) => v - lr * (g[name][i] + rate * v));
+      assertClose(after[name], expected, stepTol, name);
     }
     learner.dispose();
   });
@@ -176,7 +180,7 @@ describe('createGradientLearner', () => {
       const g = hostGradient(initialValues());
       const w1 = after.w1.map((v, i) => v - before.w1[i]);
       const expected = g.w1.map((gi) => (name === 'adam' ? -0.005 * Math.sign(gi) : -0.005 * gi));
-      w1.forEach((d, i) => expect(Math.abs(d - expected[i])).toBeLessThan(1e-6));
+      assertClose(w1, expected, { rtol: 0, atol: backend === 'webgpu' ? 1e-5 : 1e-6 }, 'step');
       [reference, changed, fresh].forEach((l) => l.dispose());
     },
   );
@@ -185,13 +189,13 @@ describe('createGradientLearner', () => {
     '%s: saveState/loadState makes two learners continue identically',
     async (name) => {
       const a = makeLearner(name, 0.05);
-      for (let i = 0; i < 3; i++) await a.trainStep(batch);
+      for (let i = 0; i < 5; i++) await a.trainStep(batch);
       const state = await a.saveState!();
-      expect(state.iterations.dataSync()[0]).toBe(3);
+      expect((await state.iterations.data())[0]).toBe(5);
       const b = makeLearner(name, 0.05, await paramValues(a));
       await b.loadState!(state);
       tf.dispose(Object.values(state));
-      expect(b.iterations).toBe(3);
+      expect(b.iterations).toBe(5);
       for (let i = 0; i < 4; i++) {
         const ma = await a.trainStep(batch);
         const mb = await b.trainStep(batch);
@@ -231,7 +235,7 @@ describe('createGradientLearner', () => {
   test('state saved before the first step loads', async () => {
     const a = makeLearner('adam', 0.01);
     const state = await a.saveState!();
-    expect(Object.keys(state)).toEqual(['iterations']);
+    expect(Object.keys(state).sort()).toEqual(['beta1Power', 'beta2Power', 'iterations']);
     const b = makeLearner('adam', 0.01);
     await b.loadState!(state);
     await a.trainStep(batch);
@@ -271,14 +275,16 @@ describe('createGradientLearner', () => {
     learner.dispose();
   });
 
+  // 50 steps; 10 on webgpu, where SwiftShader makes each step slow (a leak shows after one).
+  const leakSteps = backend === 'webgpu' ? 10 : 50;
   test.each<GradientOptimizerName>(['sgd', 'momentum', 'adam'])(
-    '%s: no tensors leak over 50 steps, state round-trips and dispose',
+    `%s: no tensors leak over ${leakSteps} steps, state round-trips and dispose`,
     async (name) => {
       const start = tf.memory().numTensors;
       const learner = makeLearner(name, 0.01, initialValues(), { weightDecay: { rate: 1e-3 } });
       await learner.trainStep(batch); // creates the optimiser slots
       const afterFirst = tf.memory().numTensors;
-      for (let i = 0; i < 50; i++) await learner.trainStep(batch);
+      for (let i = 0; i < leakSteps; i++) await learner.trainStep(batch);
       expect(tf.memory().numTensors).toBe(afterFirst);
       const state = await learner.saveState!();
       await learner.loadState!(state);

@@ -60,6 +60,19 @@ const SLOTS: Readonly<Record<GradientOptimizerName, readonly string[]>> = {
 
 const ITERATIONS_KEY = 'iterations';
 
+// Adam's running powers beta^t (private in tfjs 4.22). setWeights recomputes them with `pow`,
+// which differs in the last float32 bit from the running product, so resume would drift; we
+// save and restore them as they are.
+const ADAM_POWERS = ['beta1Power', 'beta2Power'] as const;
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+const adamPower = (optimizer: tf.Optimizer, key: (typeof ADAM_POWERS)[number]): tf.Variable => {
+  const internals = optimizer as unknown as AdamInternals;
+  return key === 'beta1Power' ? internals.accBeta1 : internals.accBeta2;
+};
+
 function checkRate(value: number, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new PlasticityError('E_CONFIG', `${field} must be a finite number ≥ 0, got ${String(value)}`, {
@@ -129,7 +142,7 @@ function defaultMetrics(batch: Batch, scores: tf.Tensor): Record<string, tf.Scal
 export function createGradientLearner(options: GradientLearnerOptions): GradientLearner {
   const { params, optimizer: optimizerName } = options;
   const optimizerOptions = options.optimizerOptions ?? {};
-  if (!(optimizerName in SLOTS)) makeOptimizer(optimizerName, 0, optimizerOptions); // throws E_CONFIG
+  if (!Object.hasOwn(SLOTS, optimizerName)) makeOptimizer(optimizerName, 0, optimizerOptions); // throws E_CONFIG
   let learningRate = checkRate(options.learningRate, 'learningRate');
   const decayRate = checkRate(options.weightDecay?.rate ?? 0, 'weightDecay.rate');
 
@@ -211,6 +224,8 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
     assertLive();
     const [iterations, ...slots] = await optimizer.getWeights();
     const state: Record<string, tf.Tensor> = { [ITERATIONS_KEY]: iterations.tensor };
+    if (optimizerName === 'adam')
+      for (const key of ADAM_POWERS) state[key] = adamPower(optimizer, key).clone();
     for (const { name, tensor } of slots) {
       // tfjs names slots `${variable.name}/${slot}`; re-key them by param name so a new process
       // (with different tfjs variable names) can load them.
@@ -233,7 +248,10 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
     }
     const slotNames = SLOTS[optimizerName];
     const expected = slotNames.flatMap((slot) => paramNames.map((key) => `${key}/${slot}`));
-    const present = Object.keys(state).filter((k) => k !== ITERATIONS_KEY);
+    const powers = optimizerName === 'adam' ? ADAM_POWERS.filter((k) => k in state) : [];
+    const present = Object.keys(state).filter(
+      (k) => k !== ITERATIONS_KEY && !(powers as string[]).includes(k),
+    );
     // State saved before the first step has no slots yet: tfjs creates them lazily.
     if (present.length > 0 || slotNames.length === 0) {
       const unknown = present.filter((k) => !expected.includes(k));
@@ -248,22 +266,29 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
         );
       }
     }
-    const weights: tf.NamedTensor[] = [{ name: 'iter', tensor: iterations }];
-    if (present.length > 0) {
-      for (const slot of slotNames) {
-        paramNames.forEach((key, i) => {
-          const tensor = state[`${key}/${slot}`];
-          const variable = variables[i];
-          if (!tf.util.arraysEqual(tensor.shape, variable.shape)) {
-            throw new PlasticityError(
-              'E_CHECKPOINT',
-              `optimizer slot "${key}/${slot}" has shape [${tensor.shape}], param has [${variable.shape}]`,
-            );
-          }
-          weights.push({ name: `${variable.name}/${slot}`, tensor: tf.cast(tensor, 'float32') });
-        });
+    for (const key of powers) {
+      if (state[key].size !== 1)
+        throw new PlasticityError('E_CHECKPOINT', `optimizer state "${key}" must be a scalar`);
+    }
+    const slots =
+      present.length === 0 ? [] : slotNames.flatMap((slot) => paramNames.map((key, i) => ({ slot, key, i })));
+    for (const { slot, key, i } of slots) {
+      const shape = state[`${key}/${slot}`].shape;
+      if (!tf.util.arraysEqual(shape, variables[i].shape)) {
+        throw new PlasticityError(
+          'E_CHECKPOINT',
+          `optimizer slot "${key}/${slot}" has shape [${shape}], param has [${variables[i].shape}]`,
+        );
       }
     }
+    // tfjs wants the iteration count first, then each slot kind over all params in order.
+    const weights = [
+      { name: 'iter', tensor: iterations },
+      ...slots.map(({ slot, key, i }) => ({
+        name: `${variables[i].name}/${slot}`,
+        tensor: tf.cast(state[`${key}/${slot}`], 'float32'),
+      })),
+    ];
     const fresh = makeOptimizer(optimizerName, learningRate, optimizerOptions);
     try {
       await fresh.setWeights(weights);
@@ -273,6 +298,9 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
     } finally {
       // setWeights made its own variables (sharing data); drop our casts.
       for (const w of weights.slice(1)) w.tensor.dispose();
+    }
+    for (const key of powers) {
+      tf.tidy(() => adamPower(fresh, key).assign(tf.reshape(tf.cast(state[key], 'float32'), [])));
     }
     disposeOptimizer(optimizerName, optimizer);
     optimizer = fresh;
