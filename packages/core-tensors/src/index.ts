@@ -2,8 +2,27 @@
 import './gradients.js';
 
 // Contract
-export type { InputSpec, TaskSpec, Batch, BatchOptions, DataSplit } from './contract/task.js';
-export type { ParamMap, StepMetrics, Learner } from './contract/learner.js';
+export type {
+  InputSpec,
+  TaskSpec,
+  Batch,
+  BatchInput,
+  BatchOptions,
+  DataSplit,
+  EventBatch,
+  SpikeEvents,
+  TensorBatch,
+} from './contract/task.js';
+export type {
+  ParamMap,
+  StepMetrics,
+  Learner,
+  InspectOptions,
+  Inspection,
+  LayerRaster,
+  VoltageTraces,
+} from './contract/learner.js';
+export { isEventBatch, eventBatchSample, packEventBatch, tensorInput } from './contract/events.js';
 export type { RulePlugin, Recipe } from './contract/plugin.js';
 export { PlasticityError, isPlasticityError } from './errors/plasticity-error.js';
 export type { ErrorCode } from './errors/plasticity-error.js';

@@ -5,11 +5,12 @@ import {
   fit,
   getRule,
   isPlasticityError,
+  packEventBatch,
   parseConfig,
   parseFitSettings,
   resolveRecipe,
 } from '@plasticity/core-tensors';
-import type { Batch, TaskSpec } from '@plasticity/core-tensors';
+import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import { backpropRule } from './index.js';
 import type { BackpropConfig } from './config.js';
@@ -179,6 +180,18 @@ describe.each(backends)('%s', (backend) => {
     learner.dispose();
   });
 
+  test('an event-list batch is an E_SHAPE error naming the input form', async () => {
+    const learner = backpropRule.create(config({ hidden: [4] }), XOR_TASK, 0);
+    const events = packEventBatch([{ times: Float32Array.of(1), units: Int32Array.of(0) }], 2, 10);
+    expect(() => learner.predict(events)).toThrow(
+      expect.objectContaining({ code: 'E_SHAPE', message: expect.stringContaining('event batch') }),
+    );
+    const y = tf.zeros([1], 'int32');
+    await expect(learner.trainStep({ x: events, y, size: 1 })).rejects.toMatchObject({ code: 'E_SHAPE' });
+    y.dispose();
+    learner.dispose();
+  });
+
   test('weight decay shrinks kernels, not biases', async () => {
     // With a zero-gradient batch (lr·decay only), SGD moves kernels by exactly −lr·rate·W.
     const learner = backpropRule.create(
@@ -203,7 +216,7 @@ describe.each(backends)('%s', (backend) => {
     const split = memorySplit(data.x, data.y, [2]);
     const cfg = config({ hidden: [16], dropout: 0.3, learningRate: 0.01 });
     const a = backpropRule.create(cfg, XOR_TASK, 3);
-    const batches: Batch[] = [];
+    const batches: TensorBatch[] = [];
     for await (const batch of split.batches({ batchSize: 16, shuffle: false })) {
       batches.push({ x: batch.x.clone(), y: batch.y.clone(), size: batch.size });
     }

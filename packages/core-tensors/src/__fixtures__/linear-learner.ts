@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap, StepMetrics } from '../contract/learner.js';
 import type { Batch } from '../contract/task.js';
+import { tensorInput } from '../contract/events.js';
 import { createRng } from '../rng/rng.js';
 import { glorotUniform } from '../rng/tensors.js';
 
@@ -39,7 +40,7 @@ export function linearLearner(options: {
     const poison = options.nanFromStep !== undefined && steps >= options.nanFromStep;
     const values = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const scores = predict(batch.x);
+        const scores = predict(tensorInput(batch.x, 'linear learner'));
         const onehot = tf.oneHot(tf.cast(batch.y, 'int32'), options.classes);
         const loss = tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(scores)), 1))) as tf.Scalar;
         return poison ? (tf.mul(loss, NaN) as tf.Scalar) : loss;
@@ -50,7 +51,10 @@ export function linearLearner(options: {
         variable.assign(tf.sub(variable, tf.mul(v, learningRate)));
       }
       const hits = tf.mean(
-        tf.cast(tf.equal(tf.argMax(predict(batch.x), 1), tf.cast(batch.y, 'int32')), 'float32'),
+        tf.cast(
+          tf.equal(tf.argMax(predict(tensorInput(batch.x, 'linear learner')), 1), tf.cast(batch.y, 'int32')),
+          'float32',
+        ),
       );
       return tf.stack([value, hits]);
     });

@@ -17,15 +17,49 @@ export interface TaskSpec {
   readonly kind: 'classification' | 'regression';
 }
 
+/** One sample's spikes, sorted by time, then unit. Times in ms. */
+export interface SpikeEvents {
+  readonly times: Float32Array;
+  readonly units: Int32Array;
+}
+
+/**
+ * A batch of event-list samples, packed: sample `b`'s events are `offsets[b]` to
+ * `offsets[b + 1] − 1` of `times`/`units`. Event data stays on the host: event-driven rules
+ * (EventProp) read it directly, time-stepped ones bin it.
+ */
+export interface EventBatch {
+  readonly kind: 'events';
+  /** Samples in the batch. */
+  readonly size: number;
+  readonly channels: number;
+  /** Window length in ms; every time is in `[0, duration)`. */
+  readonly duration: number;
+  /** Length `size + 1`, non-decreasing, `offsets[size] = times.length`. */
+  readonly offsets: Int32Array;
+  /** Spike times in ms, ascending within a sample (ties: ascending unit). */
+  readonly times: Float32Array;
+  /** Channel of each spike, `0 … channels − 1`. */
+  readonly units: Int32Array;
+}
+
+/** What a batch's `x` holds: a tensor (dense features, `[T, B, N]` spikes) or event lists. */
+export type BatchInput = Tensor | EventBatch;
+
 /**
  * One mini-batch. For classification `y` holds int32 class labels `[B]`.
- * `x` is `[B, ...shape]` for dense input and `[T, B, N]` for spikes.
+ * `x` is `[B, ...shape]` for dense input, `[T, B, N]` for spikes and an `EventBatch` for events.
  * The producer owns the tensors; consumers must not dispose them.
  */
 export interface Batch {
-  readonly x: Tensor;
+  readonly x: BatchInput;
   readonly y: Tensor;
   readonly size: number;
+}
+
+/** A batch whose input is a tensor (dense features or `[T, B, N]` spikes). */
+export interface TensorBatch extends Batch {
+  readonly x: Tensor;
 }
 
 /** Options for drawing batches from a split. */
@@ -41,7 +75,7 @@ export interface BatchOptions {
 }
 
 /** A finite, re-iterable source of batches (one epoch per `batches` call). */
-export interface DataSplit {
+export interface DataSplit<B extends Batch = Batch> {
   readonly size: number;
-  batches(options: BatchOptions): AsyncIterable<Batch>;
+  batches(options: BatchOptions): AsyncIterable<B>;
 }

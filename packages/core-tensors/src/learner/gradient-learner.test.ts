@@ -84,9 +84,9 @@ function makeLearner(
     params,
     optimizer,
     learningRate,
-    predict: (x) => tf.tidy(() => forward(params, x)),
+    predict: (x) => tf.tidy(() => forward(params, x as tf.Tensor)),
     loss: (batch) => {
-      const scores = forward(params, batch.x);
+      const scores = forward(params, batch.x as tf.Tensor);
       const loss = tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y as tf.Tensor1D, 3), scores);
       return { loss: loss as tf.Scalar, scores };
     },
@@ -114,7 +114,7 @@ describe.each(backends)('createGradientLearner on %s', (backend) => {
   });
 
   afterAll(() => {
-    tf.dispose([batch.x, batch.y]);
+    tf.dispose([batch.x as tf.Tensor, batch.y]);
   });
 
   test('one SGD step equals params − lr·(finite-difference gradient)', async () => {
@@ -259,7 +259,7 @@ describe.each(backends)('createGradientLearner on %s', (backend) => {
         optimizer: 'sgd',
         learningRate: 0.1,
         loss: () => tf.sum(params.w) as tf.Scalar,
-        predict: (x) => x.clone(),
+        predict: (x) => (x as tf.Tensor).clone(),
         ...(override as object),
       });
     expect(build).toThrow(

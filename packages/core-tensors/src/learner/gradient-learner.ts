@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap, StepMetrics } from '../contract/learner.js';
-import type { Batch } from '../contract/task.js';
+import type { Batch, BatchInput } from '../contract/task.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
 
 /** The tfjs-core optimisers a gradient learner can drive. */
@@ -29,7 +29,7 @@ export interface GradientLearnerOptions {
   /** Differentiable loss of one batch; returning `scores` too enables batch metrics at no extra cost. */
   loss(batch: Batch): LossOutput;
   /** Class scores for inputs `x` (the caller disposes the result). */
-  predict(x: tf.Tensor): tf.Tensor;
+  predict(x: BatchInput): tf.Tensor;
   readonly optimizer: GradientOptimizerName;
   readonly learningRate: number;
   readonly optimizerOptions?: GradientOptimizerOptions;

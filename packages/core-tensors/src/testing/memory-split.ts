@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, BatchOptions, DataSplit } from '../contract/task.js';
+import type { BatchOptions, DataSplit, TensorBatch } from '../contract/task.js';
 import { createRng } from '../rng/rng.js';
 
 /**
@@ -11,7 +11,7 @@ export function memorySplit(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   featureShape: readonly number[],
-): DataSplit {
+): DataSplit<TensorBatch> {
   const size = y.length;
   const width = featureShape.reduce((a, b) => a * b, 1);
   if (x.length !== size * width) {
@@ -19,7 +19,7 @@ export function memorySplit(
   }
   return {
     size,
-    async *batches(options: BatchOptions): AsyncGenerator<Batch> {
+    async *batches(options: BatchOptions): AsyncGenerator<TensorBatch> {
       const { batchSize, shuffle = true, seed = 0, epoch = 0, keepLast = true } = options;
       const order = shuffle
         ? createRng(seed).fork(`epoch:${epoch}`).permutation(size)
@@ -33,16 +33,13 @@ export function memorySplit(
           for (let j = 0; j < width; j++) xs[i * width + j] = x[row * width + j];
           ys[i] = y[row];
         });
-        const batch: Batch = {
-          x: tf.tensor(xs, [rows.length, ...featureShape], 'float32'),
-          y: tf.tensor1d(ys, 'int32'),
-          size: rows.length,
-        };
+        const xTensor = tf.tensor(xs, [rows.length, ...featureShape], 'float32');
+        const yTensor = tf.tensor1d(ys, 'int32');
         try {
-          yield batch;
+          yield { x: xTensor, y: yTensor, size: rows.length } satisfies TensorBatch;
         } finally {
-          batch.x.dispose();
-          batch.y.dispose();
+          xTensor.dispose();
+          yTensor.dispose();
         }
       }
     },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, isPlasticityError } from '@plasticity/core-tensors';
-import type { Batch, BatchOptions } from '@plasticity/core-tensors';
+import type { BatchOptions, TensorBatch } from '@plasticity/core-tensors';
 import { useCpuBackend } from '../testing/tf-backend.js';
 import { arraySplit } from './array-split.js';
 import { seededPermutation } from './permutation.js';
@@ -99,7 +99,7 @@ describe('arraySplit', () => {
   });
 
   test('the producer disposes a batch when the iterator advances', async () => {
-    const seen: Batch[] = [];
+    const seen: TensorBatch[] = [];
     for await (const batch of split.batches({ batchSize: 4, shuffle: false })) {
       seen.forEach((old) => expect(old.x.isDisposed && old.y.isDisposed).toBe(true));
       seen.push(batch);

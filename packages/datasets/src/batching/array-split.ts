@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { Batch, BatchOptions, DataSplit } from '@plasticity/core-tensors';
+import type { BatchOptions, DataSplit, TensorBatch } from '@plasticity/core-tensors';
 import { seededPermutation } from './permutation.js';
 
 export interface ArraySplitOptions {
@@ -9,7 +9,7 @@ export interface ArraySplitOptions {
 }
 
 /** A split held in memory as flat arrays; batches are cut on demand. */
-export interface ArraySplit extends DataSplit {
+export interface ArraySplit extends DataSplit<TensorBatch> {
   /** `[size, ...featureShape]` row-major. */
   readonly features: Float32Array;
   readonly featureShape: readonly number[];
@@ -67,11 +67,11 @@ export function arraySplit(
   }
   const defaultShuffle = options.shuffle ?? true;
 
-  async function* batches(batchOptions: BatchOptions): AsyncGenerator<Batch> {
+  async function* batches(batchOptions: BatchOptions): AsyncGenerator<TensorBatch> {
     checkBatchOptions(batchOptions);
     const { batchSize, keepLast = true, seed = 0, epoch = 0 } = batchOptions;
     const order = (batchOptions.shuffle ?? defaultShuffle) ? seededPermutation(size, seed, epoch) : undefined;
-    let current: Batch | undefined;
+    let current: TensorBatch | undefined;
     try {
       for (let start = 0; start < size; start += batchSize) {
         const count = Math.min(batchSize, size - start);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { PlasticityError, createRng, registerRule } from '@plasticity/core-tensors';
+import { PlasticityError, createRng, registerRule, tensorInput } from '@plasticity/core-tensors';
 import type { Batch, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 
 // What a user may set under "config" (CLI --config file, or the API). Every field has a
@@ -41,7 +41,7 @@ export function createDeltaLearner(config: DeltaConfig, task: TaskSpec, seed: nu
     },
     async trainStep(batch: Batch): Promise<StepMetrics> {
       const stats = tf.tidy(() => {
-        const x = tf.reshape(batch.x, [-1, inputs]);
+        const x = tf.reshape(tensorInput(batch.x, 'delta rule'), [-1, inputs]);
         const labels = tf.cast(batch.y, 'int32');
         const target = tf.oneHot(labels, classes);
         const p = tf.softmax(logits(x));
@@ -59,7 +59,7 @@ export function createDeltaLearner(config: DeltaConfig, task: TaskSpec, seed: nu
       stats.dispose();
       return { loss, accuracy };
     },
-    predict: (x) => tf.tidy(() => logits(x)),
+    predict: (x) => tf.tidy(() => logits(tensorInput(x, 'delta rule'))),
     dispose() {
       w.dispose();
       b.dispose();
