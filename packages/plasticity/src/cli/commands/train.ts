@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { PlasticityError, atomicWriteFile, fit, getRule, initBackend } from '@plasticity/core-tensors';
-import type { BackendName, EpochRecord, EvalResult } from '@plasticity/core-tensors';
+import type { BackendName, DataSplit, EpochRecord, EvalResult, Learner } from '@plasticity/core-tensors';
 import { listDatasets, loadDataset } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
@@ -11,6 +11,7 @@ import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
 import { renderReport } from '../report/html-report.js';
+import type { ReportInput } from '../report/html-report.js';
 import {
   RUN_FORMAT,
   appendMetrics,
@@ -191,11 +192,30 @@ function summaryLine(result: TrainResult): string {
   );
 }
 
+const INSPECTED_SAMPLES = 3;
+
+/** Rasters and voltage traces of the first test samples, for rules that can show them. */
+async function inspectTestSamples(
+  learner: Learner,
+  split: DataSplit | undefined,
+): Promise<ReportInspection | undefined> {
+  if (!learner.inspect || !split) return undefined;
+  for await (const batch of split.batches({ batchSize: INSPECTED_SAMPLES, shuffle: false })) {
+    // Inside the loop: the split disposes the batch when the iterator advances.
+    const data = await learner.inspect(batch.x, { samples: INSPECTED_SAMPLES });
+    return { data, labels: Array.from(await batch.y.data()) };
+  }
+  return undefined;
+}
+
+type ReportInspection = NonNullable<ReportInput['inspection']>;
+
 async function writeReport(
   out: string,
   runConfig: RunConfig,
   result: TrainResult,
   history: readonly EpochRecord[],
+  inspection: ReportInspection | undefined,
 ) {
   const html = renderReport({
     title: `plasticity: ${runConfig.rule} on ${runConfig.dataset}`,
@@ -218,6 +238,7 @@ async function writeReport(
       preprocess: runConfig.preprocess,
     },
     history,
+    ...(inspection ? { inspection: { ...inspection, classNames: runConfig.classNames } } : {}),
     footer: `${Object.entries(runConfig.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(' · ')} · ${new Date().toISOString()}`,
@@ -307,7 +328,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       out,
     };
     await writeJson(runPath(out, 'result'), result);
-    await writeReport(out, runConfig, result, history);
+    await writeReport(out, runConfig, result, history, await inspectTestSamples(learner, data.test));
 
     if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else io.stdout.write(`${summaryLine(result)}\nrun saved in ${out} (report: ${runPath(out, 'report')})\n`);

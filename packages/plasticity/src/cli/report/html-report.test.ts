@@ -66,6 +66,75 @@ describe('renderReport', () => {
   });
 });
 
+describe('renderReport for a spiking rule', () => {
+  const events = (times: number[], units: number[]) => ({
+    times: Float32Array.from(times),
+    units: Int32Array.from(units),
+  });
+  const html = renderReport({
+    title: 'eventprop',
+    summary: {},
+    config: {},
+    history: [
+      { epoch: 1, train: { loss: 1, accuracy: 0.5, hiddenRate: 3 } },
+      { epoch: 2, train: { loss: 0.5, accuracy: 0.7, hiddenRate: 2 } },
+    ],
+    inspection: {
+      data: {
+        duration: 50,
+        layers: [
+          { name: 'input', size: 5, samples: [events([10, 20, 30], [0, 4, 2]), events([], [])] },
+          { name: 'output', size: 3, samples: [events([40], [1]), events([25, 49], [0, 0])] },
+        ],
+        traces: {
+          name: 'output',
+          dt: 10,
+          steps: 5,
+          units: 3,
+          samples: [new Float32Array(15), new Float32Array(15)],
+        },
+      },
+      labels: [1, 2],
+      classNames: ['yin', 'yang', 'dot'],
+    },
+  });
+  const rasters = [
+    ...html.matchAll(/<g class="raster" data-layer="(\w+)" data-spikes="(\d+)"[^>]*>([\s\S]*?)<\/g>/g),
+  ];
+
+  test('draws one raster panel per layer and sample with one tick per spike', () => {
+    expect(rasters.map((m) => [m[1], Number(m[2]), (m[3].match(/<line /g) ?? []).length])).toEqual([
+      ['output', 1, 1],
+      ['input', 3, 3],
+      ['output', 2, 2],
+      ['input', 0, 0],
+    ]);
+    expect(html).toContain('Spikes, sample 0 (label yang)');
+    expect(html).toContain('Spikes, sample 1 (label dot)');
+  });
+
+  test('places a spike by its time and unit inside its panel', () => {
+    // Output panel on top: y from 28 to 68 (40 px for 3 units), x from 56 to 504 for 0–50 ms.
+    const tick = /<line x1="([\d.]+)" x2="[\d.]+" y1="([\d.]+)" y2="([\d.]+)"/.exec(rasters[0][3]);
+    expect(Number(tick?.[1])).toBeCloseTo(56 + (40 / 50) * 448, 0);
+    const mid = (Number(tick?.[2]) + Number(tick?.[3])) / 2;
+    expect(mid).toBeCloseTo(28 + 40 - 1.5 * (40 / 3), 0);
+  });
+
+  test('draws output voltage traces, one line per class, without markers', () => {
+    const traces = html.slice(html.indexOf('Output voltage, sample 0'));
+    const first = traces.slice(0, traces.indexOf('</svg>'));
+    const lines = [...first.matchAll(/<polyline points="([^"]*)"/g)].map((m) => m[1].split(' ').length);
+    expect(lines).toEqual([5, 5, 5]);
+    expect(first).toContain('data-name="dot"');
+    expect(first).not.toContain('<circle');
+  });
+
+  test('charts rule-specific training metrics', () => {
+    expect(html).toContain('aria-label="hiddenRate"');
+  });
+});
+
 describe('flattenConfig', () => {
   test('dotted keys for nested objects, JSON for arrays and scalars', () => {
     expect(flattenConfig({ a: { b: 1, c: 'x' }, d: [1, 2], e: {}, f: null })).toEqual([

@@ -1,6 +1,8 @@
 import { escapeHtml } from './escape.js';
 import { lineChart } from './svg-chart.js';
 import type { ChartSeries } from './svg-chart.js';
+import { inspectionSection } from './spike-plots.js';
+import type { Inspection } from '@plasticity/core-tensors';
 
 /** The parts of an epoch record the report draws (structurally a core `EpochRecord`; 1-based epochs). */
 export interface ReportEpoch {
@@ -21,7 +23,16 @@ export interface ReportInput {
   readonly history: readonly ReportEpoch[];
   /** Footer line (versions, date). */
   readonly footer?: string;
+  /** Spiking rules: rasters and output voltages of a few test samples. */
+  readonly inspection?: {
+    readonly data: Inspection;
+    readonly labels?: ArrayLike<number>;
+    readonly classNames?: readonly string[];
+  };
 }
+
+/** Per-step metrics the loss and accuracy charts already show. */
+const SHOWN_METRICS = new Set(['loss', 'accuracy']);
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
@@ -93,6 +104,25 @@ export function renderReport(input: ReportInput): string {
     ]),
   });
 
+  // Rule-specific training metrics (spike rates, goodness, controller effort): one chart each.
+  const extraNames = [...new Set(history.flatMap((e) => Object.keys(e.train)))].filter(
+    (name) => !SHOWN_METRICS.has(name),
+  );
+  const extraCharts = extraNames.map((name) =>
+    lineChart({
+      title: name,
+      xLabel: 'epoch',
+      yLabel: name,
+      series: present([curve(history, 'train', (e) => e.train[name])]),
+    }),
+  );
+  const spikes = input.inspection
+    ? `<h2>Spikes and output voltages (test samples)</h2>\n<div class="charts">\n${inspectionSection(
+        input.inspection.data,
+        input.inspection,
+      )}\n</div>`
+    : '';
+
   const summaryRows = Object.entries(input.summary).map(([key, value]) =>
     row(
       [escapeHtml(key), escapeHtml(typeof value === 'number' ? formatNumber(value) : value)],
@@ -147,7 +177,9 @@ ${summaryRows.join('\n')}
 <div class="charts">
 ${lossChart}
 ${accuracyChart}
+${extraCharts.join('\n')}
 </div>
+${spikes}
 <h2>Epochs</h2>
 <table class="epochs">
 ${row(

@@ -17,6 +17,8 @@ export interface LineChartOptions {
   readonly legend?: 'top-right' | 'bottom-right';
   readonly width?: number;
   readonly height?: number;
+  /** Dots on every point (default true: per-epoch curves); off for dense traces. */
+  readonly markers?: boolean;
 }
 
 // Colour-blind-safe palette (Okabe–Ito).
@@ -105,7 +107,7 @@ export function lineChart(options: LineChartOptions): string {
     );
     for (const run of runs.filter((r) => r.length > 0)) {
       parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke-width="2"/>`);
-      for (const point of run) {
+      for (const point of options.markers === false ? [] : run) {
         const [cx, cy] = point.split(',');
         parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5"/>`);
       }
