@@ -36,7 +36,32 @@ export type { PreprocessSpec, RawFeatures } from './preprocess/preprocess.js';
 export { loadDataset, listDatasets, carveValidation } from './registry/registry.js';
 export type {
   DatasetInfo,
+  DatasetSplit,
+  DenseDatasetName,
+  EventDatasetName,
   LoadDatasetOptions,
   LoadedDataset,
   ValidationOption,
 } from './registry/registry.js';
+export { eventSplit } from './events/event-split.js';
+export type { EventSplit, EventSplitOptions } from './events/event-split.js';
+export { binEvents, stepsFor } from './events/bin.js';
+export type { BinOptions } from './events/bin.js';
+export { randomShift } from './events/shift.js';
+export { selectSamples } from './events/select.js';
+export { sortEvents, isEventOrder } from './events/sort.js';
+export { loadShd, locateShdFile, SHD_FILES, SHD_MIRRORS } from './shd/shd.js';
+export type { ShdData, ShdOptions, ShdProgress, ShdSplitName } from './shd/shd.js';
+export { readShdFile, SHD_CHANNELS, SHD_CLASSES, SHD_DURATION } from './shd/shd-file.js';
+export type { ShdFile, ShdFileOptions } from './shd/shd-file.js';
+export {
+  parseNmnist,
+  encodeNmnist,
+  nmnistSample,
+  nmnistChannel,
+  NMNIST_CHANNELS,
+  NMNIST_SIZE,
+} from './nmnist/nmnist-file.js';
+export type { NmnistEvents } from './nmnist/nmnist-file.js';
+export { loadNmnist, readNmnistFolder, NMNIST_DURATION } from './nmnist/nmnist.js';
+export type { NmnistData, NmnistOptions, NmnistSplit } from './nmnist/nmnist.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
+import type { SpikeEvents } from '@plasticity/core-tensors';
 
 /** Features for `B` samples: `data` row-major, `shape[0] = B`, the rest flattened into units. */
 export interface FeatureMatrix {
@@ -24,11 +25,8 @@ export interface LatencyOptions {
   readonly steps?: number;
 }
 
-/** One sample's spikes, sorted by time (then unit). Times in ms. */
-export interface SpikeEvents {
-  readonly times: Float32Array;
-  readonly units: Int32Array;
-}
+/** One sample's spikes (core's contract type, re-exported here). */
+export type { SpikeEvents };
 
 export interface LatencyCode {
   /** `[B, channels]` spike time per unit in ms (float32), NaN where a unit stays silent. */

@@ -23,14 +23,16 @@ afterAll(() => dir.remove());
 
 describe('dataset registry', () => {
   test('listDatasets names the known sets', () => {
-    expect(listDatasets().map((d) => d.name)).toEqual(['yinyang', 'mnist', 'fashion-mnist']);
+    expect(listDatasets().map((d) => d.name)).toEqual(['yinyang', 'mnist', 'fashion-mnist', 'shd', 'nmnist']);
     expect(listDatasets()[0].sizes).toEqual({ train: 5000, validation: 1000, test: 1000 });
   });
 
   test('unknown name → E_UNKNOWN_DATASET listing the known ones', async () => {
     const error = await loadDataset('cifar').catch((e: unknown) => e);
     expect(isPlasticityError(error, 'E_UNKNOWN_DATASET')).toBe(true);
-    expect((error as Error).message).toBe("unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist");
+    expect((error as Error).message).toBe(
+      "unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist, shd, nmnist",
+    );
   });
 
   test('yinyang: published splits, task, preprocess spec that reproduces the features from (x, y)', async () => {

@@ -7,6 +7,14 @@ import { MNIST_FAMILIES, loadMnist } from '../mnist/mnist.js';
 import type { PreprocessSpec } from '../preprocess/preprocess.js';
 import { scaleValues } from '../preprocess/preprocess.js';
 import { YINYANG_CLASS_NAMES, YINYANG_SPLITS, yinYang } from '../yinyang/yinyang.js';
+import type { EventSplit, EventSplitOptions } from '../events/event-split.js';
+import { eventSplit } from '../events/event-split.js';
+import { stepsFor } from '../events/bin.js';
+import type { EventBatch } from '@plasticity/core-tensors';
+import { SHD_CHANNELS, SHD_CLASSES } from '../shd/shd-file.js';
+import { loadShd } from '../shd/shd.js';
+import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';
+import { loadNmnist } from '../nmnist/nmnist.js';
 
 /** Carve a validation split from train: a sample count, a fraction (0–1), or either with a seed (default 0). */
 export type ValidationOption =
@@ -23,14 +31,29 @@ export interface LoadDatasetOptions {
   /** Download mirror(s) overriding the defaults. */
   readonly baseUrl?: string | readonly string[];
   readonly signal?: AbortSignal;
+  /**
+   * Event data sets (shd, nmnist): `'events'` (default) yields `EventBatch` inputs, `'binned'`
+   * `[T, B, channels]` spike-count tensors on a `dt` grid.
+   */
+  readonly format?: 'events' | 'binned';
+  /** Step of the binned format, ms (default 1). */
+  readonly dt?: number;
+  /** Event data sets: random-shift augmentation of the training split's units by up to ± this (default 0). */
+  readonly randomShift?: number;
+  /** Event data sets: window in ms (default: the data set's); later events are dropped. */
+  readonly duration?: number;
 }
 
-export interface LoadedDataset {
+/** A split of a loaded data set: dense features in arrays, or event lists. */
+export type DatasetSplit = ArraySplit | EventSplit;
+
+/** A loaded data set; `S` is `ArraySplit` for dense sets and `EventSplit` for event sets (shd, nmnist). */
+export interface LoadedDataset<S extends DatasetSplit = DatasetSplit> {
   readonly name: string;
   readonly task: TaskSpec;
-  readonly train: ArraySplit;
-  readonly test: ArraySplit;
-  readonly validation?: ArraySplit;
+  readonly train: S;
+  readonly test: S;
+  readonly validation?: S;
   /** How raw features became `train`/`test` inputs; apply to new data with `preprocessFeatures`. */
   readonly preprocess: PreprocessSpec;
   readonly description: string;
@@ -59,7 +82,7 @@ const YINYANG_DESCRIPTION =
   'Yin-Yang (Kriener et al. 2022): 2-D points in a yin-yang sign, 3 classes (yin, yang, dot), ' +
   'features [x, y, 1−x, 1−y]; the published splits regenerated bit for bit (numpy seeds 42/41/40).';
 
-async function loadYinYang(options: LoadDatasetOptions): Promise<LoadedDataset> {
+async function loadYinYang(options: LoadDatasetOptions): Promise<LoadedDataset<ArraySplit>> {
   if (options.validation !== undefined) {
     throw new PlasticityError(
       'E_USAGE',
@@ -156,6 +179,78 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
   };
 }
 
+/** Packed events and labels of one split, as the event loaders return them. */
+interface EventSource {
+  readonly events: EventBatch;
+  readonly labels: Int32Array;
+}
+
+function checkEventOptions(name: string, options: LoadDatasetOptions): { dt: number; binned: boolean } {
+  const binned = options.format === 'binned';
+  if (options.format !== undefined && options.format !== 'events' && !binned) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `${name}: format must be 'events' or 'binned', got '${options.format}'`,
+      {
+        field: 'format',
+      },
+    );
+  }
+  const dt = options.dt ?? 1;
+  if (!(Number.isFinite(dt) && dt > 0)) {
+    throw new PlasticityError('E_CONFIG', `${name}: dt must be a number > 0 (ms), got ${dt}`, {
+      field: 'dt',
+    });
+  }
+  return { dt, binned };
+}
+
+/** Builds the splits and task of an event data set from its loaded train/test events. */
+function eventDataset(
+  name: string,
+  meta: { description: string; classNames: readonly string[]; channels: number },
+  loaded: { train: EventSource; test: EventSource },
+  options: LoadDatasetOptions,
+): LoadedDataset<EventSplit> {
+  const { dt, binned } = checkEventOptions(name, options);
+  const duration = loaded.train.events.duration;
+  const base: EventSplitOptions = binned ? { binned: { dt } } : {};
+  const trainOptions: EventSplitOptions = { ...base, shuffle: true, randomShift: options.randomShift ?? 0 };
+  const evalOptions: EventSplitOptions = { ...base, shuffle: false };
+  let train: EventSplit = eventSplit(loaded.train.events, loaded.train.labels, trainOptions);
+  let validation: EventSplit | undefined;
+  if (options.validation !== undefined) {
+    const carved = carveValidation(train.size, options.validation);
+    validation = train.subset(carved.validation, evalOptions);
+    train = train.subset(carved.train, trainOptions);
+  }
+  const { channels } = meta;
+  return {
+    name,
+    task: {
+      input: binned
+        ? { kind: 'spikes', steps: stepsFor(duration, dt), channels, dt }
+        : { kind: 'events', channels, duration },
+      outputs: meta.classNames.length,
+      kind: 'classification',
+    },
+    train,
+    validation,
+    test: eventSplit(loaded.test.events, loaded.test.labels, evalOptions),
+    preprocess: { kind: 'identity', inputShape: [channels] },
+    description: meta.description,
+    classNames: meta.classNames,
+  };
+}
+
+const SHD_DESCRIPTION =
+  'Spiking Heidelberg Digits (Cramer et al. 2020): spoken digits 0–9 in English and German (20 classes) ' +
+  'as spikes of a 700-channel cochlea model, event lists in ms over a 1.4 s window.';
+
+const NMNIST_DESCRIPTION =
+  'N-MNIST (Orchard et al. 2015): MNIST digits recorded by an ATIS event camera over three saccades, ' +
+  '34×34 pixels × 2 polarities = 2312 channels, event lists in ms.';
+
 const REGISTRY: readonly DatasetEntry[] = [
   {
     name: 'yinyang',
@@ -172,6 +267,44 @@ const REGISTRY: readonly DatasetEntry[] = [
     'fashion-mnist',
     'Fashion-MNIST (Xiao et al. 2017): 28×28 grey clothing images, 10 classes, pixels scaled to [0, 1], flattened to 784.',
   ),
+  {
+    name: 'shd',
+    description: SHD_DESCRIPTION,
+    sizes: { train: 8156, test: 2264 },
+    files: true,
+    async load(options) {
+      checkEventOptions('shd', options);
+      const data = await loadShd({ ...options, duration: options.duration });
+      const keys = data.train.keys;
+      const classNames =
+        keys !== undefined && keys.length === SHD_CLASSES
+          ? keys
+          : Array.from({ length: SHD_CLASSES }, (_, i) => String(i));
+      return eventDataset(
+        'shd',
+        { description: SHD_DESCRIPTION, classNames, channels: SHD_CHANNELS },
+        data,
+        options,
+      );
+    },
+  },
+  {
+    name: 'nmnist',
+    description: NMNIST_DESCRIPTION,
+    sizes: { train: 60000, test: 10000 },
+    files: true,
+    async load(options) {
+      checkEventOptions('nmnist', options);
+      const data = await loadNmnist({ dataDir: options.dataDir, duration: options.duration });
+      const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+      return eventDataset(
+        'nmnist',
+        { description: NMNIST_DESCRIPTION, classNames, channels: NMNIST_CHANNELS },
+        data,
+        options,
+      );
+    },
+  },
 ];
 
 /** The data sets `loadDataset` knows. */
@@ -179,7 +312,21 @@ export function listDatasets(): DatasetInfo[] {
   return REGISTRY.map(({ name, description, sizes, files }) => ({ name, description, sizes, files }));
 }
 
+/** Names of the data sets whose splits are dense arrays. */
+export type DenseDatasetName = 'yinyang' | MnistFamilyName;
+/** Names of the data sets whose splits are event lists. */
+export type EventDatasetName = 'shd' | 'nmnist';
+
 /** Loads a data set by name; an unknown name is E_UNKNOWN_DATASET listing the known ones. */
+export async function loadDataset(
+  name: DenseDatasetName,
+  options?: LoadDatasetOptions,
+): Promise<LoadedDataset<ArraySplit>>;
+export async function loadDataset(
+  name: EventDatasetName,
+  options?: LoadDatasetOptions,
+): Promise<LoadedDataset<EventSplit>>;
+export async function loadDataset(name: string, options?: LoadDatasetOptions): Promise<LoadedDataset>;
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
   const entry = REGISTRY.find((d) => d.name === name);
   if (entry === undefined) {
