@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
-import type { Batch, GradientLearner, RulePlugin, TaskSpec } from '@plasticity/core-tensors';
+import { PlasticityError, createGradientLearner, createRng, isEventBatch } from '@plasticity/core-tensors';
+import type { Batch, BatchInput, GradientLearner, RulePlugin, TaskSpec } from '@plasticity/core-tensors';
 import { backpropConfigSchema } from './config.js';
 import type { BackpropConfig } from './config.js';
 import { resolveInit } from './init.js';
@@ -32,7 +32,14 @@ function denseInputSize(task: TaskSpec): number {
 }
 
 /** `[B, ...shape]` → `[B, features]` float32, checking the feature count. */
-function flatten(x: tf.Tensor, features: number): tf.Tensor2D {
+function flatten(x: BatchInput, features: number): tf.Tensor2D {
+  if (isEventBatch(x)) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `backprop expects dense features [B, ${features}], got an event batch (use a spiking rule such as bptt or eventprop)`,
+      { expected: features, input: 'events' },
+    );
+  }
   const batch = x.shape[0] ?? 0;
   if (x.rank < 1 || x.size !== batch * features) {
     throw new PlasticityError(
@@ -60,7 +67,7 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
     return Array.from({ length: layers }, () => stepRng.int(2 ** 31 - 1));
   };
 
-  const forward = (x: tf.Tensor, training: boolean): tf.Tensor2D =>
+  const forward = (x: BatchInput, training: boolean): tf.Tensor2D =>
     mlpForward(params, flatten(x, features), {
       activation: config.activation,
       dropout: training && config.dropout > 0 ? { rate: config.dropout, seeds: dropoutSeeds() } : undefined,

@@ -1,0 +1,87 @@
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import { packEventBatch, parseConfig } from '@plasticity/core-tensors';
+import type { TaskSpec } from '@plasticity/core-tensors';
+import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
+import type { BpttConfigInput } from './config.js';
+import { binEventBatch, createSpikeInput } from './input.js';
+import { bpttRule } from './rule.js';
+
+const classify = (input: TaskSpec['input']): TaskSpec => ({ input, outputs: 2, kind: 'classification' });
+const spikeInput = (raw: BpttConfigInput, input: TaskSpec['input']) =>
+  createSpikeInput(parseConfig(bpttRule, raw), classify(input));
+
+const backends = await testBackends();
+
+describe.each(backends)('%s', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
+  test('binEventBatch marks each event’s step and crops events past the window', () => {
+    const batch = packEventBatch(
+      [
+        { times: Float32Array.of(0.2, 0.9, 2.5, 5.5), units: Int32Array.of(1, 1, 0, 1) },
+        { times: Float32Array.of(1), units: Int32Array.of(0) },
+      ],
+      2,
+      6,
+    );
+    const grid = binEventBatch(batch, 3, 1);
+    // [T=3, B=2, C=2]: sample 0 spikes twice in step 0 on unit 1 (one mark), at 2.5 ms on unit 0; 5.5 ms is cropped.
+    expect(grid.arraySync()).toEqual([
+      [
+        [0, 1],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [0, 0],
+      ],
+    ]);
+    grid.dispose();
+  });
+
+  test('dense features are latency coded on the grid, with the bias channel last', async () => {
+    const input = spikeInput(
+      { encoder: { t0: 1, span: 4, invert: true, threshold: 0.1, bias: { time: 0 } } },
+      { kind: 'dense', shape: [3] },
+    );
+    expect(input.grid).toEqual({ steps: 25, dt: 1, channels: 4 }); // latest spike 5 ms + τm 20 ms
+    const x = tf.tensor2d([1, 0.5, 0.05], [1, 3]);
+    const { spikes, owned } = await input.spikes(x);
+    expect(owned).toBe(true);
+    const rows = (spikes.arraySync() as number[][][]).map((step) => step[0]);
+    // 1 → 1 ms, 0.5 → 3 ms, 0.05 ≤ threshold → silent, bias → 0 ms.
+    const firing = rows.flatMap((row, t) => row.flatMap((v, n) => (v ? [[t, n]] : [])));
+    expect(firing).toEqual([
+      [0, 3],
+      [1, 0],
+      [3, 1],
+    ]);
+    const sync = input.spikesSync(x);
+    expect(sync.spikes.arraySync()).toEqual(spikes.arraySync());
+    tf.dispose([x, spikes, sync.spikes]);
+    await expect(input.spikes(tf.zeros([1, 4]))).rejects.toMatchObject({ code: 'E_SHAPE' });
+    await expect(input.spikes(tf.fill([1, 3], 2))).rejects.toMatchObject({ code: 'E_DATA_FORMAT' });
+  });
+
+  test('spike tensors pass through, or are cropped and merged onto a coarser dt', () => {
+    const task = { kind: 'spikes', steps: 5, channels: 1, dt: 0.5 } as const;
+    const x = tf.tensor3d([1, 0, 0, 0, 1], [5, 1, 1]);
+    const same = spikeInput({}, task);
+    expect(same.grid).toEqual({ steps: 5, dt: 0.5, channels: 1 });
+    expect(same.spikesSync(x)).toEqual({ spikes: x, owned: false });
+    const merged = spikeInput({ dt: 1 }, task).spikesSync(x); // steps {0,1}, {2,3}, {4, pad}
+    expect(merged.owned).toBe(true);
+    expect(Array.from(merged.spikes.dataSync())).toEqual([1, 0, 1]);
+    const cropped = spikeInput({ dt: 1, duration: 1.5 }, task).spikesSync(x); // rounded up to 2 steps of 1 ms: {0,1}, {2,3}
+    expect(Array.from(cropped.spikes.dataSync())).toEqual([1, 0]);
+    expect(() => same.spikesSync(tf.zeros([4, 1, 1]))).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    tf.dispose([x, merged.spikes, cropped.spikes]);
+  });
+});

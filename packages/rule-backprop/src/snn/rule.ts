@@ -1,0 +1,253 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
+import type {
+  Batch,
+  BatchInput,
+  GradientLearner,
+  InspectOptions,
+  Inspection,
+  RulePlugin,
+  SpikeEvents,
+  TaskSpec,
+} from '@plasticity/core-tensors';
+import { arctan, fastSigmoid, heaviside, superSpike } from '@plasticity/neurons';
+import type { SpikeFunction } from '@plasticity/neurons';
+import { softmaxCrossEntropy } from '../loss.js';
+import { bpttConfigSchema } from './config.js';
+import type { BpttConfig } from './config.js';
+import { defaultRecurrentInit, kernelInits } from './init.js';
+import { createSpikeInput } from './input.js';
+import type { SpikeGrid } from './input.js';
+import { createSnnParams, spikingNetwork } from './network.js';
+import type { NetworkRun } from './network.js';
+import { voltageScores } from './readout.js';
+import { bpttRecipes } from './recipes.js';
+
+/** A BPTT learner: a gradient learner that can also show spikes and voltages of a few samples. */
+export interface BpttLearner extends GradientLearner {
+  /** The simulation grid inputs are put on (steps of `dt` ms). */
+  readonly grid: SpikeGrid;
+  inspect(x: BatchInput, options?: InspectOptions): Promise<Inspection>;
+}
+
+/** The configured surrogate spike function (Heaviside forward). */
+export function surrogateSpikeFunction(
+  config: Pick<BpttConfig, 'surrogate' | 'surrogateScale'>,
+): SpikeFunction {
+  const scale = config.surrogateScale;
+  switch (config.surrogate) {
+    case 'fast-sigmoid':
+      return fastSigmoid({ slope: scale });
+    case 'arctan':
+      return arctan({ alpha: scale });
+    case 'superspike':
+      return superSpike({ beta: scale });
+  }
+}
+
+/** Per-sample event lists of `spikes [T, B, N]` (host values) for the first `samples` samples; times = step·dt. */
+function eventLists(
+  values: Float32Array,
+  shape: readonly number[],
+  samples: number,
+  dt: number,
+): SpikeEvents[] {
+  const [steps, batch, units] = shape;
+  return Array.from({ length: samples }, (_, b) => {
+    const times: number[] = [];
+    const ids: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const row = (t * batch + b) * units;
+      for (let n = 0; n < units; n++) {
+        if (values[row + n] > 0) {
+          times.push(t * dt);
+          ids.push(n);
+        }
+      }
+    }
+    return { times: Float32Array.from(times), units: Int32Array.from(ids) };
+  });
+}
+
+function classificationOutputs(task: TaskSpec): number {
+  if (task.kind !== 'classification') {
+    throw new PlasticityError('E_CONFIG', 'bptt trains classifiers; this task is a regression', {
+      field: 'task.kind',
+      value: task.kind,
+    });
+  }
+  if (!(Number.isInteger(task.outputs) && task.outputs >= 2)) {
+    throw new PlasticityError('E_CONFIG', `task outputs must be a whole number ≥ 2, got ${task.outputs}`, {
+      field: 'task.outputs',
+    });
+  }
+  return task.outputs;
+}
+
+/** Builds the learner for a validated config (what `bpttRule.create` does). */
+export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: number): BpttLearner {
+  const outputs = classificationOutputs(task);
+  const input = createSpikeInput(config, task);
+  const { grid } = input;
+  const network = spikingNetwork({
+    inputs: grid.channels,
+    hidden: config.hidden,
+    outputs,
+    recurrent: config.recurrent,
+    tauMem: config.tauMem,
+    tauSyn: config.tauSyn,
+    threshold: config.threshold,
+    dt: grid.dt,
+  });
+  const fanIns = [grid.channels, ...config.hidden];
+  const params = createSnnParams(
+    network,
+    kernelInits(fanIns, config.init, config.tauMem, config.tauSyn),
+    // Recurrent kernels share one init; the widest layer sets the default scale.
+    config.recurrentInit ?? defaultRecurrentInit(Math.max(...config.hidden), config.tauMem, config.tauSyn),
+    createRng(seed).fork('init'),
+  );
+  const spikeFn = surrogateSpikeFunction(config);
+  const windowSeconds = (grid.steps * grid.dt) / 1000;
+
+  // Hidden-activity metrics of the current step, computed in `loss` and read by `metrics`.
+  let activity: { rate: tf.Scalar; silent: tf.Scalar } | undefined;
+  const measureActivity = (run: NetworkRun): void => {
+    const counts = run.hidden.map((s) => tf.sum(s, 0)); // [B, units] spikes per sample and neuron
+    const neurons = counts.reduce((a, c) => a + c.size, 0);
+    const total = tf.addN(counts.map((c) => tf.sum(c)));
+    // A neuron is silent when it spikes for no sample of the batch.
+    const silent = tf.addN(counts.map((c) => tf.sum(tf.cast(tf.equal(tf.max(c, 0), 0), 'float32'))));
+    const units = config.hidden.reduce((a, n) => a + n, 0);
+    activity = {
+      rate: tf.keep(tf.div(total, neurons * windowSeconds)),
+      silent: tf.keep(tf.div(silent, units)),
+    };
+  };
+
+  const inner = createGradientLearner({
+    params,
+    loss: (batch: Batch) => {
+      const run = network.run(params, batch.x as tf.Tensor3D, spikeFn);
+      measureActivity(run);
+      const scores = voltageScores(run.v, config.loss, grid);
+      return { loss: softmaxCrossEntropy(scores, batch.y), scores };
+    },
+    // Unused: `predict` below encodes the input first.
+    predict: () => {
+      throw new PlasticityError('E_USAGE', 'bptt: internal predict is not used');
+    },
+    metrics: (batch, scores) => {
+      const hits = tf.equal(tf.argMax(scores, 1), tf.cast(tf.reshape(batch.y, [-1]), 'int32'));
+      return {
+        accuracy: tf.mean(tf.cast(hits, 'float32')),
+        ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
+      };
+    },
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    optimizerOptions: {
+      beta1: config.beta1,
+      beta2: config.beta2,
+      epsilon: config.epsilon,
+      momentum: config.momentum,
+    },
+  });
+
+  async function trainStep(batch: Batch) {
+    const { spikes, owned } = await input.spikes(batch.x);
+    try {
+      return await inner.trainStep({ x: spikes, y: batch.y, size: batch.size });
+    } finally {
+      if (owned) spikes.dispose();
+      if (activity) tf.dispose([activity.rate, activity.silent]);
+      activity = undefined;
+    }
+  }
+
+  function predict(x: BatchInput): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { spikes } = input.spikesSync(x); // made inside tidy when owned, so disposed by it
+      return voltageScores(network.run(params, spikes, heaviside).v, config.loss, grid);
+    });
+  }
+
+  async function inspect(x: BatchInput, options: InspectOptions = {}): Promise<Inspection> {
+    const { spikes, owned } = await input.spikes(x);
+    try {
+      const samples = Math.min(options.samples ?? 4, spikes.shape[1]);
+      const picked = tf.tidy(() => {
+        const head = tf.slice(spikes, [0, 0, 0], [-1, samples, -1]);
+        const run = network.run(params, head, heaviside);
+        return [head, ...run.hidden, run.v];
+      });
+      const values = await Promise.all(picked.map((t) => t.data() as Promise<Float32Array>));
+      const shapes = picked.map((t) => t.shape);
+      tf.dispose(picked);
+      const names = ['input', ...network.hiddenLayers.map((l) => l.name)];
+      const layers = names.map((name, k) => ({
+        name,
+        size: shapes[k][2],
+        samples: eventLists(values[k], shapes[k], samples, grid.dt),
+      }));
+      // Voltages every `stride` steps (the grid is as fine as traces get).
+      const stride = Math.max(1, Math.round((options.traceDt ?? grid.dt) / grid.dt));
+      const v = values[values.length - 1];
+      const traceSteps = Math.ceil(grid.steps / stride);
+      const traceSamples = Array.from({ length: samples }, (_, b) => {
+        const trace = new Float32Array(traceSteps * outputs);
+        for (let s = 0; s < traceSteps; s++) {
+          const row = (s * stride * samples + b) * outputs;
+          trace.set(v.subarray(row, row + outputs), s * outputs);
+        }
+        return trace;
+      });
+      return {
+        duration: grid.steps * grid.dt,
+        layers,
+        traces: {
+          name: network.readout.name,
+          dt: stride * grid.dt,
+          steps: traceSteps,
+          units: outputs,
+          samples: traceSamples,
+        },
+      };
+    } finally {
+      if (owned) spikes.dispose();
+    }
+  }
+
+  return {
+    params,
+    grid,
+    get optimizerName() {
+      return inner.optimizerName;
+    },
+    get iterations() {
+      return inner.iterations;
+    },
+    get learningRate() {
+      return inner.learningRate;
+    },
+    set learningRate(value: number) {
+      inner.learningRate = value;
+    },
+    trainStep,
+    predict,
+    inspect,
+    saveState: () => inner.saveState!(),
+    loadState: (state) => inner.loadState!(state),
+    dispose: () => inner.dispose(),
+  };
+}
+
+/** Surrogate-gradient BPTT: lifExp spiking networks trained through tfjs autodiff. */
+export const bpttRule: RulePlugin<BpttConfig> = {
+  name: 'bptt',
+  summary:
+    'Spiking network (LIF with exponential synapses, leaky-integrator readout) trained by backpropagation through time with a surrogate spike derivative.',
+  configSchema: bpttConfigSchema,
+  recipes: bpttRecipes,
+  create: createBpttLearner,
+};

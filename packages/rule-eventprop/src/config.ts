@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { LOSSES } from './objective.js';
+
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+
+const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
+const fraction = (fallback: number, what: string) => z.number().min(0).lt(1).default(fallback).describe(what);
+
+const hiddenLayer = z.union([
+  z.number().int().positive().max(100_000),
+  z.strictObject({
+    size: z.number().int().positive().max(100_000),
+    recurrent: z.boolean().default(false),
+  }),
+]);
+
+const normalInit = z.strictObject({
+  mean: z.number().describe('Mean of the normal distribution weights are drawn from.'),
+  std: z.number().min(0).describe('Standard deviation.'),
+});
+export type NormalInit = z.output<typeof normalInit>;
+
+/**
+ * EventProp config. Every field has a default, so `{}` is valid; unknown keys are errors.
+ * Times are in ms; voltages in units of the threshold's scale (ϑ = 1 by default).
+ */
+export const eventpropConfigSchema = z.strictObject({
+  hidden: z
+    .array(hiddenLayer)
+    .default([200])
+    .describe('Hidden LIF layers from input to output: a size, or {size, recurrent}.'),
+  loss: z
+    .enum(LOSSES)
+    .default('max-voltage')
+    .describe(
+      'ttfs: spiking output, first-spike cross-entropy; max-voltage / sum-voltage / exp-sum-voltage: leaky-integrator output, cross-entropy of its max, mean, or exp-weighted mean voltage.',
+    ),
+  tauMem: positive(20, 'Membrane time constant τm, ms.'),
+  tauSyn: positive(5, 'Synaptic time constant τs, ms (≠ τm).'),
+  threshold: positive(1, 'Firing threshold ϑ (reset to 0).'),
+  duration: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Simulated window, ms. Default: the task’s duration for event input; for dense input the encoder’s last spike time plus 2·τm.',
+    ),
+  encoder: z
+    .strictObject({
+      t0: z.number().min(0).default(0).describe('Spike time of value 0, ms.'),
+      span: z.number().min(0).default(30).describe('Spike time spread: t = t0 + value·span, ms.'),
+      invert: z.boolean().default(false).describe('Use 1 − value (bright pixels spike early).'),
+      threshold: z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .describe('Values ≤ threshold do not spike (MNIST: 1/255).'),
+      bias: z
+        .strictObject({ time: z.number().min(0).describe('Spike time of the bias channel, ms.') })
+        .optional()
+        .describe('An extra input channel that spikes at a fixed time in every sample.'),
+    })
+    .default({ t0: 0, span: 30, invert: false })
+    .describe('Latency encoding of dense features in [0, 1] (one spike per feature).'),
+  ttfs: z
+    .strictObject({
+      tau0: positive(0.5, 'Softmax temperature on −t, ms.'),
+      tau1: positive(6.4, 'Time constant of the early-spike term α·(e^(t/τ1) − 1), ms.'),
+      alpha: z.number().min(0).default(0.003).describe('Weight of the early-spike term.'),
+      silentPush: z
+        .number()
+        .min(0)
+        .default(1)
+        .describe('Weight β of β·(ϑ − peak voltage) when the label’s output neuron stays silent (0 = off).'),
+    })
+    .default({ tau0: 0.5, tau1: 6.4, alpha: 0.003, silentPush: 1 })
+    .describe('TTFS loss constants (loss: ttfs).'),
+  init: z
+    .array(normalInit)
+    .optional()
+    .describe(
+      'Per layer (hidden layers then output) normal init of the input weights; default scales with fan-in so that about a third of the inputs bring a neuron to threshold.',
+    ),
+  recurrentInit: normalInit
+    .default({ mean: 0, std: 0.1 })
+    .describe('Normal init of recurrent weights (hidden layers with recurrent: true).'),
+  optimizer: z.enum(OPTIMIZERS).default('adam').describe('adam, sgd or momentum (tfjs-core train.*).'),
+  learningRate: positive(1e-3, 'Initial learning rate (the trainer’s schedule sets it per epoch).'),
+  momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
+  beta1: fraction(0.9, 'Adam first-moment decay.'),
+  beta2: fraction(0.999, 'Adam second-moment decay.'),
+  epsilon: positive(1e-7, 'Adam denominator epsilon.'),
+  weightDecay: z.number().min(0).default(0).describe('Decoupled weight decay on all weights (0 = off).'),
+  spikeRegularisation: z
+    .strictObject({
+      strength: z.number().min(0).default(0).describe('0 = off.'),
+      target: z.number().min(0).default(1).describe('Target spikes per hidden neuron per sample.'),
+    })
+    .default({ strength: 0, target: 1 })
+    .describe('Heuristic pull of each hidden neuron’s spike count towards the target.'),
+  silentBoost: z
+    .number()
+    .min(0)
+    .default(0)
+    .describe(
+      'Heuristic: hidden neurons silent for a whole batch get −boost on their input weights’ gradient.',
+    ),
+  maxSpikesPerNeuron: z
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe('Stop with E_DIVERGED when a layer fires more spikes per neuron in one sample.'),
+});
+
+export type EventpropConfig = z.output<typeof eventpropConfigSchema>;
+/** What a user may write: every field optional. */
+export type EventpropConfigInput = z.input<typeof eventpropConfigSchema>;

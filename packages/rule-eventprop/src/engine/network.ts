@@ -1,0 +1,382 @@
+import { PlasticityError } from '@plasticity/core-tensors';
+import { adjointState, backwardLayer } from './layer-backward.js';
+import type { AdjointState } from './layer-backward.js';
+import { forwardFeedForward, forwardRecurrent, layerState } from './layer-forward.js';
+import type { ForwardOptions, LayerState, LayerWeights } from './layer-forward.js';
+import { lifConstants } from './lif.js';
+import type { LifConstants, LifModel } from './lif.js';
+import { backwardReadout, forwardReadout, readoutState } from './readout.js';
+import type { ReadoutKind, ReadoutState } from './readout.js';
+import { SpikeBuffer } from './spike-buffer.js';
+import { sampleVoltages } from './trace.js';
+import type { SpikeList } from './spike-buffer.js';
+
+/** Shape of an EventProp network: spiking LIF hidden layers and a spiking or integrator output. */
+export interface NetworkSpec {
+  readonly inputs: number;
+  readonly hidden: readonly { readonly size: number; readonly recurrent: boolean }[];
+  readonly outputs: number;
+  /** `'spiking'`: LIF output neurons (first-spike times); otherwise a leaky-integrator readout. */
+  readonly output: 'spiking' | ReadoutKind;
+  readonly model: LifModel;
+  /** Simulated window `[0, duration)`, ms. */
+  readonly duration: number;
+  /** Abort (E_DIVERGED) when a layer fires more than this many spikes per neuron in one sample (default 1000). */
+  readonly maxSpikesPerNeuron?: number;
+}
+
+/** Name of layer k's input weights `[in, out]`; the output layer is k = hidden.length. */
+export const kernelName = (layer: number): string => `layer${layer}/kernel`;
+/** Name of hidden layer k's recurrent weights `[n, n]` (row = presynaptic neuron). */
+export const recurrentName = (layer: number): string => `layer${layer}/recurrent`;
+
+/** Every weight of a network, by name, with its `[rows, cols]` shape. */
+export function paramShapes(spec: NetworkSpec): Record<string, [number, number]> {
+  const shapes: Record<string, [number, number]> = {};
+  let inputs = spec.inputs;
+  spec.hidden.forEach((layer, k) => {
+    shapes[kernelName(k)] = [inputs, layer.size];
+    if (layer.recurrent) shapes[recurrentName(k)] = [layer.size, layer.size];
+    inputs = layer.size;
+  });
+  shapes[kernelName(spec.hidden.length)] = [inputs, spec.outputs];
+  return shapes;
+}
+
+interface SpikingLayer {
+  readonly weights: LayerWeights;
+  readonly state: LayerState;
+  readonly adjoint: AdjointState;
+  readonly spikes: SpikeBuffer;
+  readonly options: ForwardOptions;
+  /** ∂L/∂t per spike of this layer, filled by the layer above and the loss. */
+  drive: Float64Array;
+}
+
+function checkSpec(spec: NetworkSpec): void {
+  const whole = (value: number, field: string): void => {
+    if (!(Number.isInteger(value) && value > 0)) {
+      throw new PlasticityError('E_CONFIG', `${field} must be a whole number > 0, got ${value}`, { field });
+    }
+  };
+  whole(spec.inputs, 'inputs');
+  whole(spec.outputs, 'outputs');
+  spec.hidden.forEach((layer, k) => whole(layer.size, `hidden[${k}].size`));
+  if (!(Number.isFinite(spec.duration) && spec.duration > 0)) {
+    throw new PlasticityError('E_CONFIG', `duration must be a number > 0 (ms), got ${spec.duration}`, {
+      field: 'duration',
+    });
+  }
+}
+
+/**
+ * An EventProp network simulated exactly, event by event, on the host (float64). One sample
+ * at a time: `forward` runs every layer and keeps only the spikes (time, unit, current);
+ * `backward` runs the adjoint pass over them and accumulates the weight gradients.
+ */
+export class EventPropNetwork {
+  readonly spec: NetworkSpec;
+  readonly constants: LifConstants;
+  readonly shapes: Readonly<Record<string, [number, number]>>;
+  /** Hidden layers then, for a spiking output, the output layer. */
+  private readonly layers: SpikingLayer[];
+  private readonly readout?: { readonly kernel: Float64Array; readonly state: ReadoutState };
+  /** Spiking output: voltage peaks of the output neurons as if they never fired (for silent ones). */
+  private readonly peaks: ReadoutState;
+  private readonly weightsByName = new Map<string, Float64Array>();
+  private readonly scratch = new Float64Array(2);
+  private readonly outputValues: Float64Array;
+  private readonly outputSpikeIndex: Int32Array;
+  private input: SpikeList = { count: 0, times: [], units: [] };
+
+  constructor(spec: NetworkSpec) {
+    checkSpec(spec);
+    this.spec = spec;
+    this.constants = lifConstants(spec.model);
+    this.shapes = paramShapes(spec);
+    for (const [name, [rows, cols]] of Object.entries(this.shapes)) {
+      this.weightsByName.set(name, new Float64Array(rows * cols));
+    }
+    const perNeuron = spec.maxSpikesPerNeuron ?? 1000;
+    const layer = (k: number, inputs: number, size: number, recurrent: boolean, firstOnly: boolean) => ({
+      weights: {
+        inputs,
+        size,
+        kernel: this.weightsByName.get(kernelName(k)) as Float64Array,
+        recurrent: recurrent ? this.weightsByName.get(recurrentName(k)) : undefined,
+      },
+      state: layerState(size),
+      adjoint: adjointState(size),
+      spikes: new SpikeBuffer(),
+      options: { duration: spec.duration, firstSpikeOnly: firstOnly, maxSpikes: perNeuron * size },
+      drive: new Float64Array(64),
+    });
+    this.layers = [];
+    let inputs = spec.inputs;
+    spec.hidden.forEach((h, k) => {
+      this.layers.push(layer(k, inputs, h.size, h.recurrent, false));
+      inputs = h.size;
+    });
+    const top = spec.hidden.length;
+    if (spec.output === 'spiking') {
+      this.layers.push(layer(top, inputs, spec.outputs, false, true));
+    } else {
+      this.readout = {
+        kernel: this.weightsByName.get(kernelName(top)) as Float64Array,
+        state: readoutState(spec.outputs),
+      };
+    }
+    this.peaks = readoutState(spec.outputs);
+    this.outputValues = new Float64Array(spec.outputs);
+    this.outputSpikeIndex = new Int32Array(spec.outputs);
+  }
+
+  /** Copies one weight matrix in (row-major, e.g. a tf.Variable's data). */
+  setWeights(name: string, data: ArrayLike<number>): void {
+    const target = this.weightsByName.get(name);
+    if (target === undefined) {
+      throw new PlasticityError('E_CONFIG', `this network has no weight "${name}"`, {
+        known: [...this.weightsByName.keys()],
+      });
+    }
+    if (data.length !== target.length) {
+      throw new PlasticityError(
+        'E_SHAPE',
+        `weight "${name}" needs ${target.length} values (${this.shapes[name].join('×')}), got ${data.length}`,
+      );
+    }
+    for (let k = 0; k < target.length; k++) target[k] = data[k];
+  }
+
+  /** Zeroed gradient buffers, one per weight. */
+  gradientBuffers(): Record<string, Float64Array> {
+    const out: Record<string, Float64Array> = {};
+    for (const [name, w] of this.weightsByName) out[name] = new Float64Array(w.length);
+    return out;
+  }
+
+  /**
+   * Simulates one sample (input spikes sorted by time, in `[0, duration)`). Returns the
+   * output values: first-spike times in ms (Infinity when silent) for a spiking output, the
+   * readout values otherwise. The array is reused by the next call.
+   */
+  forward(input: SpikeList): Float64Array {
+    this.checkInput(input);
+    this.input = input;
+    const c = this.constants;
+    let below: SpikeList = input;
+    for (const layer of this.layers) {
+      const run = layer.weights.recurrent === undefined ? forwardFeedForward : forwardRecurrent;
+      run(c, below, layer.weights, layer.state, layer.spikes, layer.options);
+      below = layer.spikes;
+    }
+    const values = this.outputValues;
+    if (this.readout !== undefined) {
+      const { kernel, state } = this.readout;
+      forwardReadout(
+        c,
+        this.readoutKind(),
+        below,
+        kernel,
+        this.spec.outputs,
+        this.spec.duration,
+        state,
+        this.scratch,
+      );
+      values.set(state.value);
+    } else {
+      const out = this.layers[this.layers.length - 1].spikes;
+      values.fill(Infinity);
+      this.outputSpikeIndex.fill(-1);
+      for (let k = 0; k < out.count; k++) {
+        const unit = out.units[k];
+        if (this.outputSpikeIndex[unit] < 0) {
+          this.outputSpikeIndex[unit] = k;
+          values[unit] = out.times[k];
+        }
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Spiking output, after `forward`: each output neuron's maximum voltage over the window
+   * computed without resets, which is its true maximum (below threshold) when it stayed silent.
+   * The array is reused by the next call.
+   */
+  outputPeaks(): Float64Array {
+    const hidden = this.spec.hidden.length;
+    const below = hidden === 0 ? this.input : this.layers[hidden - 1].spikes;
+    const top = this.layers[hidden];
+    const { outputs, duration } = this.spec;
+    forwardReadout(
+      this.constants,
+      'max',
+      below,
+      top.weights.kernel,
+      outputs,
+      duration,
+      this.peaks,
+      this.scratch,
+    );
+    return this.peaks.value;
+  }
+
+  /**
+   * Backward pass of the last `forward`: `dOutput[k]` is ∂L/∂(output value k); `hiddenDrive`,
+   * when given, adds an extra ∂L/∂t to each hidden spike (regularisers); `dPeak[k]`, for a
+   * spiking output after `outputPeaks`, is ∂L/∂(peak of silent output k). Adds to `grads`.
+   */
+  backward(
+    dOutput: Float64Array,
+    grads: Record<string, Float64Array>,
+    hiddenDrive?: (layer: number, spikes: SpikeList, drive: Float64Array) => void,
+    dPeak?: Float64Array,
+  ): void {
+    const c = this.constants;
+    const { duration } = this.spec;
+    const hidden = this.spec.hidden.length;
+    const top = this.layers.length - 1;
+    const below = (k: number): SpikeList => (k === 0 ? this.input : this.layers[k - 1].spikes);
+    const driveOf = (k: number): Float64Array | undefined => {
+      if (k === 0) return undefined;
+      const layer = this.layers[k - 1];
+      const n = layer.spikes.count;
+      if (layer.drive.length < n) layer.drive = new Float64Array(Math.max(n, 2 * layer.drive.length));
+      layer.drive.fill(0, 0, n);
+      return layer.drive;
+    };
+    if (this.readout !== undefined) {
+      const { kernel, state } = this.readout;
+      backwardReadout(
+        c,
+        this.readoutKind(),
+        below(hidden),
+        kernel,
+        this.spec.outputs,
+        duration,
+        state,
+        dOutput,
+        grads[kernelName(hidden)],
+        driveOf(hidden),
+        this.scratch,
+      );
+    } else {
+      const layer = this.layers[top];
+      const belowDrive = driveOf(top);
+      if (dPeak !== undefined) {
+        const { outputs } = this.spec;
+        backwardReadout(
+          c,
+          'max',
+          below(top),
+          layer.weights.kernel,
+          outputs,
+          duration,
+          this.peaks,
+          dPeak,
+          grads[kernelName(top)],
+          belowDrive,
+          this.scratch,
+        );
+      }
+      const drive = driveOf(top + 1) as Float64Array;
+      for (let unit = 0; unit < this.spec.outputs; unit++) {
+        const k = this.outputSpikeIndex[unit];
+        if (k >= 0) drive[k] = dOutput[unit];
+      }
+      backwardLayer(
+        c,
+        below(top),
+        layer.weights,
+        layer.spikes,
+        drive,
+        layer.adjoint,
+        {
+          kernel: grads[kernelName(top)],
+          inputTimes: belowDrive,
+        },
+        duration,
+      );
+    }
+    for (let k = hidden - 1; k >= 0; k--) {
+      const layer = this.layers[k];
+      if (hiddenDrive !== undefined) hiddenDrive(k, layer.spikes, layer.drive);
+      backwardLayer(
+        c,
+        below(k),
+        layer.weights,
+        layer.spikes,
+        layer.drive,
+        layer.adjoint,
+        {
+          kernel: grads[kernelName(k)],
+          recurrent: layer.weights.recurrent === undefined ? undefined : grads[recurrentName(k)],
+          inputTimes: driveOf(k),
+        },
+        duration,
+      );
+    }
+  }
+
+  /** Spikes of layer k in the last `forward` (hidden layers, then a spiking output layer). */
+  layerSpikes(k: number): SpikeList {
+    return this.layers[k].spikes;
+  }
+
+  /**
+   * The output layer of the last `forward` for plots: its voltages sampled every `dt` ms
+   * (`[steps × outputs]`) and, for a spiking output, all its spikes (the forward pass stops
+   * each output neuron at its first spike; here they run on, resetting, to the window's end).
+   */
+  outputActivity(dt: number): { steps: number; voltages: Float32Array; spikes?: SpikeList } {
+    const c = this.constants;
+    const { duration, outputs } = this.spec;
+    const steps = Math.max(1, Math.ceil(duration / dt));
+    const hidden = this.spec.hidden.length;
+    const below = hidden === 0 ? this.input : this.layers[hidden - 1].spikes;
+    if (this.readout !== undefined) {
+      return {
+        steps,
+        voltages: sampleVoltages(c, below, this.readout.kernel, outputs, undefined, steps, dt),
+      };
+    }
+    const top = this.layers[hidden];
+    const spikes = new SpikeBuffer();
+    forwardFeedForward(c, below, top.weights, layerState(outputs), spikes, {
+      ...top.options,
+      firstSpikeOnly: false,
+    });
+    return {
+      steps,
+      spikes,
+      voltages: sampleVoltages(c, below, top.weights.kernel, outputs, spikes, steps, dt),
+    };
+  }
+
+  /** Bytes the last `forward` stored for the backward pass (spikes of every layer): O(spikes). */
+  storedBytes(): number {
+    return this.layers.reduce((sum, layer) => sum + layer.spikes.storedBytes(), 0);
+  }
+
+  private readoutKind(): ReadoutKind {
+    return this.spec.output as ReadoutKind;
+  }
+
+  private checkInput(input: SpikeList): void {
+    const { inputs, duration } = this.spec;
+    let last = 0;
+    for (let e = 0; e < input.count; e++) {
+      const t = input.times[e];
+      const u = input.units[e];
+      if (!(t >= last && t < duration) || !(u >= 0 && u < inputs && Number.isInteger(u))) {
+        throw new PlasticityError(
+          'E_DATA_FORMAT',
+          `input spike ${e} (time ${t} ms, unit ${u}) must be sorted by time, in [0, ${duration}) ms, unit in 0 … ${inputs - 1}`,
+          { event: e, time: t, unit: u },
+        );
+      }
+      last = t;
+    }
+  }
+}

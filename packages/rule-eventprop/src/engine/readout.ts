@@ -1,0 +1,201 @@
+import type { LifConstants } from './lif.js';
+import { stationaryTime, voltageAfter } from './lif.js';
+import type { SpikeList } from './spike-buffer.js';
+
+/**
+ * What a non-spiking leaky-integrator output reports per unit (V follows the LIF dynamics
+ * without threshold): `max` = max over `[0, T]` of V (V(0) = 0 counts), `sum` = (1/T)∫V dt,
+ * `exp-sum` = (1/T)∫e^(−t/T)·V dt (Nowotny et al.'s loss shaping). T = duration in ms.
+ */
+export const READOUTS = ['max', 'sum', 'exp-sum'] as const;
+export type ReadoutKind = (typeof READOUTS)[number];
+
+/** Per-unit scratch and results of a readout, reused for every sample. */
+export interface ReadoutState {
+  readonly value: Float64Array;
+  readonly v: Float64Array;
+  readonly i: Float64Array;
+  /** max: time of the maximum, ms. */
+  readonly peakTime: Float64Array;
+  /** max: how many input spikes arrived strictly before the maximum. */
+  readonly before: Int32Array;
+  /**
+   * max: dV/dt just before the maximum when it sits on an input spike that turned V
+   * downwards (moving that spike moves the maximum with it), else 0.
+   */
+  readonly kinkSlope: Float64Array;
+}
+
+export function readoutState(size: number): ReadoutState {
+  return {
+    value: new Float64Array(size),
+    v: new Float64Array(size),
+    i: new Float64Array(size),
+    peakTime: new Float64Array(size),
+    before: new Int32Array(size),
+    kinkSlope: new Float64Array(size),
+  };
+}
+
+/** Kernel integral `(1/T)∫_{t}^{T} w(τ)·κ(τ − t) dτ` of one input spike at `t` and its t-derivative. */
+function integralKernel(
+  c: LifConstants,
+  kind: 'sum' | 'exp-sum',
+  t: number,
+  duration: number,
+  out: Float64Array,
+): void {
+  const { tauMem, tauSyn, gain } = c;
+  const left = duration - t;
+  const scale = gain / duration;
+  if (kind === 'sum') {
+    const em = Math.exp(-left / tauMem);
+    const es = Math.exp(-left / tauSyn);
+    out[0] = scale * (tauMem * (1 - em) - tauSyn * (1 - es));
+    out[1] = -scale * (em - es);
+    return;
+  }
+  // e^(−τ/T)·e^(−τ/τx) = e^(−τ/ax) with 1/ax = 1/T + 1/τx.
+  const am = 1 / (1 / duration + 1 / tauMem);
+  const as = 1 / (1 / duration + 1 / tauSyn);
+  const em = Math.exp(-left / am);
+  const es = Math.exp(-left / as);
+  const decay = Math.exp(-t / duration);
+  const h = am * (1 - em) - as * (1 - es);
+  out[0] = scale * decay * h;
+  out[1] = -scale * decay * (h / duration + (em - es));
+}
+
+/**
+ * Readout of a leaky-integrator layer driven by `input` through `kernel [inputs, size]`.
+ * `max` runs the exact dynamics event by event and takes, per interval, the end point or the
+ * interior stationary point; the integrals use each spike's kernel integral in closed form.
+ */
+export function forwardReadout(
+  c: LifConstants,
+  kind: ReadoutKind,
+  input: SpikeList,
+  kernel: Float64Array,
+  size: number,
+  duration: number,
+  state: ReadoutState,
+  scratch: Float64Array,
+): void {
+  const { value } = state;
+  value.fill(0);
+  if (kind !== 'max') {
+    for (let e = 0; e < input.count; e++) {
+      integralKernel(c, kind, input.times[e], duration, scratch);
+      const row = input.units[e] * size;
+      const k0 = scratch[0];
+      for (let k = 0; k < size; k++) value[k] += kernel[row + k] * k0;
+    }
+    return;
+  }
+  const { tauMem, tauSyn, gain } = c;
+  const { v, i: cur, peakTime, before, kinkSlope } = state;
+  v.fill(0);
+  cur.fill(0);
+  peakTime.fill(0);
+  before.fill(0);
+  kinkSlope.fill(0);
+  const events = input.count;
+  let t = 0;
+  for (let e = 0; e <= events; e++) {
+    const tNext = e < events ? input.times[e] : duration;
+    const dt = tNext - t;
+    if (dt > 0) {
+      const em = Math.exp(-dt / tauMem);
+      const es = Math.exp(-dt / tauSyn);
+      const g = gain * (em - es);
+      for (let k = 0; k < size; k++) {
+        const vk = v[k];
+        const ik = cur[k];
+        const vEnd = vk * em + ik * g;
+        const iEnd = ik * es;
+        if (ik > vk && iEnd < vEnd) {
+          const peak = stationaryTime(c, vk, ik);
+          if (peak < dt) {
+            const vPeak = voltageAfter(c, vk, ik, peak);
+            if (vPeak > value[k]) {
+              value[k] = vPeak;
+              peakTime[k] = t + peak;
+              before[k] = e;
+              kinkSlope[k] = 0;
+            }
+          }
+        }
+        if (vEnd > value[k]) {
+          value[k] = vEnd;
+          peakTime[k] = tNext;
+          before[k] = e;
+          // Still rising when spike e arrives: if it is the maximum, spike e made it one.
+          kinkSlope[k] = e < events ? (iEnd - vEnd) / tauMem : 0;
+        }
+        v[k] = vEnd;
+        cur[k] = iEnd;
+      }
+    }
+    if (e < events) {
+      const row = input.units[e] * size;
+      for (let k = 0; k < size; k++) cur[k] += kernel[row + k];
+    }
+    t = tNext;
+  }
+}
+
+/**
+ * Gradients of a readout given `dValue[k] = ∂L/∂value_k`: adds to `kernelGrad` and to
+ * `inputTimes[e]` (∂L/∂t of input spike e), both exact derivatives of `forwardReadout`.
+ */
+export function backwardReadout(
+  c: LifConstants,
+  kind: ReadoutKind,
+  input: SpikeList,
+  kernel: Float64Array,
+  size: number,
+  duration: number,
+  state: ReadoutState,
+  dValue: Float64Array,
+  kernelGrad: Float64Array,
+  inputTimes: Float64Array | undefined,
+  scratch: Float64Array,
+): void {
+  if (kind !== 'max') {
+    for (let e = 0; e < input.count; e++) {
+      integralKernel(c, kind, input.times[e], duration, scratch);
+      const row = input.units[e] * size;
+      const k0 = scratch[0];
+      const k1 = scratch[1];
+      let acc = 0;
+      for (let k = 0; k < size; k++) {
+        kernelGrad[row + k] += dValue[k] * k0;
+        acc += dValue[k] * kernel[row + k] * k1;
+      }
+      if (inputTimes !== undefined) inputTimes[e] += acc;
+    }
+    return;
+  }
+  const { tauMem, tauSyn, gain } = c;
+  const { peakTime, before, kinkSlope } = state;
+  for (let e = 0; e < input.count; e++) {
+    const t = input.times[e];
+    const row = input.units[e] * size;
+    let acc = 0;
+    for (let k = 0; k < size; k++) {
+      const dk = dValue[k];
+      if (dk === 0) continue;
+      if (e < before[k]) {
+        // V(t*) = Σ_e W·κ(t* − t_e): ∂/∂W = κ, ∂/∂t_e = −W·κ'.
+        const s = peakTime[k] - t;
+        const em = Math.exp(-s / tauMem);
+        const es = Math.exp(-s / tauSyn);
+        kernelGrad[row + k] += dk * gain * (em - es);
+        acc -= dk * kernel[row + k] * gain * (es / tauSyn - em / tauMem);
+      } else if (e === before[k]) {
+        acc += dk * kinkSlope[k];
+      }
+    }
+    if (inputTimes !== undefined) inputTimes[e] += acc;
+  }
+}

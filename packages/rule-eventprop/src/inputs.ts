@@ -1,0 +1,147 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
+import type { BatchInput, EventBatch } from '@plasticity/core-tensors';
+import { latencyTimes } from '@plasticity/datasets';
+import type { SpikeList } from './engine/spike-buffer.js';
+
+/** Latency code for dense features (see `latencyTimes` in @plasticity/datasets). Times in ms. */
+export interface EncoderSettings {
+  readonly t0: number;
+  readonly span: number;
+  readonly invert: boolean;
+  readonly threshold?: number;
+  readonly bias?: { readonly time: number };
+}
+
+/** A batch as the engine reads it: per sample, input spikes sorted by time then unit. */
+export interface HostSamples {
+  readonly size: number;
+  sample(b: number): SpikeList;
+}
+
+/** How the learner turns its task's inputs into spikes. */
+export type InputCoding =
+  | {
+      readonly kind: 'dense';
+      readonly features: number;
+      readonly encoder: EncoderSettings;
+      readonly duration: number;
+    }
+  | { readonly kind: 'events'; readonly channels: number };
+
+/** Input channels the network sees: features (+1 for the bias channel), or event channels. */
+export function inputChannels(coding: InputCoding): number {
+  return coding.kind === 'events' ? coding.channels : coding.features + (coding.encoder.bias ? 1 : 0);
+}
+
+/** Packs per-sample (time, unit) lists, sorting each sample by time then unit. */
+function packed(times: Float32Array, batch: number, channels: number): HostSamples {
+  const offsets = new Int32Array(batch + 1);
+  for (let b = 0; b < batch; b++) {
+    let n = 0;
+    for (let u = 0; u < channels; u++) if (!Number.isNaN(times[b * channels + u])) n++;
+    offsets[b + 1] = offsets[b] + n;
+  }
+  const allTimes = new Float64Array(offsets[batch]);
+  const allUnits = new Int32Array(offsets[batch]);
+  const order: number[] = [];
+  for (let b = 0; b < batch; b++) {
+    order.length = 0;
+    const row = b * channels;
+    for (let u = 0; u < channels; u++) if (!Number.isNaN(times[row + u])) order.push(u);
+    order.sort((x, y) => times[row + x] - times[row + y] || x - y);
+    order.forEach((u, k) => {
+      allTimes[offsets[b] + k] = times[row + u];
+      allUnits[offsets[b] + k] = u;
+    });
+  }
+  return {
+    size: batch,
+    sample: (b) => ({
+      count: offsets[b + 1] - offsets[b],
+      times: allTimes.subarray(offsets[b], offsets[b + 1]),
+      units: allUnits.subarray(offsets[b], offsets[b + 1]),
+    }),
+  };
+}
+
+function denseFromValues(
+  values: ArrayLike<number>,
+  batch: number,
+  coding: InputCoding & { kind: 'dense' },
+): HostSamples {
+  const { features, encoder, duration } = coding;
+  // One grid step as long as the window: latencyTimes then rejects spikes past the window.
+  const code = latencyTimes(
+    { data: values, shape: [batch, features] },
+    { ...encoder, dt: duration, steps: 1 },
+  );
+  return packed(code.times, batch, code.channels);
+}
+
+function checkTensor(x: tf.Tensor, features: number): number {
+  const batch = x.shape[0] ?? 0;
+  if (x.rank < 1 || x.size !== batch * features) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `eventprop expects ${features} features per sample, got shape [${x.shape}]`,
+      {
+        expected: features,
+        shape: x.shape,
+      },
+    );
+  }
+  return batch;
+}
+
+function eventsFrom(x: EventBatch, channels: number): HostSamples {
+  if (x.channels !== channels) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `eventprop expects events over ${channels} channels, got ${x.channels}`,
+      {
+        expected: channels,
+        got: x.channels,
+      },
+    );
+  }
+  return {
+    size: x.size,
+    sample: (b) => ({
+      count: x.offsets[b + 1] - x.offsets[b],
+      times: x.times.subarray(x.offsets[b], x.offsets[b + 1]),
+      units: x.units.subarray(x.offsets[b], x.offsets[b + 1]),
+    }),
+  };
+}
+
+function wrongKind(coding: InputCoding): PlasticityError {
+  return new PlasticityError(
+    'E_SHAPE',
+    coding.kind === 'dense'
+      ? 'eventprop was created for dense features; this batch holds event lists'
+      : 'eventprop was created for event lists; this batch holds a tensor',
+  );
+}
+
+/** A batch's input spikes, downloading a dense tensor asynchronously. */
+export async function hostSamples(x: BatchInput, coding: InputCoding): Promise<HostSamples> {
+  if (coding.kind === 'events') {
+    if (!isEventBatch(x)) throw wrongKind(coding);
+    return eventsFrom(x, coding.channels);
+  }
+  if (isEventBatch(x)) throw wrongKind(coding);
+  const batch = checkTensor(x, coding.features);
+  return denseFromValues(await x.data(), batch, coding);
+}
+
+/** The same, blocking (`dataSync`): for the synchronous `predict`. */
+export function hostSamplesSync(x: BatchInput, coding: InputCoding): HostSamples {
+  if (coding.kind === 'events') {
+    if (!isEventBatch(x)) throw wrongKind(coding);
+    return eventsFrom(x, coding.channels);
+  }
+  if (isEventBatch(x)) throw wrongKind(coding);
+  const batch = checkTensor(x, coding.features);
+  return denseFromValues(x.dataSync(), batch, coding);
+}

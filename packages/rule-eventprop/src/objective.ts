@@ -1,0 +1,175 @@
+import { PlasticityError } from '@plasticity/core-tensors';
+import type { EventPropNetwork, NetworkSpec } from './engine/network.js';
+import { kernelName } from './engine/network.js';
+import type { SpikeList } from './engine/spike-buffer.js';
+import { softmaxCrossEntropy, ttfsLoss } from './loss.js';
+import type { TtfsLossOptions } from './loss.js';
+
+/** Losses: TTFS on a spiking output; softmax cross-entropy on a leaky-integrator readout. */
+export const LOSSES = ['ttfs', 'max-voltage', 'sum-voltage', 'exp-sum-voltage'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+/** The output layer each loss reads. */
+export const LOSS_OUTPUT: Readonly<Record<LossName, NetworkSpec['output']>> = {
+  ttfs: 'spiking',
+  'max-voltage': 'max',
+  'sum-voltage': 'sum',
+  'exp-sum-voltage': 'exp-sum',
+};
+
+export interface ObjectiveOptions {
+  readonly loss: LossName;
+  readonly ttfs: TtfsLossOptions;
+  /**
+   * Hidden spike-count regularisation (heuristic, not a true gradient): each spike of a hidden
+   * neuron that fired `n` times in the sample gets `−strength·(n − target)/B` added to ∂L/∂t,
+   * pushing spikes of over-active neurons later (and out of the window). 0 = off.
+   */
+  readonly spikeRegularisation?: { readonly strength: number; readonly target: number };
+  /**
+   * Silent-neuron heuristic (Wunderlich & Pehle's code): hidden neurons that fire in no sample
+   * of the batch get `−boost` on the gradient of each of their input weights, so that the
+   * optimiser raises them. 0 = off.
+   */
+  readonly silentBoost?: number;
+}
+
+/** What one batch's pass reports. */
+export interface BatchResult {
+  /** Mean loss over the batch. */
+  readonly loss: number;
+  readonly correct: number;
+  /** `[B, outputs]` class scores (−first-spike time, or the readout values). */
+  readonly scores: Float32Array;
+  /** Mean spikes per hidden neuron per sample. */
+  readonly hiddenRate: number;
+  /** Fraction of hidden neurons silent in every sample of the batch. */
+  readonly silentFraction: number;
+  /** Largest number of bytes stored for one sample's backward pass. */
+  readonly storedBytes: number;
+}
+
+/** Class scores from output values: `−t` for first-spike times (a silent output scores `−2·duration`). */
+export function outputScores(
+  spec: NetworkSpec,
+  values: Float64Array,
+  out: Float32Array,
+  offset: number,
+): void {
+  const silent = -2 * spec.duration;
+  for (let k = 0; k < values.length; k++) {
+    out[offset + k] =
+      spec.output === 'spiking' ? (Number.isFinite(values[k]) ? -values[k] : silent) : values[k];
+  }
+}
+
+function argmax(values: Float32Array, offset: number, size: number): number {
+  let best = 0;
+  for (let k = 1; k < size; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}
+
+/**
+ * Runs a batch through the network and, when `grads` is given, the backward pass too:
+ * adds ∂(mean loss)/∂W to `grads` (zero them first). `sample(b)` gives sample b's input spikes.
+ */
+export function runBatch(
+  network: EventPropNetwork,
+  size: number,
+  sample: (b: number) => SpikeList,
+  labels: ArrayLike<number>,
+  options: ObjectiveOptions,
+  grads?: Record<string, Float64Array>,
+): BatchResult {
+  const { spec } = network;
+  if (LOSS_OUTPUT[options.loss] !== spec.output) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `loss ${options.loss} needs a ${LOSS_OUTPUT[options.loss]} output layer`,
+      {
+        field: 'loss',
+      },
+    );
+  }
+  const outputs = spec.outputs;
+  const scores = new Float32Array(size * outputs);
+  const dOut = new Float64Array(outputs);
+  const dPeak = new Float64Array(outputs);
+  const scratch = new Float64Array(outputs);
+  const hidden = spec.hidden;
+  const hiddenUnits = hidden.reduce((sum, h) => sum + h.size, 0);
+  const fired = hidden.map((h) => new Uint8Array(h.size));
+  const counts = hidden.map((h) => new Int32Array(h.size));
+  const reg = options.spikeRegularisation;
+  const regDrive =
+    reg !== undefined && reg.strength > 0
+      ? (layer: number, spikes: SpikeList, drive: Float64Array) => {
+          const n = counts[layer];
+          const scale = reg.strength / size;
+          for (let k = 0; k < spikes.count; k++) drive[k] -= scale * (n[spikes.units[k]] - reg.target);
+        }
+      : undefined;
+  let lossSum = 0;
+  let correct = 0;
+  let hiddenSpikes = 0;
+  let storedBytes = 0;
+  for (let b = 0; b < size; b++) {
+    const label = labels[b];
+    if (!(Number.isInteger(label) && label >= 0 && label < outputs)) {
+      throw new PlasticityError(
+        'E_DATA_FORMAT',
+        `label ${label} of sample ${b} is not a class in 0 … ${outputs - 1}`,
+      );
+    }
+    const values = network.forward(sample(b));
+    outputScores(spec, values, scores, b * outputs);
+    if (argmax(scores, b * outputs, outputs) === label) correct++;
+    let pushed = false;
+    if (options.loss === 'ttfs') {
+      lossSum += ttfsLoss(values, label, options.ttfs, spec.duration, dOut, scratch);
+      if (!Number.isFinite(values[label]) && options.ttfs.silentPush > 0) {
+        // The label neuron never fired: raise its peak voltage towards the threshold.
+        pushed = true;
+        lossSum += options.ttfs.silentPush * (spec.model.threshold - network.outputPeaks()[label]);
+        dPeak.fill(0);
+        dPeak[label] = -options.ttfs.silentPush / size;
+      }
+    } else {
+      lossSum += softmaxCrossEntropy(values, label, dOut);
+    }
+    storedBytes = Math.max(storedBytes, network.storedBytes());
+    for (let k = 0; k < hidden.length; k++) {
+      const spikes = network.layerSpikes(k);
+      hiddenSpikes += spikes.count;
+      counts[k].fill(0);
+      for (let e = 0; e < spikes.count; e++) {
+        fired[k][spikes.units[e]] = 1;
+        counts[k][spikes.units[e]]++;
+      }
+    }
+    if (grads !== undefined) {
+      for (let k = 0; k < outputs; k++) dOut[k] /= size;
+      network.backward(dOut, grads, regDrive, pushed ? dPeak : undefined);
+    }
+  }
+  let silent = 0;
+  fired.forEach((f, k) => {
+    for (let n = 0; n < f.length; n++) {
+      if (f[n] !== 0) continue;
+      silent++;
+      if (grads !== undefined && options.silentBoost !== undefined && options.silentBoost > 0) {
+        const g = grads[kernelName(k)];
+        const units = hidden[k].size;
+        for (let row = n; row < g.length; row += units) g[row] -= options.silentBoost;
+      }
+    }
+  });
+  return {
+    loss: lossSum / size,
+    correct,
+    scores,
+    hiddenRate: hiddenUnits > 0 ? hiddenSpikes / (hiddenUnits * size) : 0,
+    silentFraction: hiddenUnits > 0 ? silent / hiddenUnits : 0,
+    storedBytes,
+  };
+}

@@ -1,0 +1,245 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
+import type {
+  Batch,
+  BatchInput,
+  Learner,
+  ParamMap,
+  RulePlugin,
+  StepMetrics,
+  TaskSpec,
+} from '@plasticity/core-tensors';
+import { eventpropConfigSchema } from './config.js';
+import type { EventpropConfig, NormalInit } from './config.js';
+import { EventPropNetwork } from './engine/network.js';
+import type { NetworkSpec } from './engine/network.js';
+import { lifConstants, stationaryTime, voltageAfter } from './engine/lif.js';
+import type { LifConstants } from './engine/lif.js';
+import { downloadWeights, downloadWeightsSync } from './host-params.js';
+import { hostSamples, hostSamplesSync, inputChannels } from './inputs.js';
+import type { HostSamples, InputCoding } from './inputs.js';
+import { inspectNetwork } from './inspect.js';
+import { LOSS_OUTPUT, outputScores, runBatch } from './objective.js';
+import type { ObjectiveOptions } from './objective.js';
+import { eventpropRecipes } from './recipes.js';
+
+/** How the task's inputs reach the network, and the simulated window (ms). */
+function inputCoding(config: EventpropConfig, task: TaskSpec): { coding: InputCoding; duration: number } {
+  if (task.kind !== 'classification' || !(Number.isInteger(task.outputs) && task.outputs > 1)) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      'eventprop trains classifiers (task.kind classification, ≥ 2 classes)',
+      {
+        field: 'task.kind',
+      },
+    );
+  }
+  const input = task.input;
+  if (input.kind === 'events') {
+    return {
+      coding: { kind: 'events', channels: input.channels },
+      duration: config.duration ?? input.duration,
+    };
+  }
+  if (input.kind === 'dense') {
+    const features = input.shape.reduce((a, b) => a * b, 1);
+    const { encoder } = config;
+    const last = Math.max(encoder.t0 + encoder.span, encoder.bias?.time ?? 0);
+    const duration = config.duration ?? last + 2 * config.tauMem;
+    if (!(last < duration)) {
+      throw new PlasticityError(
+        'E_CONFIG',
+        `duration ${duration} ms must exceed the encoder's last spike time ${last} ms`,
+        { field: 'duration' },
+      );
+    }
+    return { coding: { kind: 'dense', features, encoder, duration }, duration };
+  }
+  throw new PlasticityError(
+    'E_CONFIG',
+    'eventprop simulates exact spike times: give it dense features or event lists, not time-binned spikes',
+    { field: 'task.input.kind', value: input.kind },
+  );
+}
+
+/** The network a config describes for a task. */
+export function networkSpec(
+  config: EventpropConfig,
+  task: TaskSpec,
+): { spec: NetworkSpec; coding: InputCoding } {
+  const { coding, duration } = inputCoding(config, task);
+  const spec: NetworkSpec = {
+    inputs: inputChannels(coding),
+    hidden: config.hidden.map((h) => (typeof h === 'number' ? { size: h, recurrent: false } : h)),
+    outputs: task.outputs,
+    output: LOSS_OUTPUT[config.loss],
+    model: { tauMem: config.tauMem, tauSyn: config.tauSyn, threshold: config.threshold },
+    duration,
+    maxSpikesPerNeuron: config.maxSpikesPerNeuron,
+  };
+  return { spec, coding };
+}
+
+/** Peak of the voltage one unit of current produces from rest. */
+function peakResponse(c: LifConstants): number {
+  return voltageAfter(c, 0, 1, stationaryTime(c, 0, 1));
+}
+
+/**
+ * Default init of a layer with `fanIn` inputs: the mean puts the summed peak responses of all
+ * inputs at the threshold, the spread lets single neurons differ by about that much.
+ */
+export function defaultInit(c: LifConstants, fanIn: number): NormalInit {
+  const unit = c.threshold / peakResponse(c);
+  return { mean: unit / fanIn, std: unit / Math.sqrt(fanIn) };
+}
+
+function createParams(
+  spec: NetworkSpec,
+  config: EventpropConfig,
+  network: EventPropNetwork,
+  seed: number,
+): ParamMap {
+  const rng = createRng(seed).fork('init');
+  const c = lifConstants(spec.model);
+  const layers = spec.hidden.length + 1;
+  if (config.init !== undefined && config.init.length !== layers) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `init lists ${config.init.length} layers; this network has ${layers} (hidden layers then output)`,
+      { field: 'init' },
+    );
+  }
+  const params: Record<string, tf.Variable> = {};
+  for (const [name, [rows, cols]] of Object.entries(network.shapes)) {
+    const layer = Number(name.slice('layer'.length, name.indexOf('/')));
+    const { mean, std } = name.endsWith('/recurrent')
+      ? config.recurrentInit
+      : (config.init?.[layer] ?? defaultInit(c, rows));
+    const values = rng.fork(name).normalArray(rows * cols, mean, std);
+    params[name] = tf.tidy(() => tf.variable(tf.tensor2d(values, [rows, cols]), true));
+  }
+  return params;
+}
+
+/** An EventProp learner: what `eventpropRule.create` returns. */
+export interface EventPropLearner extends Learner {
+  readonly network: EventPropNetwork;
+  /** Optimiser steps taken so far. */
+  readonly iterations: number;
+}
+
+/** Builds the learner for a validated config (what `eventpropRule.create` does). */
+export function createEventPropLearner(
+  config: EventpropConfig,
+  task: TaskSpec,
+  seed: number,
+): EventPropLearner {
+  const { spec, coding } = networkSpec(config, task);
+  const network = new EventPropNetwork(spec);
+  const params = createParams(spec, config, network, seed);
+  const names = Object.keys(network.shapes);
+  const grads = network.gradientBuffers();
+  const objective: ObjectiveOptions = {
+    loss: config.loss,
+    ttfs: config.ttfs,
+    spikeRegularisation: config.spikeRegularisation,
+    silentBoost: config.silentBoost,
+  };
+  let pending: { loss: number; scores: Float32Array; size: number } | undefined;
+
+  // The tfjs optimiser sees the host gradients through a custom-gradient op on the weights.
+  const hostLoss = tf.customGrad((..._weights: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const { loss } = pending as { loss: number };
+    return {
+      value: tf.scalar(loss),
+      gradFunc: (dy: tf.Tensor) =>
+        names.map((name) => tf.mul(dy, tf.tensor2d(Float32Array.from(grads[name]), network.shapes[name]))),
+    };
+  });
+
+  const predictSamples = (samples: HostSamples): tf.Tensor2D => {
+    const scores = new Float32Array(samples.size * spec.outputs);
+    for (let b = 0; b < samples.size; b++) {
+      outputScores(spec, network.forward(samples.sample(b)), scores, b * spec.outputs);
+    }
+    return tf.tensor2d(scores, [samples.size, spec.outputs]);
+  };
+
+  const inner = createGradientLearner({
+    params,
+    loss: () => {
+      if (pending === undefined) throw new PlasticityError('E_USAGE', 'eventprop: loss outside trainStep');
+      return {
+        loss: hostLoss(...names.map((n) => params[n])) as tf.Scalar,
+        scores: tf.tensor2d(pending.scores, [pending.size, spec.outputs]),
+      };
+    },
+    predict: (x: BatchInput) => {
+      downloadWeightsSync(network, params);
+      return predictSamples(hostSamplesSync(x, coding));
+    },
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    optimizerOptions: {
+      beta1: config.beta1,
+      beta2: config.beta2,
+      epsilon: config.epsilon,
+      momentum: config.momentum,
+    },
+    weightDecay: config.weightDecay > 0 ? { rate: config.weightDecay } : undefined,
+  });
+
+  async function trainStep(batch: Batch): Promise<StepMetrics> {
+    const [samples, labels] = await Promise.all([
+      hostSamples(batch.x, coding),
+      batch.y.data(),
+      downloadWeights(network, params),
+    ]);
+    for (const g of Object.values(grads)) g.fill(0);
+    const result = runBatch(network, samples.size, (b) => samples.sample(b), labels, objective, grads);
+    if (!Number.isFinite(result.loss)) {
+      throw new PlasticityError('E_DIVERGED', `eventprop: the loss is ${result.loss}`, { loss: result.loss });
+    }
+    pending = { loss: result.loss, scores: result.scores, size: samples.size };
+    try {
+      const metrics = await inner.trainStep(batch);
+      return { ...metrics, hiddenRate: result.hiddenRate, silentFraction: result.silentFraction };
+    } finally {
+      pending = undefined;
+    }
+  }
+
+  return {
+    params,
+    network,
+    get iterations() {
+      return inner.iterations;
+    },
+    get learningRate() {
+      return inner.learningRate;
+    },
+    set learningRate(value: number) {
+      inner.learningRate = value;
+    },
+    trainStep,
+    predict: (x) => inner.predict(x),
+    async inspect(x, options) {
+      await downloadWeights(network, params);
+      return inspectNetwork(network, await hostSamples(x, coding), options);
+    },
+    saveState: () => inner.saveState!(),
+    loadState: (state) => inner.loadState!(state),
+    dispose: () => inner.dispose(),
+  };
+}
+
+/** EventProp: exact gradients of spiking networks from an event-driven simulation. */
+export const eventpropRule: RulePlugin<EventpropConfig> = {
+  name: 'eventprop',
+  summary:
+    'Spiking LIF networks trained with EventProp: exact event-driven simulation and adjoint gradients (TTFS or voltage losses).',
+  configSchema: eventpropConfigSchema,
+  recipes: eventpropRecipes,
+  create: createEventPropLearner,
+};
