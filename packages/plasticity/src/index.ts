@@ -2,6 +2,7 @@
 // datasets and the built-in rules; importing it registers the built-in rules (backprop).
 import '@tensorflow/tfjs-core'; // before core-tensors' gradient bundle: see cli/main.ts
 import '@plasticity/rule-backprop';
+import '@plasticity/rule-eventprop';
 
 // Core: backends, RNG, the rule contract and registry, training, checkpoints
 export {
