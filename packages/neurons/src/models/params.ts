@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { validateWithSchema } from '@plasticity/core-tensors';
+
+const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
+const dt = positive(1, 'Time step in ms.');
+const refractory = z
+  .number()
+  .min(0)
+  .default(0)
+  .describe('Refractory period in ms (rounded to whole steps): the membrane is held at 0 and cannot spike.');
+const reset = z
+  .enum(['subtract', 'zero'])
+  .default('subtract')
+  .describe('Reset after a spike: subtract the threshold, or set the membrane to 0.');
+
+const lifExpSchema = z.strictObject({
+  tauMem: positive(20, 'Membrane time constant τm in ms.'),
+  tauSyn: positive(5, 'Synaptic current time constant τs in ms.'),
+  threshold: positive(1, 'Firing threshold ϑ.'),
+  dt,
+  refractory,
+});
+const lifSchema = z.strictObject({
+  tauMem: positive(20, 'Membrane time constant in ms; β = e^(−dt/τm).'),
+  threshold: positive(1, 'Firing threshold ϑ.'),
+  reset,
+  dt,
+  refractory,
+});
+const integrateAndFireSchema = z.strictObject({
+  threshold: positive(1, 'Firing threshold ϑ.'),
+  reset,
+  dt,
+  refractory,
+});
+const alifSchema = z.strictObject({
+  tauMem: positive(20, 'Membrane time constant in ms; β = e^(−dt/τm).'),
+  tauAdapt: positive(200, 'Adaptation time constant in ms; ρ = e^(−dt/τa).'),
+  threshold: positive(1, 'Baseline threshold ϑ0.'),
+  adaptation: z.number().min(0).default(1.8).describe('Threshold increase per unit of adaptation trace.'),
+  reset,
+  dt,
+  refractory,
+});
+const leakyIntegratorSchema = z.strictObject({
+  tauMem: positive(20, 'Membrane time constant τm in ms.'),
+  tauSyn: positive(5, 'Synaptic current time constant τs in ms.'),
+  dt,
+});
+
+type Freeze<Kind extends string, T> = Readonly<T & { kind: Kind }>;
+/** LIF with an exponential current synapse, integrated exactly per step, absolute reset. */
+export type LifExpParams = Freeze<'lifExp', z.output<typeof lifExpSchema>>;
+/** snnTorch-style discrete LIF: `mem ← β·mem + input − s·ϑ`. */
+export type LifParams = Freeze<'lif', z.output<typeof lifSchema>>;
+/** Integrate-and-fire without leak: `v ← v + input − s·ϑ`. */
+export type IntegrateAndFireParams = Freeze<'integrateAndFire', z.output<typeof integrateAndFireSchema>>;
+/** Adaptive-threshold LIF (Bellec et al. 2018 LSNN style). */
+export type AlifParams = Freeze<'alif', z.output<typeof alifSchema>>;
+/** Non-spiking leaky integrator with an exponential current synapse (a readout). */
+export type LeakyIntegratorParams = Freeze<'leakyIntegrator', z.output<typeof leakyIntegratorSchema>>;
+/** Any spiking neuron model. */
+export type NeuronParams = LifExpParams | LifParams | IntegrateAndFireParams | AlifParams;
+
+function build<Kind extends string, T>(kind: Kind, schema: z.ZodType<T>, raw: unknown): Freeze<Kind, T> {
+  const parsed = validateWithSchema(schema, raw ?? {}, { what: `${kind} parameters` });
+  return Object.freeze({ kind, ...parsed }) as Freeze<Kind, T>;
+}
+
+/** Input type of each factory: every field optional. */
+export type LifExpParamsInput = z.input<typeof lifExpSchema>;
+export type LifParamsInput = z.input<typeof lifSchema>;
+export type IntegrateAndFireParamsInput = z.input<typeof integrateAndFireSchema>;
+export type AlifParamsInput = z.input<typeof alifSchema>;
+export type LeakyIntegratorParamsInput = z.input<typeof leakyIntegratorSchema>;
+
+/** Frozen `lifExp` parameters (defaults τm 20 ms, τs 5 ms, ϑ 1, dt 1 ms); E_CONFIG names a bad field. */
+export function lifExpParams(input: LifExpParamsInput = {}): LifExpParams {
+  return build('lifExp', lifExpSchema, input);
+}
+/** Frozen `lif` parameters (defaults τm 20 ms, ϑ 1, subtractive reset, dt 1 ms). */
+export function lifParams(input: LifParamsInput = {}): LifParams {
+  return build('lif', lifSchema, input);
+}
+/** Frozen integrate-and-fire parameters (defaults ϑ 1, subtractive reset, dt 1 ms). */
+export function integrateAndFireParams(input: IntegrateAndFireParamsInput = {}): IntegrateAndFireParams {
+  return build('integrateAndFire', integrateAndFireSchema, input);
+}
+/** Frozen ALIF parameters (defaults τm 20 ms, τa 200 ms, ϑ0 1, adaptation 1.8, dt 1 ms). */
+export function alifParams(input: AlifParamsInput = {}): AlifParams {
+  return build('alif', alifSchema, input);
+}
+/** Frozen leaky-integrator readout parameters (defaults τm 20 ms, τs 5 ms, dt 1 ms). */
+export function leakyIntegratorParams(input: LeakyIntegratorParamsInput = {}): LeakyIntegratorParams {
+  return build('leakyIntegrator', leakyIntegratorSchema, input);
+}
