@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from '@jest/globals';
 import * as core from '@plasticity/core-tensors';
 import * as datasets from '@plasticity/datasets';
+import * as neurons from '@plasticity/neurons';
 import * as backprop from '@plasticity/rule-backprop';
+import * as eventprop from '@plasticity/rule-eventprop';
 import * as umbrella from './index.js';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,8 +25,18 @@ describe('plasticity re-exports', () => {
   test.each([
     ['@plasticity/core-tensors', core],
     ['@plasticity/datasets', datasets],
+    ['@plasticity/neurons', neurons],
     ['@plasticity/rule-backprop', backprop],
-  ])('every value export of %s, as the same object', (_name, module) => {
+    ['@plasticity/rule-eventprop', eventprop],
+  ])('every value export of %s, as the same object', (name, module) => {
+    if (name.includes('/rule-')) {
+      // Rule packages are namespaces (their helper names overlap).
+      const namespace = name === '@plasticity/rule-backprop' ? umbrella.backprop : umbrella.eventprop;
+      for (const key of Object.keys(module)) {
+        expect((namespace as Record<string, unknown>)[key]).toBe((module as Record<string, unknown>)[key]);
+      }
+      return;
+    }
     const missing = Object.keys(module).filter((key) => !(key in umbrella));
     expect(missing).toEqual([]);
     for (const key of Object.keys(module)) {
@@ -32,11 +44,11 @@ describe('plasticity re-exports', () => {
     }
   });
 
-  test('every type export of the three packages', () => {
+  test('every type export of the flat packages', () => {
     const ours = new Set(
       exportedTypeNames(readFileSync(join(packagesDir, 'plasticity', 'src', 'index.ts'), 'utf8')),
     );
-    for (const pkg of ['core-tensors', 'datasets', 'rule-backprop']) {
+    for (const pkg of ['core-tensors', 'datasets', 'neurons']) {
       const theirs = exportedTypeNames(readFileSync(join(packagesDir, pkg, 'src', 'index.ts'), 'utf8'));
       expect(theirs.filter((name) => !ours.has(name))).toEqual([]);
     }
@@ -45,5 +57,7 @@ describe('plasticity re-exports', () => {
   test('importing it registers the built-in rules', () => {
     expect(umbrella.listRules().map((rule) => rule.name)).toContain('backprop');
     expect(umbrella.getRule('backprop')).toBe(umbrella.backpropRule);
+    expect(umbrella.getRule('bptt')).toBe(umbrella.bpttRule);
+    expect(umbrella.getRule('eventprop')).toBe(umbrella.eventpropRule);
   });
 });
