@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-/* global console, process, performance */
-// `npm run bench`: training throughput of the backprop MLP on every backend available here,
-// measured in one process on the same networks and the same seeded synthetic batches, with
-// ratios against the wasm backend (the Node default) measured in the same run, and each
-// step's peak tensor memory (tf.profile) and live tensor memory (tf.memory()).
-//
-// It imports the built packages (packages/*/dist), so run `npm run build` once first; it needs
-// no other build step. Options:
-//   --backends cpu,wasm,webgpu   which backends (default: every available one)
-//   --seconds S                  measuring time per backend and network (default 3)
-//   --json                       one JSON object on stdout instead of the table
+/* global console, process */
+// `npm run bench`: throughput and memory, measured in one process so that every ratio compares
+// runs on the same machine at the same time. Suites:
+//   mlp    backprop MLP training on every backend (ratios vs wasm)
+//   snn    EventProp vs surrogate-gradient BPTT on the same spiking networks: samples/s and
+//          peak memory as the simulated time T grows (wasm)
+//   steps  cost per time step of a lifExp layer, fused scan kernel vs per-step op loop
+// It imports the built packages (packages/*/dist), so run `npm run build` once first. Options:
+//   --suite mlp,snn,steps        which suites (default: all)
+//   --backends cpu,wasm,webgpu   backends for mlp and steps (default: every available one)
+//   --seconds S                  measuring time per case (default 3; snn and steps use less)
+//   --json                       one JSON object on stdout instead of the tables
 // Timings on a shared or throttled machine vary; compare ratios from the same run only.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,20 +18,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-for (const pkg of ['core-tensors', 'rule-backprop']) {
+for (const pkg of ['core-tensors', 'neurons', 'rule-backprop', 'rule-eventprop']) {
   if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js'))) {
     console.error(`bench: packages/${pkg}/dist is missing; run \`npm run build\` first.`);
     process.exit(1);
   }
 }
 
-const tf = await import('@tensorflow/tfjs-core');
-const { createRng, initBackend, parseConfig, probeBackends, resolveRecipe } =
-  await import('@plasticity/core-tensors');
-const { backpropRule } = await import('@plasticity/rule-backprop');
-
+const SUITES = ['mlp', 'snn', 'steps'];
 const { values: args } = parseArgs({
   options: {
+    suite: { type: 'string', default: SUITES.join(',') },
     backends: { type: 'string' },
     seconds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
@@ -41,23 +39,14 @@ if (!(seconds > 0)) {
   console.error(`bench: --seconds must be a positive number, got ${args.seconds}`);
   process.exit(2);
 }
+const suites = args.suite.split(',').map((s) => s.trim());
+const unknown = suites.filter((s) => !SUITES.includes(s));
+if (unknown.length) {
+  console.error(`bench: unknown suite ${unknown.join(', ')}; known: ${SUITES.join(', ')}`);
+  process.exit(2);
+}
 
-// The two recipe networks: Yin-Yang (tiny: per-step overhead dominates) and MNIST (matmul-bound).
-const WORKLOADS = [
-  { name: 'yinyang', features: 4, classes: 3 },
-  { name: 'mnist', features: 784, classes: 10 },
-].map((w) => {
-  const recipe = resolveRecipe(backpropRule, w.name);
-  const config = parseConfig(backpropRule, recipe.config);
-  const batchSize = recipe.fit.batchSize;
-  return {
-    ...w,
-    config,
-    batchSize,
-    label: `${[w.features, ...config.hidden, w.classes].join('-')} b${batchSize}`,
-  };
-});
-
+const { probeBackends } = await import('@plasticity/core-tensors');
 const probes = await probeBackends();
 const available = probes.filter((p) => p.available).map((p) => p.name);
 const wanted = args.backends
@@ -71,113 +60,24 @@ for (const b of wanted.filter((b) => !available.includes(b))) {
   }
 }
 
-/** Seeded synthetic batches (host-drawn, identical on every backend). */
-function makeBatches(workload, count) {
-  const rng = createRng(0).fork(workload.name);
-  return Array.from({ length: count }, () => {
-    const x = rng.uniformArray(workload.batchSize * workload.features, 0, 1);
-    const y = Int32Array.from({ length: workload.batchSize }, () => rng.int(workload.classes));
-    return { x, y };
-  });
-}
-
-async function measure(backend, workload) {
-  const info = await initBackend(backend);
-  const task = {
-    input: { kind: 'dense', shape: [workload.features] },
-    outputs: workload.classes,
-    kind: 'classification',
-  };
-  const learner = backpropRule.create(workload.config, task, 0);
-  const batches = makeBatches(workload, 8).map(({ x, y }) => ({
-    x: tf.tensor2d(x, [workload.batchSize, workload.features]),
-    y: tf.tensor1d(y, 'int32'),
-    size: workload.batchSize,
-  }));
-  // Warm-up (optimiser slots, kernel/shader compilation), then one profiled step for peak memory.
-  await learner.trainStep(batches[0]);
-  const profile = await tf.profile(() => learner.trainStep(batches[1]));
-  let steps = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  // At least 2 steps: software WebGPU (SwiftShader) takes seconds per MNIST-sized step.
-  while (steps < 2 || elapsed < seconds * 1000) {
-    await learner.trainStep(batches[steps % batches.length]);
-    steps++;
-    elapsed = performance.now() - start;
-  }
-  const memory = tf.memory();
-  const result = {
-    workload: workload.name,
-    network: workload.label,
-    backend,
-    detail: info.detail,
-    steps,
-    samplesPerSecond: (steps * workload.batchSize) / (elapsed / 1000),
-    msPerStep: elapsed / steps,
-    peakStepBytes: profile.peakBytes,
-    liveBytes: memory.numBytes,
-    liveTensors: memory.numTensors,
-  };
-  tf.dispose(batches.flatMap((b) => [b.x, b.y]));
-  learner.dispose();
-  return result;
-}
-
-const results = [];
-const started = performance.now();
-for (const workload of WORKLOADS) {
-  for (const backend of backends) {
-    try {
-      results.push(await measure(backend, workload));
-    } catch (error) {
-      results.push({
-        workload: workload.name,
-        network: workload.label,
-        backend,
-        error: String(error?.message ?? error),
-      });
-    }
+const options = {
+  backends,
+  seconds,
+  json: args.json,
+  progress: () => {
     if (!args.json) process.stderr.write('.');
-  }
-}
-if (!args.json) process.stderr.write('\n');
-for (const r of results) {
-  const ref = results.find((q) => q.workload === r.workload && q.backend === 'wasm' && !q.error);
-  if (!r.error && ref) r.vsWasm = r.samplesPerSecond / ref.samplesPerSecond;
-}
-
-if (args.json) {
-  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, results }));
-} else {
-  const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
-  const rows = [['network', 'backend', 'samples/s', 'vs wasm', 'ms/step', 'peak MB', 'live MB', 'detail']];
-  for (const r of results) {
-    rows.push(
-      r.error
-        ? [r.network, r.backend, 'error', '', '', '', '', r.error]
-        : [
-            r.network,
-            r.backend,
-            Math.round(r.samplesPerSecond).toLocaleString('en-US'),
-            r.vsWasm === undefined ? 'n/a' : `${r.vsWasm.toFixed(2)}x`,
-            r.msPerStep.toFixed(2),
-            mb(r.peakStepBytes),
-            mb(r.liveBytes),
-            r.detail,
-          ],
-    );
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  console.log('backprop MLP training throughput (Adam, synthetic seeded batches, one process)');
-  for (const row of rows)
-    console.log(
-      row
-        .map((cell, c) => String(cell).padEnd(widths[c]))
-        .join('  ')
-        .trimEnd(),
-    );
-  console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s; ratios are vs wasm in this run)`);
-}
+  },
+};
+const started = performance.now();
+const results = {};
+if (suites.includes('mlp')) results.mlp = await (await import('./mlp.js')).runMlpSuite(options);
+if (suites.includes('snn')) results.snn = await (await import('./snn.js')).runSnnSuite(options);
+if (suites.includes('steps')) results.steps = await (await import('./steps.js')).runStepsSuite(options);
+const total = (performance.now() - started) / 1000;
+if (args.json) console.log(JSON.stringify({ seconds: total, ...results }));
+else console.log(`\n(${total.toFixed(0)} s in all)`);
+const failed = Object.values(results)
+  .flat()
+  .some((r) => r.error);
 // Dawn keeps the process alive; exit explicitly.
-process.exit(results.some((r) => r.error) ? 1 : 0);
+process.exit(failed ? 1 : 0);
