@@ -133,7 +133,9 @@ describe.each(backends)('%s', (backend) => {
         await learner.trainStep(batch);
     }
     const x = tf.tensor2d(test.x, [200, 2]);
-    const predicted = tf.tidy(() => tf.argMax(learner.predict(x), 1));
+    const scores = await learner.predict(x);
+    const predicted = tf.tidy(() => tf.argMax(scores, 1));
+    scores.dispose();
     const labels = Array.from(await predicted.data());
     const accuracy = labels.reduce((a, l, i) => a + (l === test.y[i] ? 1 : 0), 0) / 200;
     expect(accuracy).toBeGreaterThan(0.95); // chance is 0.5; a linear model gets ~0.5 too
@@ -202,7 +204,7 @@ describe.each(backends)('%s', (backend) => {
     const before = await values(learner.params);
     // Regression target = current output gives zero loss gradient.
     const x = tf.tensor2d([0.3, -0.2], [1, 2]);
-    const y = learner.predict(x);
+    const y = await learner.predict(x);
     await learner.trainStep({ x, y, size: 1 });
     const after = await values(learner.params);
     after[kernelName(0)].forEach((v, i) => expect(v).toBeCloseTo(before[kernelName(0)][i] * 0.95, 6));
@@ -239,8 +241,8 @@ describe.each(backends)('%s', (backend) => {
     expect((await noisy.trainStep(batches[0])).loss).not.toBe((await plain.trainStep(batches[0])).loss);
     plain.dispose();
     noisy.dispose();
-    const p1 = a.predict(batches[0].x);
-    const p2 = a.predict(batches[0].x);
+    const p1 = await a.predict(batches[0].x);
+    const p2 = await a.predict(batches[0].x);
     expect(Array.from(await p1.data())).toEqual(Array.from(await p2.data()));
     tf.dispose([p1, p2, ...batches.flatMap((bt) => [bt.x, bt.y])]);
     a.dispose();
@@ -257,7 +259,7 @@ describe.each(backends)('%s', (backend) => {
     const data = xorData(32, 5);
     const batch = { x: tf.tensor2d(data.x, [32, 2]), y: tf.tensor1d(data.y, 'int32'), size: 32 };
     await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 10 });
-    await expectNoLeaks(() => learner.predict(batch.x).dispose(), { repeats: 3 });
+    await expectNoLeaks(async () => (await learner.predict(batch.x)).dispose(), { repeats: 3 });
     tf.dispose([batch.x, batch.y]);
     learner.dispose();
     expect(tf.memory().numTensors).toBe(start);

@@ -17,9 +17,11 @@ export interface Learner {
   trainStep(batch: Batch): Promise<StepMetrics>;
   /**
    * Class scores `[B, outputs]` (or outputs) for a batch of inputs. The caller disposes the
-   * result. A learner given an input form its task does not use throws `E_SHAPE`.
+   * result. A learner given an input form its task does not use throws `E_SHAPE`. Rules that
+   * compute on the host (EventProp's event simulation) return a promise: reading weights from
+   * WebGPU must not block, so callers always `await` the result.
    */
-  predict(x: BatchInput): Tensor;
+  predict(x: BatchInput): Tensor | Promise<Tensor>;
   /** Spiking learners: rasters and output voltage traces of a few samples, for plots and reports. */
   inspect?(x: BatchInput, options?: InspectOptions): Promise<Inspection>;
   /** Current learning rate; the trainer sets it when a schedule is used. */

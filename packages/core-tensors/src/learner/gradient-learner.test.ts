@@ -134,9 +134,9 @@ describe.each(backends)('createGradientLearner on %s', (backend) => {
 
   test('batch accuracy is computed from the pre-step scores', async () => {
     const learner = makeLearner('sgd', 0.1);
-    const hits = tf.tidy(() =>
-      tf.mean(tf.cast(tf.equal(tf.argMax(learner.predict(batch.x), 1), batch.y), 'float32')),
-    );
+    const scores = await learner.predict(batch.x);
+    const hits = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(scores, 1), batch.y), 'float32')));
+    scores.dispose();
     const expected = (await hits.data())[0];
     hits.dispose();
     const metrics = await learner.trainStep(batch);

@@ -29,7 +29,7 @@ export interface GradientLearnerOptions {
   /** Differentiable loss of one batch; returning `scores` too enables batch metrics at no extra cost. */
   loss(batch: Batch): LossOutput;
   /** Class scores for inputs `x` (the caller disposes the result). */
-  predict(x: BatchInput): tf.Tensor;
+  predict(x: BatchInput): tf.Tensor | Promise<tf.Tensor>;
   readonly optimizer: GradientOptimizerName;
   readonly learningRate: number;
   readonly optimizerOptions?: GradientOptimizerOptions;

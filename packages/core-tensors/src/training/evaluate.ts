@@ -29,8 +29,10 @@ export async function evaluate(
   let count = 0;
   for await (const batch of split.batches({ batchSize, shuffle: false })) {
     options.signal?.throwIfAborted();
-    const sums = tf.tidy(() => {
-      const scores = learner.predict(batch.x);
+    const scores = await learner.predict(batch.x);
+    let sums: tf.Tensor;
+    try {
+      sums = tf.tidy(() => {
       if (scores.rank !== 2 || scores.shape[0] !== batch.size || batch.y.rank !== 1) {
         throw new PlasticityError(
           'E_SHAPE',
@@ -47,7 +49,10 @@ export async function evaluate(
         tf.cast(tf.logicalOr(tf.less(labels, 0), tf.greaterEqual(labels, classes)), 'float32'),
       );
       return tf.stack([tf.neg(picked), hits, outside, tf.scalar(classes)]);
-    });
+      });
+    } finally {
+      scores.dispose();
+    }
     const [loss, hits, outside, classes] = await sums.data();
     sums.dispose();
     if (outside > 0) {

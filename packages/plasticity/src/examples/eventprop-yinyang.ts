@@ -1,4 +1,12 @@
-import { fit, getRule, initBackend, loadDataset, parseConfig, resolveRecipe } from '../index.js';
+import {
+  DEFAULT_FIT_SETTINGS,
+  fit,
+  getRule,
+  initBackend,
+  loadDataset,
+  parseConfig,
+  resolveRecipe,
+} from '../index.js';
 
 await initBackend('wasm');
 const data = await loadDataset('yinyang');
@@ -8,7 +16,7 @@ const rule = getRule('eventprop');
 const recipe = resolveRecipe(rule, 'yinyang');
 const learner = rule.create(parseConfig(rule, recipe.config), data.task, 0);
 
-const result = await fit(learner, data, { ...recipe.fit, epochs: 5, seed: 0 });
+const result = await fit(learner, data, { ...DEFAULT_FIT_SETTINGS, ...recipe.fit, epochs: 5 });
 console.log(`test accuracy ${result.test?.accuracy} after ${result.history.length} epochs`);
 
 // Spikes of the first test sample: input, hidden and output layers, times in ms.

@@ -63,7 +63,7 @@ describe('delta-rule plugin (the guide example)', () => {
       (expectedW as number[][]).map((row) => row.map((v) => expect.closeTo(v, 6))),
     );
     expect(await learner.params.b.array()).toEqual((expectedB as number[]).map((v) => expect.closeTo(v, 6)));
-    const loss = await tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 4), learner.predict(batch.x)).data();
+    const loss = await tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 4), await learner.predict(batch.x)).data();
     expect(metrics.loss).toBeGreaterThan(loss[0]); // metrics are from before the step, which helped
     tf.dispose([batch.x, batch.y, before.w, before.b, ...grads]);
     learner.dispose();
@@ -74,7 +74,7 @@ describe('delta-rule plugin (the guide example)', () => {
     const learner = createDeltaLearner(deltaConfigSchema.parse({}), task, 0);
     const batch = { x: tf.tensor2d(x), y: tf.tensor1d(y, 'int32'), size: x.length };
     await expectNoLeaks(() => learner.trainStep(batch));
-    await expectNoLeaks(() => learner.predict(batch.x).dispose());
+    await expectNoLeaks(async () => (await learner.predict(batch.x)).dispose());
     tf.dispose([batch.x, batch.y]);
     learner.dispose();
   });

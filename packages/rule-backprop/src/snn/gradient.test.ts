@@ -262,7 +262,7 @@ describe.each(backends)('%s', (backend) => {
 
   test.each(CASES)(
     '%s loss, recurrent %s (seed %d): BPTT gradients equal the float64 reference',
-    (loss, recurrent, seed) => {
+    async (loss, recurrent, seed) => {
       const { net, x } = tinyNet(seed, recurrent);
       const ref = referenceBptt(net, x, STEPS, BATCH, LABELS, loss);
       checkInformative(ref);
@@ -283,14 +283,15 @@ describe.each(backends)('%s', (backend) => {
       const input = tf.tensor3d(Float32Array.from(x), [STEPS, BATCH, SIZES[0]]);
       const labels = tf.tensor1d(LABELS, 'int32');
       const run = network.run(weights, input, spikeFn);
-      run.hidden.forEach((s, l) => expect(Array.from(s.dataSync())).toEqual(Array.from(ref.spikes[l])));
+      for (const [l, s] of run.hidden.entries())
+        expect(Array.from(await s.data())).toEqual(Array.from(ref.spikes[l]));
       const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
         const byName = Object.fromEntries(names.map((n, i) => [n, ws[i]]));
         return softmaxCrossEntropy(voltageScores(network.run(byName, input, spikeFn).v, loss, grid), labels);
       })(names.map((n) => weights[n]));
-      assertClose(value.dataSync(), [ref.loss], tol(), 'loss');
+      assertClose(await value.data(), [ref.loss], tol(), 'loss');
       const expected = referenceGrads(net, ref);
-      names.forEach((n, i) => assertClose(grads[i].dataSync(), expected[n], tol(), n));
+      for (const [i, n] of names.entries()) assertClose(await grads[i].data(), expected[n], tol(), n);
       // The check has teeth: the gradient of every layer is far from zero.
       for (const [name, g] of Object.entries(expected)) {
         const largest = Math.max(...g.map(Math.abs));
@@ -329,7 +330,7 @@ describe.each(backends)('%s', (backend) => {
     const expected = referenceGrads(net, ref);
     expect(Object.keys(learner.params).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, g] of Object.entries(expected)) {
-      const before = weights[name].dataSync();
+      const before = await weights[name].data();
       const after = await learner.params[name].data();
       const step = Array.from(after, (a, i) => before[i] - a);
       // A float32 weight of magnitude ~|w| carries the step with an error of ~|w|·2⁻²⁴.

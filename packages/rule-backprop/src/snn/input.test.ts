@@ -18,7 +18,7 @@ describe.each(backends)('%s', (backend) => {
     await useBackend(backend);
   });
 
-  test('binEventBatch marks each event’s step and crops events past the window', () => {
+  test('binEventBatch marks each event’s step and crops events past the window', async () => {
     const batch = packEventBatch(
       [
         { times: Float32Array.of(0.2, 0.9, 2.5, 5.5), units: Int32Array.of(1, 1, 0, 1) },
@@ -29,7 +29,7 @@ describe.each(backends)('%s', (backend) => {
     );
     const grid = binEventBatch(batch, 3, 1);
     // [T=3, B=2, C=2]: sample 0 spikes twice in step 0 on unit 1 (one mark), at 2.5 ms on unit 0; 5.5 ms is cropped.
-    expect(grid.arraySync()).toEqual([
+    expect(await grid.array()).toEqual([
       [
         [0, 1],
         [0, 0],
@@ -55,7 +55,7 @@ describe.each(backends)('%s', (backend) => {
     const x = tf.tensor2d([1, 0.5, 0.05], [1, 3]);
     const { spikes, owned } = await input.spikes(x);
     expect(owned).toBe(true);
-    const rows = (spikes.arraySync() as number[][][]).map((step) => step[0]);
+    const rows = ((await spikes.array()) as number[][][]).map((step) => step[0]);
     // 1 → 1 ms, 0.5 → 3 ms, 0.05 ≤ threshold → silent, bias → 0 ms.
     const firing = rows.flatMap((row, t) => row.flatMap((v, n) => (v ? [[t, n]] : [])));
     expect(firing).toEqual([
@@ -63,25 +63,27 @@ describe.each(backends)('%s', (backend) => {
       [1, 0],
       [3, 1],
     ]);
-    const sync = input.spikesSync(x);
-    expect(sync.spikes.arraySync()).toEqual(spikes.arraySync());
+    const sync = await input.spikes(x);
+    expect(await sync.spikes.array()).toEqual(await spikes.array());
     tf.dispose([x, spikes, sync.spikes]);
     await expect(input.spikes(tf.zeros([1, 4]))).rejects.toMatchObject({ code: 'E_SHAPE' });
     await expect(input.spikes(tf.fill([1, 3], 2))).rejects.toMatchObject({ code: 'E_DATA_FORMAT' });
   });
 
-  test('spike tensors pass through, or are cropped and merged onto a coarser dt', () => {
+  test('spike tensors pass through, or are cropped and merged onto a coarser dt', async () => {
     const task = { kind: 'spikes', steps: 5, channels: 1, dt: 0.5 } as const;
     const x = tf.tensor3d([1, 0, 0, 0, 1], [5, 1, 1]);
     const same = spikeInput({}, task);
     expect(same.grid).toEqual({ steps: 5, dt: 0.5, channels: 1 });
-    expect(same.spikesSync(x)).toEqual({ spikes: x, owned: false });
-    const merged = spikeInput({ dt: 1 }, task).spikesSync(x); // steps {0,1}, {2,3}, {4, pad}
+    expect(await same.spikes(x)).toEqual({ spikes: x, owned: false });
+    const merged = await spikeInput({ dt: 1 }, task).spikes(x); // steps {0,1}, {2,3}, {4, pad}
     expect(merged.owned).toBe(true);
-    expect(Array.from(merged.spikes.dataSync())).toEqual([1, 0, 1]);
-    const cropped = spikeInput({ dt: 1, duration: 1.5 }, task).spikesSync(x); // rounded up to 2 steps of 1 ms: {0,1}, {2,3}
-    expect(Array.from(cropped.spikes.dataSync())).toEqual([1, 0]);
-    expect(() => same.spikesSync(tf.zeros([4, 1, 1]))).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    expect(Array.from(await merged.spikes.data())).toEqual([1, 0, 1]);
+    const cropped = await spikeInput({ dt: 1, duration: 1.5 }, task).spikes(x); // rounded up to 2 steps of 1 ms: {0,1}, {2,3}
+    expect(Array.from(await cropped.spikes.data())).toEqual([1, 0]);
+    await expect(same.spikes(tf.zeros([4, 1, 1]))).rejects.toThrow(
+      expect.objectContaining({ code: 'E_SHAPE' }),
+    );
     tf.dispose([x, merged.spikes, cropped.spikes]);
   });
 });

@@ -23,8 +23,6 @@ export interface SpikeInput {
   readonly grid: SpikeGrid;
   /** For training: reads dense features without blocking (good for WebGPU). */
   spikes(x: BatchInput): Promise<GridSpikes>;
-  /** For `predict`, which is synchronous by contract. */
-  spikesSync(x: BatchInput): GridSpikes;
 }
 
 const DEFAULT_DT = 1;
@@ -86,10 +84,6 @@ function denseInput(config: BpttConfig, features: number): SpikeInput {
       const tensor = check(x);
       return encode(await tensor.data(), tensor.shape[0]);
     },
-    spikesSync(x) {
-      const tensor = check(x);
-      return encode(tensor.dataSync(), tensor.shape[0]);
-    },
   };
 }
 
@@ -143,7 +137,7 @@ function spikeTensorInput(
     });
     return { spikes, owned: true };
   };
-  return { grid, spikes: async (x) => convert(x), spikesSync: convert };
+  return { grid, spikes: async (x) => convert(x) };
 }
 
 /**
@@ -182,7 +176,7 @@ function eventInput(config: BpttConfig, channels: number, taskDuration: number):
     }
     return { spikes: binEventBatch(x, steps, dt), owned: true };
   };
-  return { grid, spikes: async (x) => convert(x), spikesSync: convert };
+  return { grid, spikes: async (x) => convert(x) };
 }
 
 /** The input stage for a task: latency-coded dense features, spike tensors, or binned events. */

@@ -139,7 +139,9 @@ describe.each(backends)('%s', (backend) => {
     expect(metrics.hiddenRate).toBeGreaterThan(0);
     expect(metrics.silentFraction).toBeLessThan(1);
     const x = tf.tensor2d(held.x, [128, 2]);
-    const predicted = tf.tidy(() => tf.argMax(learner.predict(x), 1));
+    const scores = await learner.predict(x);
+    const predicted = tf.tidy(() => tf.argMax(scores, 1));
+    scores.dispose();
     const labels = Array.from(await predicted.data());
     const accuracy = labels.reduce((a, l, i) => a + (l === held.y[i] ? 1 : 0), 0) / 128;
     expect(accuracy).toBeGreaterThan(0.9); // chance is 0.5
@@ -164,7 +166,7 @@ describe.each(backends)('%s', (backend) => {
     b.dispose();
   });
 
-  test('spike-tensor and event inputs give the same scores for the same spikes', () => {
+  test('spike-tensor and event inputs give the same scores for the same spikes', async () => {
     const channels = 3;
     const samples = [
       { times: Float32Array.of(0.5, 2, 2.2, 7.9), units: Int32Array.of(1, 0, 2, 1) },
@@ -194,12 +196,12 @@ describe.each(backends)('%s', (backend) => {
       s.units.forEach((u, k) => (grid[(Math.floor(s.times[k]) * 2 + b) * channels + u] = 1)),
     );
     const dense = tf.tensor3d(grid, [8, 2, channels]);
-    const a = fromEvents.predict(packEventBatch(samples, channels, 8));
-    const b = fromSpikes.predict(dense);
-    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    const a = await fromEvents.predict(packEventBatch(samples, channels, 8));
+    const b = await fromSpikes.predict(dense);
+    expect(Array.from(await a.data())).toEqual(Array.from(await b.data()));
     // A tensor for an event task, an event batch for a tensor task: E_SHAPE.
-    expect(() => fromEvents.predict(dense)).toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
-    expect(() => fromSpikes.predict(packEventBatch(samples, channels, 8))).toThrow(
+    await expect(fromEvents.predict(dense)).rejects.toThrow(expect.objectContaining({ code: 'E_SHAPE' }));
+    await expect(fromSpikes.predict(packEventBatch(samples, channels, 8))).rejects.toThrow(
       expect.objectContaining({ code: 'E_SHAPE' }),
     );
     tf.dispose([dense, a, b]);
@@ -234,7 +236,7 @@ describe.each(backends)('%s', (backend) => {
     const traces = shown.traces!;
     expect([traces.dt, traces.steps, traces.units, traces.samples.length]).toEqual([2, 15, 2, 2]);
     // The traces are the readout voltages whose max is predict's score.
-    const scores = learner.predict(x).arraySync() as number[][];
+    const scores = (await (await learner.predict(x)).array()) as number[][];
     for (let b = 0; b < 2; b++) {
       for (let j = 0; j < 2; j++) {
         const trace = Array.from({ length: 15 }, (_, s) => traces.samples[b][s * 2 + j]);
@@ -266,7 +268,7 @@ describe.each(backends)('%s', (backend) => {
             );
       const batch = { x, y: tf.tensor1d([1, 0], 'int32'), size: 2 };
       await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 10 });
-      await expectNoLeaks(() => learner.predict(x).dispose(), { repeats: 3 });
+      await expectNoLeaks(async () => (await learner.predict(x)).dispose(), { repeats: 3 });
       await expectNoLeaks(() => learner.inspect!(x), { repeats: 2 });
       tf.dispose([batch.y, ...(x instanceof tf.Tensor ? [x] : [])]);
       learner.dispose();

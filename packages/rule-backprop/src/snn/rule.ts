@@ -165,11 +165,14 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     }
   }
 
-  function predict(x: BatchInput): tf.Tensor2D {
-    return tf.tidy(() => {
-      const { spikes } = input.spikesSync(x); // made inside tidy when owned, so disposed by it
-      return voltageScores(network.run(params, spikes, heaviside).v, config.loss, grid);
-    });
+  // Async: dense features are latency coded on the host, and reading them must not block WebGPU.
+  async function predict(x: BatchInput): Promise<tf.Tensor2D> {
+    const { spikes, owned } = await input.spikes(x);
+    try {
+      return tf.tidy(() => voltageScores(network.run(params, spikes, heaviside).v, config.loss, grid));
+    } finally {
+      if (owned) spikes.dispose();
+    }
   }
 
   async function inspect(x: BatchInput, options: InspectOptions = {}): Promise<Inspection> {

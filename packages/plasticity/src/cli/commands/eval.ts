@@ -91,7 +91,9 @@ async function confusionOf(
 ): Promise<number[][]> {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for await (const batch of split.batches({ batchSize, shuffle: false })) {
-    const predicted = tf.tidy(() => tf.argMax(learner.predict(batch.x), 1));
+    const scores = await learner.predict(batch.x);
+    const predicted = tf.argMax(scores, 1);
+    scores.dispose();
     const [p, y] = await Promise.all([predicted.data(), batch.y.data()]);
     predicted.dispose();
     for (let i = 0; i < p.length; i++) {
