@@ -13,12 +13,6 @@ export async function downloadWeights(network: EventPropNetwork, params: ParamMa
   names.forEach((name, k) => network.setWeights(name, data[k]));
 }
 
-/** The same, blocking (`dataSync`): for `predict`, which the contract makes synchronous. */
-export function downloadWeightsSync(network: EventPropNetwork, params: ParamMap): void {
-  for (const name of Object.keys(network.shapes))
-    network.setWeights(name, variableOf(params, name).dataSync());
-}
-
 /** Host gradients as float32 tensors on the active backend, shaped like the weights. */
 export function gradientTensors(
   network: EventPropNetwork,

@@ -134,14 +134,3 @@ export async function hostSamples(x: BatchInput, coding: InputCoding): Promise<H
   const batch = checkTensor(x, coding.features);
   return denseFromValues(await x.data(), batch, coding);
 }
-
-/** The same, blocking (`dataSync`): for the synchronous `predict`. */
-export function hostSamplesSync(x: BatchInput, coding: InputCoding): HostSamples {
-  if (coding.kind === 'events') {
-    if (!isEventBatch(x)) throw wrongKind(coding);
-    return eventsFrom(x, coding.channels);
-  }
-  if (isEventBatch(x)) throw wrongKind(coding);
-  const batch = checkTensor(x, coding.features);
-  return denseFromValues(x.dataSync(), batch, coding);
-}

@@ -130,7 +130,7 @@ describe.each(backends)('learner on %s', (backend) => {
     const { x, y } = bandData(16, 2);
     const batch = { x: tf.tensor2d(x, [16, 2]), y: tf.tensor1d(y, 'int32'), size: 16 } satisfies Batch;
     await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 20 });
-    await expectNoLeaks(() => learner.predict(batch.x).dispose(), { repeats: 3 });
+    await expectNoLeaks(async () => (await learner.predict(batch.x)).dispose(), { repeats: 3 });
     await expectNoLeaks(() => learner.inspect?.(batch.x), { repeats: 2 });
     tf.dispose([batch.x, batch.y]);
     learner.dispose();
@@ -159,7 +159,7 @@ describe.each(backends)('learner on %s', (backend) => {
     const y = tf.tensor1d([0, 1], 'int32');
     const metrics = await learner.trainStep({ x, y, size: 2 });
     expect(Number.isFinite(metrics.loss)).toBe(true);
-    const scores = learner.predict(x);
+    const scores = await learner.predict(x);
     expect(scores.shape).toEqual([2, 2]);
     const seen = await learner.inspect!(x, { samples: 1, traceDt: 1 });
     expect(seen.duration).toBe(30);
@@ -171,7 +171,7 @@ describe.each(backends)('learner on %s', (backend) => {
     expect(seen.traces?.steps).toBe(30);
     expect(seen.traces?.samples[0].length).toBe(30 * 2);
     // A dense tensor is the wrong input form for this learner.
-    expect(() => learner.predict(tf.zeros([1, 3]))).toThrow(/event lists/);
+    await expect(learner.predict(tf.zeros([1, 3]))).rejects.toThrow(/event lists/);
     tf.dispose([scores, y]);
     learner.dispose();
   });

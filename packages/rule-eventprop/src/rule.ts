@@ -15,8 +15,8 @@ import { EventPropNetwork } from './engine/network.js';
 import type { NetworkSpec } from './engine/network.js';
 import { lifConstants, stationaryTime, voltageAfter } from './engine/lif.js';
 import type { LifConstants } from './engine/lif.js';
-import { downloadWeights, downloadWeightsSync } from './host-params.js';
-import { hostSamples, hostSamplesSync, inputChannels } from './inputs.js';
+import { downloadWeights } from './host-params.js';
+import { hostSamples, inputChannels } from './inputs.js';
 import type { HostSamples, InputCoding } from './inputs.js';
 import { inspectNetwork } from './inspect.js';
 import { LOSS_OUTPUT, outputScores, runBatch } from './objective.js';
@@ -175,9 +175,10 @@ export function createEventPropLearner(
         scores: tf.tensor2d(pending.scores, [pending.size, spec.outputs]),
       };
     },
-    predict: (x: BatchInput) => {
-      downloadWeightsSync(network, params);
-      return predictSamples(hostSamplesSync(x, coding));
+    // Async: the weights and the input are read without blocking WebGPU.
+    predict: async (x: BatchInput) => {
+      const [samples] = await Promise.all([hostSamples(x, coding), downloadWeights(network, params)]);
+      return predictSamples(samples);
     },
     optimizer: config.optimizer,
     learningRate: config.learningRate,
