@@ -29,7 +29,7 @@ export async function runSnnSuite({ seconds, json, progress }) {
           hidden: [{ size: net.hidden, recurrent: net.recurrent }],
           outputs: net.outputs,
           duration,
-          rateHz: RATE_HZ,
+          input: { kind: 'poisson', rate: RATE_HZ },
           batchSize: net.batchSize,
           seconds: time,
         });
@@ -46,7 +46,12 @@ export async function runSnnSuite({ seconds, json, progress }) {
         });
         results.push({
           ...row,
-          eventprop: { samplesPerSecond: ep.samplesPerSecond, peakBytes: ep.peakBytes },
+          // Host spike storage for the backward pass plus the step's tensors (weights' gradients).
+          eventprop: {
+            samplesPerSecond: ep.samplesPerSecond,
+            peakBytes: ep.storedBytesPerBatch + ep.peakStepBytes,
+            spikesPerSample: ep.networkSpikes,
+          },
           bptt: { samplesPerSecond: bptt.samplesPerSecond, peakBytes: bptt.peakStepBytes },
         });
       } catch (error) {

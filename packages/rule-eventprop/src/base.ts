@@ -13,6 +13,8 @@ export type { BatchResult, LossName, ObjectiveOptions } from './objective.js';
 export { OPTIMIZERS, eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
 export { downloadWeights, gradientTensors } from './host-params.js';
+export { benchmarkEventProp } from './bench.js';
+export type { EventPropBenchInput, EventPropBenchOptions, EventPropBenchResult } from './bench.js';
 export { eventpropRecipes } from './recipes.js';
 export { createEventPropLearner, defaultInit, eventpropRule, networkSpec } from './rule.js';
 export type { EventPropLearner } from './rule.js';

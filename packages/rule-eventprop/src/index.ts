@@ -7,6 +7,7 @@ export {
   LOSS_OUTPUT,
   OPTIMIZERS,
   READOUTS,
+  benchmarkEventProp,
   createEventPropLearner,
   defaultInit,
   downloadWeights,
@@ -25,6 +26,9 @@ export {
 } from './base.js';
 export type {
   BatchResult,
+  EventPropBenchInput,
+  EventPropBenchOptions,
+  EventPropBenchResult,
   EventPropLearner,
   EventpropConfig,
   EventpropConfigInput,

@@ -5,6 +5,12 @@ import type { EventpropConfig } from './config.js';
 
 const YINYANG_LR = 5e-3;
 const MNIST_LR = 5e-3;
+// The fan-in default leaves ~70% of the 350 hidden neurons silent on MNIST's ~150 input
+// spikes; a positive mean with a wide spread starts with ~15% silent and learns faster.
+const MNIST_INIT = [
+  { mean: 0.03, std: 0.3 },
+  { mean: 0, std: 0.3 },
+];
 
 export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>> = {
   yinyang: {
@@ -55,6 +61,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
       loss: 'max-voltage',
       encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
       duration: 40,
+      init: MNIST_INIT,
       optimizer: 'adam',
       learningRate: MNIST_LR,
     },
@@ -62,7 +69,8 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
       epochs: 15,
       batchSize: 128,
       learningRate: MNIST_LR,
-      schedule: { kind: 'exponential', factor: 0.85 },
+      // ×0.92 beat ×0.85 at every epoch from the 8th on (seed 0); 15 epochs fit the 20 minutes.
+      schedule: { kind: 'exponential', factor: 0.92 },
     },
     note: '784-350-10, latency code (1 − pixel)·30 ms, leaky-integrator max-voltage loss.',
   },
@@ -72,6 +80,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
       loss: 'max-voltage',
       encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
       duration: 40,
+      init: MNIST_INIT,
       optimizer: 'adam',
       learningRate: 5e-3,
     },

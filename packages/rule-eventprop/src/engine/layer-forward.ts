@@ -1,6 +1,7 @@
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { LifConstants } from './lif.js';
 import { crossingTime, stationaryTime, voltageAfter } from './lif.js';
+import type { IntervalFactors } from './intervals.js';
 import type { SpikeBuffer, SpikeList } from './spike-buffer.js';
 
 /** Weights of one spiking layer on the host, float64, row-major. */
@@ -43,14 +44,15 @@ function tooManySpikes(limit: number): PlasticityError {
 }
 
 /**
- * Advances neuron `k` (whose current exceeds the threshold, so it may fire) across an interval
- * of `dt` ms starting at `t0`, emitting every threshold crossing in it. `em`, `es` are the
- * interval's decay factors, shared by all neurons.
+ * Advances neuron `k` (which may cross the threshold in this interval) across input interval
+ * `g` (see `IntervalFactors`: from `t0`, `dt` ms long, decay factors `em`, `es`), emitting
+ * every threshold crossing in it.
  */
 function integrateFiring(
   c: LifConstants,
   state: LayerState,
   k: number,
+  g: number,
   t0: number,
   dt: number,
   em: number,
@@ -67,7 +69,7 @@ function integrateFiring(
   let emLeft = em;
   let esLeft = es;
   for (;;) {
-    const vEnd = vk * emLeft + ik * gain * (emLeft - esLeft);
+    const vEnd = vk * emLeft + ik * (gain * (emLeft - esLeft));
     const iEnd = ik * esLeft;
     // V only climbs towards I, so with I ≤ ϑ it cannot reach the threshold.
     let hi = -1;
@@ -87,7 +89,7 @@ function integrateFiring(
     const s = vk >= threshold ? 0 : crossingTime(c, vk, ik, hi);
     const iSpike = ik * Math.exp(-s / tauSyn);
     if (out.count >= options.maxSpikes) throw tooManySpikes(options.maxSpikes);
-    out.push(t0 + elapsed + s, k, iSpike);
+    out.push(t0 + elapsed + s, k, iSpike, g);
     vk = 0;
     ik = iSpike;
     elapsed += s;
@@ -103,51 +105,70 @@ function integrateFiring(
   }
 }
 
+/** `cur[k] += kernel[row + k]` for k < size, unrolled (V8 does not, and this loop is hot). */
+function addRow(cur: Float64Array, kernel: Float64Array, row: number, size: number): void {
+  let k = 0;
+  for (; k + 3 < size; k += 4) {
+    const r = row + k;
+    cur[k] += kernel[r];
+    cur[k + 1] += kernel[r + 1];
+    cur[k + 2] += kernel[r + 2];
+    cur[k + 3] += kernel[r + 3];
+  }
+  for (; k < size; k++) cur[k] += kernel[row + k];
+}
+
 /**
  * Exact event-driven simulation of a feed-forward LIF layer over `[0, duration)`: between
- * input spikes every neuron follows the closed form with decay factors shared by the whole
- * layer; only neurons whose current exceeds the threshold are checked for a crossing.
- * Writes the layer's spikes to `out`, sorted by time (ties by unit).
+ * input times every neuron follows the closed form with the decay factors in `factors`
+ * (computed for `input`, shared by the layer). An interval is searched for crossings only
+ * when the end voltage or the bound `V ≤ v·em + i·(1 − em)` (V relaxes towards a current that
+ * only decays) reaches the threshold. Writes the layer's spikes to `out`,
+ * sorted by time (ties by unit), each with its interval.
  */
 export function forwardFeedForward(
   c: LifConstants,
   input: SpikeList,
   weights: LayerWeights,
+  factors: IntervalFactors,
   state: LayerState,
   out: SpikeBuffer,
   options: ForwardOptions,
 ): void {
-  const { tauMem, tauSyn, threshold, gain } = c;
+  const { threshold } = c;
   const { size, kernel } = weights;
+  const { groups, start, time, em, es, gain, rise } = factors;
+  const { units } = input;
   const { v, i: cur, done } = state;
   v.fill(0);
   cur.fill(0);
   done.fill(0);
   out.clear();
-  const events = input.count;
   let t = 0;
-  for (let e = 0; e <= events; e++) {
-    const tNext = e < events ? input.times[e] : options.duration;
-    const dt = tNext - t;
-    if (dt > 0) {
-      const em = Math.exp(-dt / tauMem);
-      const es = Math.exp(-dt / tauSyn);
-      const g = gain * (em - es);
-      const first = out.count;
-      for (let k = 0; k < size; k++) {
-        const ik = cur[k];
-        if (ik > threshold && done[k] === 0) {
-          integrateFiring(c, state, k, t, dt, em, es, out, options);
-        } else {
-          v[k] = v[k] * em + ik * g;
-          cur[k] = ik * es;
+  for (let g = 0; g <= groups; g++) {
+    const tNext = g < groups ? time[g] : options.duration;
+    const m = em[g];
+    const s = es[g];
+    const coupling = gain[g];
+    const bound = rise[g];
+    const first = out.count;
+    for (let k = 0; k < size; k++) {
+      const vk = v[k];
+      const ik = cur[k];
+      const vEnd = vk * m + ik * coupling;
+      // One rarely taken branch: (vEnd ≥ ϑ) | (bound ≥ ϑ) holds whenever a crossing is possible.
+      if ((vEnd >= threshold ? 1 : 0) | (vk * m + ik * bound >= threshold ? 1 : 0)) {
+        if (done[k] === 0) {
+          integrateFiring(c, state, k, g, t, tNext - t, m, s, out, options);
+          continue;
         }
       }
-      if (out.count - first > 1) out.sortTail(first);
+      v[k] = vEnd;
+      cur[k] = ik * s;
     }
-    if (e < events) {
-      const row = input.units[e] * size;
-      for (let k = 0; k < size; k++) cur[k] += kernel[row + k];
+    if (out.count - first > 1) out.sortTail(first);
+    if (g < groups) {
+      for (let e = start[g]; e < start[g + 1]; e++) addRow(cur, kernel, units[e] * size, size);
     }
     t = tNext;
   }
@@ -172,7 +193,6 @@ export function forwardRecurrent(
   const { v, i: cur } = state;
   v.fill(0);
   cur.fill(0);
-  state.done.fill(0);
   out.clear();
   const events = input.count;
   let t = 0;

@@ -1,5 +1,6 @@
 import { PlasticityError } from '@plasticity/core-tensors';
-import { adjointState, backwardLayer } from './layer-backward.js';
+import { InputAdjoints, adjointState, backwardFeedForward, backwardLayer } from './layer-backward.js';
+import { IntervalFactors } from './intervals.js';
 import type { AdjointState } from './layer-backward.js';
 import { forwardFeedForward, forwardRecurrent, layerState } from './layer-forward.js';
 import type { ForwardOptions, LayerState, LayerWeights } from './layer-forward.js';
@@ -7,7 +8,7 @@ import { lifConstants } from './lif.js';
 import type { LifConstants, LifModel } from './lif.js';
 import { backwardReadout, forwardReadout, readoutState } from './readout.js';
 import type { ReadoutKind, ReadoutState } from './readout.js';
-import { SpikeBuffer } from './spike-buffer.js';
+import { NeuronSpikes, SpikeBuffer } from './spike-buffer.js';
 import { sampleVoltages } from './trace.js';
 import type { SpikeList } from './spike-buffer.js';
 
@@ -46,7 +47,12 @@ export function paramShapes(spec: NetworkSpec): Record<string, [number, number]>
 interface SpikingLayer {
   readonly weights: LayerWeights;
   readonly state: LayerState;
+  /** Recurrent layers: adjoints, event by event. */
   readonly adjoint: AdjointState;
+  /** Feed-forward layers: decay factors of the input intervals and the spikes neuron by neuron. */
+  readonly factors: IntervalFactors;
+  readonly byNeuron: NeuronSpikes;
+  readonly inputAdjoints: InputAdjoints;
   readonly spikes: SpikeBuffer;
   readonly options: ForwardOptions;
   /** ∂L/∂t per spike of this layer, filled by the layer above and the loss. */
@@ -106,7 +112,10 @@ export class EventPropNetwork {
         recurrent: recurrent ? this.weightsByName.get(recurrentName(k)) : undefined,
       },
       state: layerState(size),
-      adjoint: adjointState(size),
+      adjoint: adjointState(recurrent ? size : 0),
+      factors: new IntervalFactors(),
+      byNeuron: new NeuronSpikes(recurrent ? 0 : size),
+      inputAdjoints: new InputAdjoints(),
       spikes: new SpikeBuffer(),
       options: { duration: spec.duration, firstSpikeOnly: firstOnly, maxSpikes: perNeuron * size },
       drive: new Float64Array(64),
@@ -166,8 +175,13 @@ export class EventPropNetwork {
     const c = this.constants;
     let below: SpikeList = input;
     for (const layer of this.layers) {
-      const run = layer.weights.recurrent === undefined ? forwardFeedForward : forwardRecurrent;
-      run(c, below, layer.weights, layer.state, layer.spikes, layer.options);
+      if (layer.weights.recurrent === undefined) {
+        layer.factors.compute(c, below, this.spec.duration);
+        forwardFeedForward(c, below, layer.weights, layer.factors, layer.state, layer.spikes, layer.options);
+        layer.byNeuron.group(layer.spikes);
+      } else {
+        forwardRecurrent(c, below, layer.weights, layer.state, layer.spikes, layer.options);
+      }
       below = layer.spikes;
     }
     const values = this.outputValues;
@@ -285,37 +299,48 @@ export class EventPropNetwork {
         const k = this.outputSpikeIndex[unit];
         if (k >= 0) drive[k] = dOutput[unit];
       }
-      backwardLayer(
+      backwardFeedForward(
         c,
         below(top),
         layer.weights,
+        layer.factors,
         layer.spikes,
+        layer.byNeuron,
         drive,
-        layer.adjoint,
-        {
-          kernel: grads[kernelName(top)],
-          inputTimes: belowDrive,
-        },
+        layer.inputAdjoints,
+        { kernel: grads[kernelName(top)], inputTimes: belowDrive },
         duration,
       );
     }
     for (let k = hidden - 1; k >= 0; k--) {
       const layer = this.layers[k];
       if (hiddenDrive !== undefined) hiddenDrive(k, layer.spikes, layer.drive);
-      backwardLayer(
-        c,
-        below(k),
-        layer.weights,
-        layer.spikes,
-        layer.drive,
-        layer.adjoint,
-        {
-          kernel: grads[kernelName(k)],
-          recurrent: layer.weights.recurrent === undefined ? undefined : grads[recurrentName(k)],
-          inputTimes: driveOf(k),
-        },
-        duration,
-      );
+      const inputTimes = driveOf(k);
+      if (layer.weights.recurrent === undefined) {
+        backwardFeedForward(
+          c,
+          below(k),
+          layer.weights,
+          layer.factors,
+          layer.spikes,
+          layer.byNeuron,
+          layer.drive,
+          layer.inputAdjoints,
+          { kernel: grads[kernelName(k)], inputTimes },
+          duration,
+        );
+      } else {
+        backwardLayer(
+          c,
+          below(k),
+          layer.weights,
+          layer.spikes,
+          layer.drive,
+          layer.adjoint,
+          { kernel: grads[kernelName(k)], recurrent: grads[recurrentName(k)], inputTimes },
+          duration,
+        );
+      }
     }
   }
 
@@ -343,7 +368,7 @@ export class EventPropNetwork {
     }
     const top = this.layers[hidden];
     const spikes = new SpikeBuffer();
-    forwardFeedForward(c, below, top.weights, layerState(outputs), spikes, {
+    forwardFeedForward(c, below, top.weights, top.factors, layerState(outputs), spikes, {
       ...top.options,
       firstSpikeOnly: false,
     });
@@ -356,7 +381,10 @@ export class EventPropNetwork {
 
   /** Bytes the last `forward` stored for the backward pass (spikes of every layer): O(spikes). */
   storedBytes(): number {
-    return this.layers.reduce((sum, layer) => sum + layer.spikes.storedBytes(), 0);
+    return this.layers.reduce(
+      (sum, layer) => sum + layer.spikes.storedBytes() + layer.byNeuron.storedBytes(),
+      0,
+    );
   }
 
   private readoutKind(): ReadoutKind {

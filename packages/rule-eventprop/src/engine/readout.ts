@@ -24,6 +24,9 @@ export interface ReadoutState {
    * downwards (moving that spike moves the maximum with it), else 0.
    */
   readonly kinkSlope: Float64Array;
+  /** max backward: per input spike `e^((t − T)/τm)` and `e^((t − T)/τs)`, grown as needed. */
+  spikeM: Float64Array;
+  spikeS: Float64Array;
 }
 
 export function readoutState(size: number): ReadoutState {
@@ -34,6 +37,8 @@ export function readoutState(size: number): ReadoutState {
     peakTime: new Float64Array(size),
     before: new Int32Array(size),
     kinkSlope: new Float64Array(size),
+    spikeM: new Float64Array(64),
+    spikeS: new Float64Array(64),
   };
 }
 
@@ -113,7 +118,9 @@ export function forwardReadout(
         const ik = cur[k];
         const vEnd = vk * em + ik * g;
         const iEnd = ik * es;
-        if (ik > vk && iEnd < vEnd) {
+        // V ≤ v·em + i·(1 − em) (it relaxes towards a decaying positive current): skip peaks
+        // that cannot beat the maximum so far.
+        if (ik > vk && iEnd < vEnd && vk * em + ik * (1 - em) > value[k]) {
           const peak = stationaryTime(c, vk, ik);
           if (peak < dt) {
             const vPeak = voltageAfter(c, vk, ik, peak);
@@ -178,24 +185,46 @@ export function backwardReadout(
   }
   const { tauMem, tauSyn, gain } = c;
   const { peakTime, before, kinkSlope } = state;
-  for (let e = 0; e < input.count; e++) {
-    const t = input.times[e];
-    const row = input.units[e] * size;
-    let acc = 0;
-    for (let k = 0; k < size; k++) {
-      const dk = dValue[k];
-      if (dk === 0) continue;
-      if (e < before[k]) {
-        // V(t*) = Σ_e W·κ(t* − t_e): ∂/∂W = κ, ∂/∂t_e = −W·κ'.
-        const s = peakTime[k] - t;
-        const em = Math.exp(-s / tauMem);
-        const es = Math.exp(-s / tauSyn);
-        kernelGrad[row + k] += dk * gain * (em - es);
-        acc -= dk * kernel[row + k] * gain * (es / tauSyn - em / tauMem);
-      } else if (e === before[k]) {
-        acc += dk * kinkSlope[k];
-      }
+  const n = input.count;
+  // κ(t* − t) = gain·(e^(−(t*−t)/τm) − e^(−(t*−t)/τs)) with each exponential split into a
+  // per-spike and a per-output factor (referred to the window's end so neither overflows).
+  const split = duration / tauSyn < 600 && duration / tauMem < 600;
+  if (split && state.spikeM.length < n) {
+    state.spikeM = new Float64Array(Math.max(n, 2 * state.spikeM.length));
+    state.spikeS = new Float64Array(state.spikeM.length);
+  }
+  const { spikeM, spikeS } = state;
+  if (split) {
+    for (let e = 0; e < n; e++) {
+      spikeM[e] = Math.exp((input.times[e] - duration) / tauMem);
+      spikeS[e] = Math.exp((input.times[e] - duration) / tauSyn);
     }
-    if (inputTimes !== undefined) inputTimes[e] += acc;
+  }
+  const gm = gain / tauMem;
+  const gs = gain / tauSyn;
+  for (let k = 0; k < size; k++) {
+    const dk = dValue[k];
+    if (dk === 0) continue;
+    const peak = peakTime[k];
+    const pm = Math.exp((duration - peak) / tauMem);
+    const ps = Math.exp((duration - peak) / tauSyn);
+    const last = before[k];
+    for (let e = 0; e < last; e++) {
+      // V(t*) = Σ_e W·κ(t* − t_e): ∂/∂W = κ, ∂/∂t_e = −W·κ'.
+      let em: number;
+      let es: number;
+      if (split) {
+        em = pm * spikeM[e];
+        es = ps * spikeS[e];
+      } else {
+        const s = peak - input.times[e];
+        em = Math.exp(-s / tauMem);
+        es = Math.exp(-s / tauSyn);
+      }
+      const row = input.units[e] * size + k;
+      kernelGrad[row] += dk * gain * (em - es);
+      if (inputTimes !== undefined) inputTimes[e] -= dk * kernel[row] * (es * gs - em * gm);
+    }
+    if (inputTimes !== undefined && last < n) inputTimes[last] += dk * kinkSlope[k];
   }
 }
