@@ -76,7 +76,8 @@ export function linearLearner(options: {
     },
     rates,
     trainStep,
-    predict,
+    // Learners own their intermediates: only the scores outlive predict.
+    predict: (x) => tf.tidy(() => predict(tensorInput(x, 'linear learner'))),
     async saveState() {
       return {
         'w/velocity': velocity.w.clone(),

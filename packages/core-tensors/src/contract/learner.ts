@@ -17,7 +17,7 @@ export interface Learner {
   trainStep(batch: Batch): Promise<StepMetrics>;
   /**
    * Class scores `[B, outputs]` (or outputs) for a batch of inputs. The caller disposes the
-   * result. A learner given an input form its task does not use throws `E_SHAPE`. Rules that
+   * result; no other tensor outlives the call. A learner given an input form its task does not use throws `E_SHAPE`. Rules that
    * compute on the host (EventProp's event simulation) return a promise: reading weights from
    * WebGPU must not block, so callers always `await` the result.
    */
