@@ -33,22 +33,22 @@ export async function evaluate(
     let sums: tf.Tensor;
     try {
       sums = tf.tidy(() => {
-      if (scores.rank !== 2 || scores.shape[0] !== batch.size || batch.y.rank !== 1) {
-        throw new PlasticityError(
-          'E_SHAPE',
-          `evaluate needs scores [batch, classes] and labels [batch]; got scores [${scores.shape}] and labels [${batch.y.shape}] for a batch of ${batch.size}`,
+        if (scores.rank !== 2 || scores.shape[0] !== batch.size || batch.y.rank !== 1) {
+          throw new PlasticityError(
+            'E_SHAPE',
+            `evaluate needs scores [batch, classes] and labels [batch]; got scores [${scores.shape}] and labels [${batch.y.shape}] for a batch of ${batch.size}`,
+          );
+        }
+        const classes = scores.shape[1] as number;
+        const labels = tf.cast(batch.y, 'int32');
+        const logProbs = tf.logSoftmax(scores);
+        const picked = tf.sum(tf.mul(tf.oneHot(labels, classes), logProbs));
+        const hits = tf.sum(tf.cast(tf.equal(tf.argMax(scores, 1), labels), 'float32'));
+        // oneHot maps an out-of-range label to zeros (loss 0): count them instead.
+        const outside = tf.sum(
+          tf.cast(tf.logicalOr(tf.less(labels, 0), tf.greaterEqual(labels, classes)), 'float32'),
         );
-      }
-      const classes = scores.shape[1] as number;
-      const labels = tf.cast(batch.y, 'int32');
-      const logProbs = tf.logSoftmax(scores);
-      const picked = tf.sum(tf.mul(tf.oneHot(labels, classes), logProbs));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(scores, 1), labels), 'float32'));
-      // oneHot maps an out-of-range label to zeros (loss 0): count them instead.
-      const outside = tf.sum(
-        tf.cast(tf.logicalOr(tf.less(labels, 0), tf.greaterEqual(labels, classes)), 'float32'),
-      );
-      return tf.stack([tf.neg(picked), hits, outside, tf.scalar(classes)]);
+        return tf.stack([tf.neg(picked), hits, outside, tf.scalar(classes)]);
       });
     } finally {
       scores.dispose();
