@@ -63,7 +63,9 @@ describe('delta-rule plugin (the guide example)', () => {
       (expectedW as number[][]).map((row) => row.map((v) => expect.closeTo(v, 6))),
     );
     expect(await learner.params.b.array()).toEqual((expectedB as number[]).map((v) => expect.closeTo(v, 6)));
-    const loss = await tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 4), await learner.predict(batch.x)).data();
+    const loss = await tf.losses
+      .softmaxCrossEntropy(tf.oneHot(batch.y, 4), await learner.predict(batch.x))
+      .data();
     expect(metrics.loss).toBeGreaterThan(loss[0]); // metrics are from before the step, which helped
     tf.dispose([batch.x, batch.y, before.w, before.b, ...grads]);
     learner.dispose();
