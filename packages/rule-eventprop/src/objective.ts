@@ -5,6 +5,9 @@ import type { SpikeList } from './engine/spike-buffer.js';
 import { softmaxCrossEntropy, ttfsLoss } from './loss.js';
 import type { TtfsLossOptions } from './loss.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { max } = Math;
+
 /** Losses: TTFS on a spiking output; softmax cross-entropy on a leaky-integrator readout. */
 export const LOSSES = ['ttfs', 'max-voltage', 'sum-voltage', 'exp-sum-voltage'] as const;
 export type LossName = (typeof LOSSES)[number];
@@ -137,7 +140,7 @@ export function runBatch(
     } else {
       lossSum += softmaxCrossEntropy(values, label, dOut);
     }
-    storedBytes = Math.max(storedBytes, network.storedBytes());
+    storedBytes = max(storedBytes, network.storedBytes());
     for (let k = 0; k < hidden.length; k++) {
       const spikes = network.layerSpikes(k);
       hiddenSpikes += spikes.count;

@@ -1,6 +1,9 @@
 import type { LifConstants } from './lif.js';
 import type { SpikeList } from './spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { exp, max } = Math;
+
 /**
  * A layer's input spikes grouped by time, and the decay factors of the intervals between the
  * groups, computed once per sample and shared by every neuron of the layer. Group g holds input
@@ -52,8 +55,8 @@ export class IntervalFactors {
       const end = e < groups ? time[e] : duration;
       const dt = end - t;
       if (dt > 0) {
-        const m = Math.exp(-dt / tauMem);
-        const s = Math.exp(-dt / tauSyn);
+        const m = exp(-dt / tauMem);
+        const s = exp(-dt / tauSyn);
         em[e] = m;
         es[e] = s;
         gain[e] = c.gain * (m - s);
@@ -71,7 +74,7 @@ export class IntervalFactors {
   }
 
   private grow(n: number): void {
-    const size = Math.max(n, 2 * this.em.length);
+    const size = max(n, 2 * this.em.length);
     this.start = new Int32Array(size + 1);
     this.time = new Float64Array(size);
     this.em = new Float64Array(size);

@@ -3,6 +3,9 @@ import type { LayerWeights } from './layer-forward.js';
 import type { IntervalFactors } from './intervals.js';
 import type { NeuronSpikes, SpikeBuffer, SpikeList } from './spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { exp, floor, max, min } = Math;
+
 /** Adjoint scratch state of one layer, reused for every sample. */
 export interface AdjointState {
   readonly lv: Float64Array;
@@ -66,8 +69,8 @@ export function backwardLayer(
     const tEvent = ownSpike ? spikes.times[k] : input.times[e];
     const dt = t - tEvent;
     if (dt > 0) {
-      const em = Math.exp(-dt / tauMem);
-      const es = Math.exp(-dt / tauSyn);
+      const em = exp(-dt / tauMem);
+      const es = exp(-dt / tauSyn);
       const g = adjointGain * (em - es);
       for (let m = 0; m < size; m++) {
         const l = lv[m];
@@ -88,7 +91,7 @@ export function backwardLayer(
         }
       }
       const current = spikes.currents[k];
-      lv[n] = (current * lv[n] + drive) / Math.max(current - threshold, minSlope);
+      lv[n] = (current * lv[n] + drive) / max(current - threshold, minSlope);
       k--;
     } else {
       const row = input.units[e] * size;
@@ -117,14 +120,14 @@ export class InputAdjoints {
 
   /** Neurons per block for `groups` input times (at least one). */
   width(groups: number, size: number): number {
-    return Math.max(1, Math.min(size, Math.floor(this.maxEntries / Math.max(groups, 1))));
+    return max(1, min(size, floor(this.maxEntries / max(groups, 1))));
   }
 
   /** Zeroed rows for `groups` input times of `width` neurons. */
   reset(groups: number, width: number, withTime: boolean): void {
     const n = groups * width;
     if (this.weight.length < n) {
-      this.weight = new Float64Array(Math.max(n, Math.min(2 * this.weight.length, this.maxEntries)));
+      this.weight = new Float64Array(max(n, min(2 * this.weight.length, this.maxEntries)));
       this.time = new Float64Array(this.weight.length);
     }
     this.weight.fill(0, 0, n);
@@ -165,7 +168,7 @@ export function backwardFeedForward(
   const minSlope = MIN_SLOPE * threshold;
   const width = at.width(groups, size);
   for (let n0 = 0; n0 < size; n0 += width) {
-    const block = Math.min(width, size - n0);
+    const block = min(width, size - n0);
     at.reset(groups, block, withTime);
     const { weight: atWeight, time: atTime } = at;
     for (let b = 0; b < block; b++) {
@@ -187,15 +190,15 @@ export function backwardFeedForward(
             const to = last ? t0 : spikeTimes[k];
             const dt = t - to;
             if (dt > 0 && (lv !== 0 || li !== 0)) {
-              const m = Math.exp(-dt / tauMem);
-              const s = Math.exp(-dt / tauSyn);
+              const m = exp(-dt / tauMem);
+              const s = exp(-dt / tauSyn);
               li = li * s + lv * adjointGain * (m - s);
               lv *= m;
             }
             t = to;
             if (last) break;
             const current = currents[k];
-            lv = (current * lv + spikeDrive[k]) / Math.max(current - threshold, minSlope);
+            lv = (current * lv + spikeDrive[k]) / max(current - threshold, minSlope);
             j--;
             if (j >= first) k = positions[j];
           }

@@ -1,5 +1,8 @@
 import { PlasticityError } from '@plasticity/core-tensors';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { abs, exp, log, max } = Math;
+
 /**
  * LIF neuron with an exponentially decaying current synapse, the EventProp model:
  * `τm dV/dt = −V + I`, `τs dI/dt = −I`; a presynaptic spike adds its weight to `I`; a spike
@@ -37,7 +40,7 @@ export function lifConstants(model: LifModel): LifConstants {
   positive(tauSyn, 'tauSyn');
   positive(threshold, 'threshold');
   // The closed forms divide by τm − τs; equal constants need the t·e^(−t/τ) form we do not implement.
-  if (Math.abs(tauMem - tauSyn) < 1e-3 * Math.max(tauMem, tauSyn)) {
+  if (abs(tauMem - tauSyn) < 1e-3 * max(tauMem, tauSyn)) {
     throw new PlasticityError('E_CONFIG', `tauMem (${tauMem}) and tauSyn (${tauSyn}) must differ`, {
       field: 'tauSyn',
     });
@@ -54,8 +57,8 @@ export function lifConstants(model: LifModel): LifConstants {
 
 /** Voltage `s` ms after a state `(v, i)` with no input in between. */
 export function voltageAfter(c: LifConstants, v: number, i: number, s: number): number {
-  const em = Math.exp(-s / c.tauMem);
-  return v * em + i * c.gain * (em - Math.exp(-s / c.tauSyn));
+  const em = exp(-s / c.tauMem);
+  return v * em + i * c.gain * (em - exp(-s / c.tauSyn));
 }
 
 /**
@@ -66,7 +69,7 @@ export function stationaryTime(c: LifConstants, v: number, i: number): number {
   const a = v + i * c.gain;
   const ratio = (i * c.adjointGain) / a;
   if (!(ratio > 0)) return NaN;
-  const s = Math.log(ratio) / c.rateGap;
+  const s = log(ratio) / c.rateGap;
   return s > 0 ? s : NaN;
 }
 
@@ -83,12 +86,12 @@ export function crossingTime(c: LifConstants, v: number, i: number, hi: number):
   let lo = 0;
   let s = hi;
   // Start at the secant point of the bracket.
-  const fHi = a * Math.exp(-hi / tauMem) + b * Math.exp(-hi / tauSyn) - threshold;
+  const fHi = a * exp(-hi / tauMem) + b * exp(-hi / tauSyn) - threshold;
   const fLo = v - threshold;
   if (fHi > fLo) s = (hi * -fLo) / (fHi - fLo);
   for (let iter = 0; iter < 100; iter++) {
-    const em = Math.exp(-s / tauMem);
-    const es = Math.exp(-s / tauSyn);
+    const em = exp(-s / tauMem);
+    const es = exp(-s / tauSyn);
     const f = a * em + b * es - threshold;
     if (f === 0) return s;
     if (f < 0) lo = s;
@@ -96,7 +99,7 @@ export function crossingTime(c: LifConstants, v: number, i: number, hi: number):
     const slope = -(a * em) / tauMem - (b * es) / tauSyn;
     let next = s - f / slope;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (Math.abs(next - s) <= 1e-14 * (1 + s)) return next;
+    if (abs(next - s) <= 1e-14 * (1 + s)) return next;
     if (hi - lo <= 1e-14 * (1 + hi)) return 0.5 * (lo + hi);
     s = next;
   }

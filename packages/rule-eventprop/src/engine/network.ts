@@ -12,6 +12,9 @@ import { NeuronSpikes, SpikeBuffer } from './spike-buffer.js';
 import { sampleVoltages } from './trace.js';
 import type { SpikeList } from './spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { ceil, max } = Math;
+
 /** Shape of an EventProp network: spiking LIF hidden layers and a spiking or integrator output. */
 export interface NetworkSpec {
   readonly inputs: number;
@@ -256,7 +259,7 @@ export class EventPropNetwork {
       if (k === 0) return undefined;
       const layer = this.layers[k - 1];
       const n = layer.spikes.count;
-      if (layer.drive.length < n) layer.drive = new Float64Array(Math.max(n, 2 * layer.drive.length));
+      if (layer.drive.length < n) layer.drive = new Float64Array(max(n, 2 * layer.drive.length));
       layer.drive.fill(0, 0, n);
       return layer.drive;
     };
@@ -357,7 +360,7 @@ export class EventPropNetwork {
   outputActivity(dt: number): { steps: number; voltages: Float32Array; spikes?: SpikeList } {
     const c = this.constants;
     const { duration, outputs } = this.spec;
-    const steps = Math.max(1, Math.ceil(duration / dt));
+    const steps = max(1, ceil(duration / dt));
     const hidden = this.spec.hidden.length;
     const below = hidden === 0 ? this.input : this.layers[hidden - 1].spikes;
     if (this.readout !== undefined) {

@@ -2,6 +2,9 @@ import type { LifConstants } from './lif.js';
 import { stationaryTime, voltageAfter } from './lif.js';
 import type { SpikeList } from './spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { exp, max } = Math;
+
 /**
  * What a non-spiking leaky-integrator output reports per unit (V follows the LIF dynamics
  * without threshold): `max` = max over `[0, T]` of V (V(0) = 0 counts), `sum` = (1/T)∫V dt,
@@ -54,8 +57,8 @@ function integralKernel(
   const left = duration - t;
   const scale = gain / duration;
   if (kind === 'sum') {
-    const em = Math.exp(-left / tauMem);
-    const es = Math.exp(-left / tauSyn);
+    const em = exp(-left / tauMem);
+    const es = exp(-left / tauSyn);
     out[0] = scale * (tauMem * (1 - em) - tauSyn * (1 - es));
     out[1] = -scale * (em - es);
     return;
@@ -63,9 +66,9 @@ function integralKernel(
   // e^(−τ/T)·e^(−τ/τx) = e^(−τ/ax) with 1/ax = 1/T + 1/τx.
   const am = 1 / (1 / duration + 1 / tauMem);
   const as = 1 / (1 / duration + 1 / tauSyn);
-  const em = Math.exp(-left / am);
-  const es = Math.exp(-left / as);
-  const decay = Math.exp(-t / duration);
+  const em = exp(-left / am);
+  const es = exp(-left / as);
+  const decay = exp(-t / duration);
   const h = am * (1 - em) - as * (1 - es);
   out[0] = scale * decay * h;
   out[1] = -scale * decay * (h / duration + (em - es));
@@ -110,8 +113,8 @@ export function forwardReadout(
     const tNext = e < events ? input.times[e] : duration;
     const dt = tNext - t;
     if (dt > 0) {
-      const em = Math.exp(-dt / tauMem);
-      const es = Math.exp(-dt / tauSyn);
+      const em = exp(-dt / tauMem);
+      const es = exp(-dt / tauSyn);
       const g = gain * (em - es);
       for (let k = 0; k < size; k++) {
         const vk = v[k];
@@ -190,14 +193,14 @@ export function backwardReadout(
   // per-spike and a per-output factor (referred to the window's end so neither overflows).
   const split = duration / tauSyn < 600 && duration / tauMem < 600;
   if (split && state.spikeM.length < n) {
-    state.spikeM = new Float64Array(Math.max(n, 2 * state.spikeM.length));
+    state.spikeM = new Float64Array(max(n, 2 * state.spikeM.length));
     state.spikeS = new Float64Array(state.spikeM.length);
   }
   const { spikeM, spikeS } = state;
   if (split) {
     for (let e = 0; e < n; e++) {
-      spikeM[e] = Math.exp((input.times[e] - duration) / tauMem);
-      spikeS[e] = Math.exp((input.times[e] - duration) / tauSyn);
+      spikeM[e] = exp((input.times[e] - duration) / tauMem);
+      spikeS[e] = exp((input.times[e] - duration) / tauSyn);
     }
   }
   const gm = gain / tauMem;
@@ -206,8 +209,8 @@ export function backwardReadout(
     const dk = dValue[k];
     if (dk === 0) continue;
     const peak = peakTime[k];
-    const pm = Math.exp((duration - peak) / tauMem);
-    const ps = Math.exp((duration - peak) / tauSyn);
+    const pm = exp((duration - peak) / tauMem);
+    const ps = exp((duration - peak) / tauSyn);
     const last = before[k];
     for (let e = 0; e < last; e++) {
       // V(t*) = Σ_e W·κ(t* − t_e): ∂/∂W = κ, ∂/∂t_e = −W·κ'.
@@ -218,8 +221,8 @@ export function backwardReadout(
         es = ps * spikeS[e];
       } else {
         const s = peak - input.times[e];
-        em = Math.exp(-s / tauMem);
-        es = Math.exp(-s / tauSyn);
+        em = exp(-s / tauMem);
+        es = exp(-s / tauSyn);
       }
       const row = input.units[e] * size + k;
       kernelGrad[row] += dk * gain * (em - es);

@@ -1,3 +1,6 @@
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { max } = Math;
+
 /**
  * A growable list of spikes, reused from sample to sample so the simulation allocates only
  * when a sample has more spikes than any before it. Per spike it keeps what the backward pass
@@ -103,7 +106,7 @@ export class NeuronSpikes {
     const { start } = this;
     const size = start.length - 1;
     const n = spikes.count;
-    if (this.positions.length < n) this.positions = new Int32Array(Math.max(n, 2 * this.positions.length));
+    if (this.positions.length < n) this.positions = new Int32Array(max(n, 2 * this.positions.length));
     const { positions } = this;
     start.fill(0);
     for (let k = 0; k < n; k++) start[spikes.units[k] + 1]++;

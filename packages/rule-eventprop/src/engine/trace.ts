@@ -1,6 +1,9 @@
 import type { LifConstants } from './lif.js';
 import type { SpikeList } from './spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { exp, min } = Math;
+
 /**
  * Voltage of every neuron of a layer sampled at `t = s·dt` for `s = 0 … steps − 1`, from the
  * closed form between events: input spikes add `kernel` rows to the currents, `resets` (the
@@ -23,8 +26,8 @@ export function sampleVoltages(
   const advance = (to: number): void => {
     const span = to - t;
     if (span <= 0) return;
-    const em = Math.exp(-span / tauMem);
-    const es = Math.exp(-span / tauSyn);
+    const em = exp(-span / tauMem);
+    const es = exp(-span / tauSyn);
     const g = gain * (em - es);
     for (let k = 0; k < size; k++) {
       v[k] = v[k] * em + cur[k] * g;
@@ -40,7 +43,7 @@ export function sampleVoltages(
     for (;;) {
       const tIn = e < input.count ? input.times[e] : Infinity;
       const tReset = r < resetCount ? (resets as SpikeList).times[r] : Infinity;
-      if (Math.min(tIn, tReset) > ts) break;
+      if (min(tIn, tReset) > ts) break;
       if (tReset <= tIn) {
         advance(tReset);
         v[(resets as SpikeList).units[r++]] = 0;
