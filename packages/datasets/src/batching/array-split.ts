@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { BatchOptions, DataSplit, TensorBatch } from '@plasticity/core-tensors';
 import { seededPermutation } from './permutation.js';
+import { checkBatchOptions } from './batch-options.js';
 
 export interface ArraySplitOptions {
   /** Whether `batches()` shuffles when the caller does not say (default true; use false for test splits). */
@@ -16,23 +17,6 @@ export interface ArraySplit extends DataSplit<TensorBatch> {
   readonly labels: Int32Array;
   /** A new split of the rows at `indices` (copied, in that order); `options` default to this split's. */
   subset(indices: ArrayLike<number>, options?: ArraySplitOptions): ArraySplit;
-}
-
-function checkBatchOptions(options: BatchOptions): void {
-  const { batchSize, seed, epoch } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new PlasticityError('E_CONFIG', `batchSize must be a whole number ≥ 1, got ${batchSize}`, {
-      field: 'batchSize',
-    });
-  }
-  if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new PlasticityError('E_CONFIG', `seed must be a whole number, got ${seed}`, { field: 'seed' });
-  }
-  if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) {
-    throw new PlasticityError('E_CONFIG', `epoch must be a whole number ≥ 0, got ${epoch}`, {
-      field: 'epoch',
-    });
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { BinOptions } from './bin.js';
 import { binEvents } from './bin.js';
 import { selectSamples } from './select.js';
 import { randomShift } from './shift.js';
+import { checkBatchOptions } from '../batching/batch-options.js';
 
 export interface EventSplitOptions {
   /** Whether `batches()` shuffles when the caller does not say (default true; false for test splits). */
@@ -28,22 +29,6 @@ export interface EventSplit extends DataSplit {
   readonly options: EventSplitOptions;
   /** A new split of the samples at `indices` (copied, in that order); `options` default to this split's. */
   subset(indices: ArrayLike<number>, options?: EventSplitOptions): EventSplit;
-}
-
-function checkBatchOptions({ batchSize, seed, epoch }: BatchOptions): void {
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
-    throw new PlasticityError('E_CONFIG', `batchSize must be a whole number ≥ 1, got ${batchSize}`, {
-      field: 'batchSize',
-    });
-  }
-  if (seed !== undefined && !Number.isSafeInteger(seed)) {
-    throw new PlasticityError('E_CONFIG', `seed must be a whole number, got ${seed}`, { field: 'seed' });
-  }
-  if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) {
-    throw new PlasticityError('E_CONFIG', `epoch must be a whole number ≥ 0, got ${epoch}`, {
-      field: 'epoch',
-    });
-  }
 }
 
 /**
