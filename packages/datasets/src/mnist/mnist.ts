@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
 import { defaultDataDir } from '../io/data-dir.js';
@@ -6,6 +5,7 @@ import type { DownloadProgress } from '../io/download.js';
 import { downloadFile } from '../io/download.js';
 import { formatError } from '../io/errors.js';
 import { readIdx } from '../io/idx.js';
+import { exists } from '../io/exists.js';
 
 export type MnistFamilyName = 'mnist' | 'fashion-mnist';
 export type MnistFileRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
@@ -104,15 +104,6 @@ export interface MnistSplit {
 export interface MnistData {
   readonly train: MnistSplit;
   readonly test: MnistSplit;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Local names a user may have: the canonical `.gz`, it unzipped, or the dotted variant (`train-images.idx3-ubyte`). */

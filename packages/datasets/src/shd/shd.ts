@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -11,6 +11,7 @@ import { downloadFile } from '../io/download.js';
 import { formatError } from '../io/errors.js';
 import type { ShdFile, ShdFileOptions } from './shd-file.js';
 import { readShdFile } from './shd-file.js';
+import { exists } from '../io/exists.js';
 
 export type ShdSplitName = 'train' | 'test';
 
@@ -50,15 +51,6 @@ export interface ShdOptions extends ShdFileOptions {
 export interface ShdData {
   readonly train: ShdFile;
   readonly test: ShdFile;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Inflates `gzPath` into `dest` through a temp file, so a failure leaves no partial `dest`. */
