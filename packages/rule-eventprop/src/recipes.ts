@@ -12,18 +12,34 @@ const MNIST_INIT = [
   { mean: 0, std: 0.3 },
 ];
 
+// Network, input code and loss shared by a dataset's default recipe and its paper preset.
+const YINYANG_NETWORK = {
+  hidden: [200],
+  loss: 'ttfs',
+  // Wunderlich & Pehle: value v spikes at 10 + 30·v ms, the bias channel at 20 ms.
+  encoder: { t0: 10, span: 30, invert: false, bias: { time: 20 } },
+  duration: 60,
+  init: [
+    { mean: 1.5, std: 0.78 },
+    { mean: 0.93, std: 0.1 },
+  ],
+  optimizer: 'adam',
+} as const satisfies Partial<EventpropConfig>;
+
+const MNIST_NETWORK = {
+  hidden: [350],
+  loss: 'max-voltage',
+  // Pixel p spikes at (1 − p)·30 ms when p > 1/255.
+  encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
+  duration: 40,
+  init: MNIST_INIT,
+  optimizer: 'adam',
+} as const satisfies Partial<EventpropConfig>;
+
 export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>> = {
   yinyang: {
     config: {
-      hidden: [200],
-      loss: 'ttfs',
-      encoder: { t0: 10, span: 30, invert: false, bias: { time: 20 } },
-      duration: 60,
-      init: [
-        { mean: 1.5, std: 0.78 },
-        { mean: 0.93, std: 0.1 },
-      ],
-      optimizer: 'adam',
+      ...YINYANG_NETWORK,
       learningRate: YINYANG_LR,
     },
     fit: {
@@ -36,15 +52,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
   },
   'yinyang:paper': {
     config: {
-      hidden: [200],
-      loss: 'ttfs',
-      encoder: { t0: 10, span: 30, invert: false, bias: { time: 20 } },
-      duration: 60,
-      init: [
-        { mean: 1.5, std: 0.78 },
-        { mean: 0.93, std: 0.1 },
-      ],
-      optimizer: 'adam',
+      ...YINYANG_NETWORK,
       learningRate: 1e-2,
     },
     fit: {
@@ -57,12 +65,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
   },
   mnist: {
     config: {
-      hidden: [350],
-      loss: 'max-voltage',
-      encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
-      duration: 40,
-      init: MNIST_INIT,
-      optimizer: 'adam',
+      ...MNIST_NETWORK,
       learningRate: MNIST_LR,
     },
     fit: {
@@ -76,12 +79,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
   },
   'mnist:paper': {
     config: {
-      hidden: [350],
-      loss: 'max-voltage',
-      encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
-      duration: 40,
-      init: MNIST_INIT,
-      optimizer: 'adam',
+      ...MNIST_NETWORK,
       learningRate: 5e-3,
     },
     fit: { epochs: 100, batchSize: 128, learningRate: 5e-3, schedule: { kind: 'exponential', factor: 0.97 } },
