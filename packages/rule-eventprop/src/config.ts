@@ -60,6 +60,13 @@ export const eventpropConfigSchema = z.strictObject({
         .strictObject({ time: z.number().min(0).describe('Spike time of the bias channel, ms.') })
         .optional()
         .describe('An extra input channel that spikes at a fixed time in every sample.'),
+      resolution: z
+        .number()
+        .positive()
+        .optional()
+        .describe(
+          'Round spike times to multiples of this many ms (a time-stepped simulator’s grid); fewer distinct input times simulate faster.',
+        ),
     })
     .default({ t0: 0, span: 30, invert: false })
     .describe('Latency encoding of dense features in [0, 1] (one spike per feature).'),
@@ -105,6 +112,12 @@ export const eventpropConfigSchema = z.strictObject({
     .default(0)
     .describe(
       'Heuristic: hidden neurons silent for a whole batch get −boost on their input weights’ gradient.',
+    ),
+  threads: z
+    .union([z.literal('auto'), z.number().int().min(1).max(256)])
+    .default('auto')
+    .describe(
+      'Threads that simulate a batch (Node worker threads, each a slice of the batch): auto = one per core, at most 8; 1 = the calling thread only. Browsers use one.',
     ),
   maxSpikesPerNeuron: z
     .number()

@@ -2,6 +2,7 @@ import { registerRule } from '@plasticity/core-tensors';
 import { eventpropRule } from './base.js';
 
 export {
+  EngineThreads,
   EventPropNetwork,
   LOSSES,
   LOSS_OUTPUT,
@@ -14,6 +15,7 @@ export {
   eventpropConfigSchema,
   eventpropRecipes,
   eventpropRule,
+  finishBatch,
   gradientTensors,
   kernelName,
   lifConstants,
@@ -21,6 +23,8 @@ export {
   paramShapes,
   recurrentName,
   runBatch,
+  runSamples,
+  scoreSamples,
   softmaxCrossEntropy,
   ttfsLoss,
 } from './base.js';
@@ -30,6 +34,7 @@ export type {
   EventPropBenchOptions,
   EventPropBenchResult,
   EventPropLearner,
+  EventPropLearnerOptions,
   EventpropConfig,
   EventpropConfigInput,
   LifConstants,
@@ -38,6 +43,7 @@ export type {
   NetworkSpec,
   NormalInit,
   ObjectiveOptions,
+  PartialResult,
   ReadoutKind,
   SpikeList,
   TtfsLossOptions,

@@ -4,6 +4,9 @@ import type { BatchInput, EventBatch } from '@plasticity/core-tensors';
 import { latencyTimes } from '@plasticity/datasets';
 import type { SpikeList } from './engine/spike-buffer.js';
 
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { round } = Math;
+
 /** Latency code for dense features (see `latencyTimes` in @plasticity/datasets). Times in ms. */
 export interface EncoderSettings {
   readonly t0: number;
@@ -11,6 +14,8 @@ export interface EncoderSettings {
   readonly invert: boolean;
   readonly threshold?: number;
   readonly bias?: { readonly time: number };
+  /** Grid the spike times are rounded to, ms (none: exact). */
+  readonly resolution?: number;
 }
 
 /** A batch as the engine reads it: per sample, input spikes sorted by time then unit. */
@@ -76,6 +81,12 @@ function denseFromValues(
     { data: values, shape: [batch, features] },
     { ...encoder, dt: duration, steps: 1 },
   );
+  const grid = encoder.resolution;
+  if (grid !== undefined) {
+    // NaN (no spike) stays NaN.
+    const { times } = code;
+    for (let k = 0; k < times.length; k++) times[k] = round(times[k] / grid) * grid;
+  }
   return packed(code.times, batch, code.channels);
 }
 

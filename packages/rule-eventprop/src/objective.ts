@@ -72,35 +72,59 @@ function argmax(values: Float32Array, offset: number, size: number): number {
   return best;
 }
 
-/**
- * Runs a batch through the network and, when `grads` is given, the backward pass too:
- * adds ∂(mean loss)/∂W to `grads` (zero them first). `sample(b)` gives sample b's input spikes.
- */
-export function runBatch(
+/** Class scores of `count` samples into `scores` (`[count, outputs]`), forward passes only. */
+export function scoreSamples(
   network: EventPropNetwork,
-  size: number,
+  count: number,
+  sample: (b: number) => SpikeList,
+  scores: Float32Array,
+): void {
+  const { spec } = network;
+  for (let b = 0; b < count; b++) outputScores(spec, network.forward(sample(b)), scores, b * spec.outputs);
+}
+
+/** What a pass over some of a batch's samples adds up (see `runSamples`). */
+export interface PartialResult {
+  readonly lossSum: number;
+  readonly correct: number;
+  readonly hiddenSpikes: number;
+  readonly storedBytes: number;
+  /** Per hidden layer, per neuron: 1 if it fired in any of the samples. */
+  readonly fired: Uint8Array[];
+}
+
+function checkLoss(spec: NetworkSpec, loss: LossName): void {
+  if (LOSS_OUTPUT[loss] !== spec.output) {
+    throw new PlasticityError('E_CONFIG', `loss ${loss} needs a ${LOSS_OUTPUT[loss]} output layer`, {
+      field: 'loss',
+    });
+  }
+}
+
+/**
+ * Runs `count` samples (`sample(b)`, `labels[b]`) of a batch of `batchSize` through the network,
+ * writing their class scores to `scores` (`[count, outputs]`) and, when `grads` is given, adding
+ * their share of ∂(mean batch loss)/∂W to it. Worker threads each run a slice of a batch this way
+ * (`firstIndex`: where the slice starts, for error messages).
+ */
+export function runSamples(
+  network: EventPropNetwork,
+  count: number,
   sample: (b: number) => SpikeList,
   labels: ArrayLike<number>,
   options: ObjectiveOptions,
+  batchSize: number,
+  scores: Float32Array,
   grads?: Record<string, Float64Array>,
-): BatchResult {
+  firstIndex = 0,
+): PartialResult {
   const { spec } = network;
-  if (LOSS_OUTPUT[options.loss] !== spec.output) {
-    throw new PlasticityError(
-      'E_CONFIG',
-      `loss ${options.loss} needs a ${LOSS_OUTPUT[options.loss]} output layer`,
-      {
-        field: 'loss',
-      },
-    );
-  }
+  checkLoss(spec, options.loss);
   const outputs = spec.outputs;
-  const scores = new Float32Array(size * outputs);
   const dOut = new Float64Array(outputs);
   const dPeak = new Float64Array(outputs);
   const scratch = new Float64Array(outputs);
   const hidden = spec.hidden;
-  const hiddenUnits = hidden.reduce((sum, h) => sum + h.size, 0);
   const fired = hidden.map((h) => new Uint8Array(h.size));
   const counts = hidden.map((h) => new Int32Array(h.size));
   const reg = options.spikeRegularisation;
@@ -108,7 +132,7 @@ export function runBatch(
     reg !== undefined && reg.strength > 0
       ? (layer: number, spikes: SpikeList, drive: Float64Array) => {
           const n = counts[layer];
-          const scale = reg.strength / size;
+          const scale = reg.strength / batchSize;
           for (let k = 0; k < spikes.count; k++) drive[k] -= scale * (n[spikes.units[k]] - reg.target);
         }
       : undefined;
@@ -116,12 +140,12 @@ export function runBatch(
   let correct = 0;
   let hiddenSpikes = 0;
   let storedBytes = 0;
-  for (let b = 0; b < size; b++) {
+  for (let b = 0; b < count; b++) {
     const label = labels[b];
     if (!(Number.isInteger(label) && label >= 0 && label < outputs)) {
       throw new PlasticityError(
         'E_DATA_FORMAT',
-        `label ${label} of sample ${b} is not a class in 0 … ${outputs - 1}`,
+        `label ${label} of sample ${firstIndex + b} is not a class in 0 … ${outputs - 1}`,
       );
     }
     const values = network.forward(sample(b));
@@ -135,7 +159,7 @@ export function runBatch(
         pushed = true;
         lossSum += options.ttfs.silentPush * (spec.model.threshold - network.outputPeaks()[label]);
         dPeak.fill(0);
-        dPeak[label] = -options.ttfs.silentPush / size;
+        dPeak[label] = -options.ttfs.silentPush / batchSize;
       }
     } else {
       lossSum += softmaxCrossEntropy(values, label, dOut);
@@ -151,28 +175,63 @@ export function runBatch(
       }
     }
     if (grads !== undefined) {
-      for (let k = 0; k < outputs; k++) dOut[k] /= size;
+      for (let k = 0; k < outputs; k++) dOut[k] /= batchSize;
       network.backward(dOut, grads, regDrive, pushed ? dPeak : undefined);
     }
   }
+  return { lossSum, correct, hiddenSpikes, storedBytes, fired };
+}
+
+/**
+ * Combines the partial results of a whole batch (`size` samples, `scores` `[size, outputs]`)
+ * and applies the batch-level silent-neuron heuristic to `grads`.
+ */
+export function finishBatch(
+  spec: NetworkSpec,
+  size: number,
+  parts: readonly PartialResult[],
+  scores: Float32Array,
+  options: ObjectiveOptions,
+  grads?: Record<string, Float64Array>,
+): BatchResult {
+  const hidden = spec.hidden;
+  const hiddenUnits = hidden.reduce((sum, h) => sum + h.size, 0);
   let silent = 0;
-  fired.forEach((f, k) => {
-    for (let n = 0; n < f.length; n++) {
-      if (f[n] !== 0) continue;
+  hidden.forEach((layer, k) => {
+    for (let n = 0; n < layer.size; n++) {
+      if (parts.some((part) => part.fired[k][n] !== 0)) continue;
       silent++;
       if (grads !== undefined && options.silentBoost !== undefined && options.silentBoost > 0) {
         const g = grads[kernelName(k)];
-        const units = hidden[k].size;
-        for (let row = n; row < g.length; row += units) g[row] -= options.silentBoost;
+        for (let row = n; row < g.length; row += layer.size) g[row] -= options.silentBoost;
       }
     }
   });
+  const sum = (key: 'lossSum' | 'correct' | 'hiddenSpikes') =>
+    parts.reduce((total, part) => total + part[key], 0);
   return {
-    loss: lossSum / size,
-    correct,
+    loss: sum('lossSum') / size,
+    correct: sum('correct'),
     scores,
-    hiddenRate: hiddenUnits > 0 ? hiddenSpikes / (hiddenUnits * size) : 0,
+    hiddenRate: hiddenUnits > 0 ? sum('hiddenSpikes') / (hiddenUnits * size) : 0,
     silentFraction: hiddenUnits > 0 ? silent / hiddenUnits : 0,
-    storedBytes,
+    storedBytes: parts.reduce((most, part) => max(most, part.storedBytes), 0),
   };
+}
+
+/**
+ * Runs a batch through the network and, when `grads` is given, the backward pass too:
+ * adds ∂(mean loss)/∂W to `grads` (zero them first). `sample(b)` gives sample b's input spikes.
+ */
+export function runBatch(
+  network: EventPropNetwork,
+  size: number,
+  sample: (b: number) => SpikeList,
+  labels: ArrayLike<number>,
+  options: ObjectiveOptions,
+  grads?: Record<string, Float64Array>,
+): BatchResult {
+  const scores = new Float32Array(size * network.spec.outputs);
+  const part = runSamples(network, size, sample, labels, options, size, scores, grads);
+  return finishBatch(network.spec, size, [part], scores, options, grads);
 }

@@ -19,8 +19,9 @@ import { downloadWeights } from './host-params.js';
 import { hostSamples, inputChannels } from './inputs.js';
 import type { HostSamples, InputCoding } from './inputs.js';
 import { inspectNetwork } from './inspect.js';
-import { LOSS_OUTPUT, outputScores, runBatch } from './objective.js';
+import { LOSS_OUTPUT, runBatch, scoreSamples } from './objective.js';
 import type { ObjectiveOptions } from './objective.js';
+import { EngineThreads } from './parallel/engine-threads.js';
 import { eventpropRecipes } from './recipes.js';
 
 /** How the task's inputs reach the network, and the simulated window (ms). */
@@ -44,7 +45,8 @@ function inputCoding(config: EventpropConfig, task: TaskSpec): { coding: InputCo
   if (input.kind === 'dense') {
     const features = input.shape.reduce((a, b) => a * b, 1);
     const { encoder } = config;
-    const last = Math.max(encoder.t0 + encoder.span, encoder.bias?.time ?? 0);
+    // Rounding to the grid may move a spike half a step later.
+    const last = Math.max(encoder.t0 + encoder.span, encoder.bias?.time ?? 0) + (encoder.resolution ?? 0) / 2;
     const duration = config.duration ?? last + 2 * config.tauMem;
     if (!(last < duration)) {
       throw new PlasticityError(
@@ -129,11 +131,17 @@ export interface EventPropLearner extends Learner {
   readonly iterations: number;
 }
 
+/** Where the learner's worker threads come from (tests point it at the built script). */
+export interface EventPropLearnerOptions {
+  readonly workerUrl?: URL;
+}
+
 /** Builds the learner for a validated config (what `eventpropRule.create` does). */
 export function createEventPropLearner(
   config: EventpropConfig,
   task: TaskSpec,
   seed: number,
+  options: EventPropLearnerOptions = {},
 ): EventPropLearner {
   const { spec, coding } = networkSpec(config, task);
   const network = new EventPropNetwork(spec);
@@ -158,10 +166,19 @@ export function createEventPropLearner(
     };
   });
 
-  const predictSamples = (samples: HostSamples): tf.Tensor2D => {
-    const scores = new Float32Array(samples.size * spec.outputs);
-    for (let b = 0; b < samples.size; b++) {
-      outputScores(spec, network.forward(samples.sample(b)), scores, b * spec.outputs);
+  // Worker threads start with the first batch (starting them is asynchronous).
+  let engine: Promise<EngineThreads | undefined> | undefined;
+  const threads = () =>
+    (engine ??= EngineThreads.start(network, objective, config.threads, options.workerUrl));
+
+  const predictSamples = async (samples: HostSamples): Promise<tf.Tensor2D> => {
+    const parallel = await threads();
+    let scores: Float32Array;
+    if (parallel !== undefined) {
+      scores = await parallel.scores(samples);
+    } else {
+      scores = new Float32Array(samples.size * spec.outputs);
+      scoreSamples(network, samples.size, (b) => samples.sample(b), scores);
     }
     return tf.tensor2d(scores, [samples.size, spec.outputs]);
   };
@@ -198,7 +215,11 @@ export function createEventPropLearner(
       downloadWeights(network, params),
     ]);
     for (const g of Object.values(grads)) g.fill(0);
-    const result = runBatch(network, samples.size, (b) => samples.sample(b), labels, objective, grads);
+    const parallel = await threads();
+    const result =
+      parallel !== undefined
+        ? await parallel.run(samples, labels, grads)
+        : runBatch(network, samples.size, (b) => samples.sample(b), labels, objective, grads);
     if (!Number.isFinite(result.loss)) {
       throw new PlasticityError('E_DIVERGED', `eventprop: the loss is ${result.loss}`, { loss: result.loss });
     }
@@ -231,7 +252,10 @@ export function createEventPropLearner(
     },
     saveState: () => inner.saveState!(),
     loadState: (state) => inner.loadState!(state),
-    dispose: () => inner.dispose(),
+    dispose: () => {
+      inner.dispose();
+      void engine?.then((parallel) => parallel?.dispose());
+    },
   };
 }
 

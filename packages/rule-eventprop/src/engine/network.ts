@@ -29,6 +29,16 @@ export interface NetworkSpec {
   readonly maxSpikesPerNeuron?: number;
 }
 
+/**
+ * A zeroed Float64Array over a SharedArrayBuffer where the platform has one (Node; browsers
+ * only when cross-origin isolated), so that worker threads can read it without copies.
+ */
+export function sharedFloat64(length: number): Float64Array {
+  return typeof SharedArrayBuffer === 'function'
+    ? new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
+    : new Float64Array(length);
+}
+
 /** Name of layer k's input weights `[in, out]`; the output layer is k = hidden.length. */
 export const kernelName = (layer: number): string => `layer${layer}/kernel`;
 /** Name of hidden layer k's recurrent weights `[n, n]` (row = presynaptic neuron). */
@@ -98,13 +108,25 @@ export class EventPropNetwork {
   private readonly outputSpikeIndex: Int32Array;
   private input: SpikeList = { count: 0, times: [], units: [] };
 
-  constructor(spec: NetworkSpec) {
+  /**
+   * `weights`, when given, are used in place (by name, `rows·cols` values each): worker threads
+   * share one set of weights through SharedArrayBuffers. Otherwise each weight gets its own
+   * shareable buffer (see `sharedFloat64`).
+   */
+  constructor(spec: NetworkSpec, weights?: Readonly<Record<string, Float64Array>>) {
     checkSpec(spec);
     this.spec = spec;
     this.constants = lifConstants(spec.model);
     this.shapes = paramShapes(spec);
     for (const [name, [rows, cols]] of Object.entries(this.shapes)) {
-      this.weightsByName.set(name, new Float64Array(rows * cols));
+      const given = weights?.[name];
+      if (given !== undefined && given.length !== rows * cols) {
+        throw new PlasticityError(
+          'E_SHAPE',
+          `weight "${name}" needs ${rows * cols} values (${rows}×${cols}), got ${given.length}`,
+        );
+      }
+      this.weightsByName.set(name, given ?? sharedFloat64(rows * cols));
     }
     const perNeuron = spec.maxSpikesPerNeuron ?? 1000;
     const layer = (k: number, inputs: number, size: number, recurrent: boolean, firstOnly: boolean) => ({
@@ -158,6 +180,11 @@ export class EventPropNetwork {
       );
     }
     for (let k = 0; k < target.length; k++) target[k] = data[k];
+  }
+
+  /** The weights the simulation reads, by name (row-major; shared buffers where available). */
+  weights(): Readonly<Record<string, Float64Array>> {
+    return Object.fromEntries(this.weightsByName);
   }
 
   /** Zeroed gradient buffers, one per weight. */

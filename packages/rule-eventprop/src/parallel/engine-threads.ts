@@ -1,0 +1,234 @@
+import { PlasticityError } from '@plasticity/core-tensors';
+import type { ErrorCode } from '@plasticity/core-tensors';
+import type { EventPropNetwork } from '../engine/network.js';
+import { sharedFloat64 } from '../engine/network.js';
+import type { HostSamples } from '../inputs.js';
+import { finishBatch, runSamples, scoreSamples } from '../objective.js';
+import type { BatchResult, ObjectiveOptions, PartialResult } from '../objective.js';
+import { packSamples } from './protocol.js';
+import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
+
+/** The worker script beside this module (present once the package is built). */
+export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/** The part of Node's `Worker` used here (the type is not imported: browsers have no such module). */
+interface NodeWorker {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+  once(event: 'message' | 'error', listener: (value: never) => void): void;
+  off(event: 'message' | 'error', listener: (value: never) => void): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+interface Helper {
+  readonly worker: NodeWorker;
+  readonly grads: Readonly<Record<string, Float64Array>>;
+}
+
+/** How many threads `'auto'` means here: the cores Node reports, at most 8; 1 outside Node. */
+async function autoThreads(): Promise<number> {
+  const os = await importNode<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os === undefined) return 1;
+  return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
+}
+
+/** A Node built-in, or undefined elsewhere (the specifier is a variable so bundlers leave it alone). */
+async function importNode<T>(specifier: string): Promise<T | undefined> {
+  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
+  try {
+    return (await import(specifier)) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function reply(worker: NodeWorker, job: WorkerJob): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: WorkerReply) => {
+      worker.off('error', onError);
+      worker.unref();
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(
+        new PlasticityError(
+          'E_BACKEND',
+          `eventprop worker thread failed: ${error.message}`,
+          {},
+          { cause: error },
+        ),
+      );
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    // Keep the process alive only while a job is out.
+    worker.ref();
+    const transfer = [job.offsets.buffer, job.times.buffer, job.units.buffer] as ArrayBuffer[];
+    if (job.labels !== undefined) transfer.push(job.labels.buffer as ArrayBuffer);
+    worker.postMessage(job, transfer);
+  });
+}
+
+function rethrow(error: Extract<WorkerReply, { ok: false }>['error']): never {
+  if (error.code === undefined) throw new Error(error.message);
+  throw new PlasticityError(
+    error.code as ErrorCode,
+    error.message,
+    error.details as Record<string, unknown> | undefined,
+  );
+}
+
+/**
+ * Runs batches of an EventProp network on several threads: the batch is cut into one slice
+ * per thread, the calling thread simulates the first, Node worker threads the rest, each with
+ * its own network over the same (shared) weights; their gradients are summed in a fixed order,
+ * so results do not depend on timing. Start with `EngineThreads.start`.
+ */
+export class EngineThreads {
+  private constructor(
+    private readonly network: EventPropNetwork,
+    private readonly objective: ObjectiveOptions,
+    private readonly helpers: readonly Helper[],
+  ) {}
+
+  /**
+   * Starts `threads − 1` workers (`'auto'`: one per core, at most 8). Resolves to undefined
+   * when only one thread would run or threads cannot run here: outside Node, without
+   * SharedArrayBuffer, or without the built worker script (running from TypeScript sources).
+   */
+  static async start(
+    network: EventPropNetwork,
+    objective: ObjectiveOptions,
+    threads: number | 'auto',
+    workerUrl: URL = DEFAULT_WORKER_URL,
+  ): Promise<EngineThreads | undefined> {
+    const count = threads === 'auto' ? await autoThreads() : threads;
+    if (count <= 1 || typeof SharedArrayBuffer !== 'function') return undefined;
+    const threadsModule = await importNode<{ Worker: new (url: URL, options: object) => NodeWorker }>(
+      'node:worker_threads',
+    );
+    const fs = await importNode<{ existsSync: (path: URL) => boolean }>('node:fs');
+    if (threadsModule === undefined || fs === undefined || !fs.existsSync(workerUrl)) return undefined;
+    const weights = network.weights();
+    const helpers: Helper[] = [];
+    for (let k = 1; k < count; k++) {
+      const grads = Object.fromEntries(
+        Object.entries(weights).map(([name, w]) => [name, sharedFloat64(w.length)]),
+      );
+      const init: WorkerInit = { spec: network.spec, objective, weights, grads };
+      const worker = new threadsModule.Worker(workerUrl, { workerData: init });
+      worker.unref();
+      helpers.push({ worker, grads });
+    }
+    return new EngineThreads(network, objective, helpers);
+  }
+
+  /** Threads a batch is spread over (the calling one included). */
+  get threads(): number {
+    return this.helpers.length + 1;
+  }
+
+  /**
+   * `runBatch` on all threads: scores, loss and metrics of the batch; with `grads` (zeroed by
+   * the caller), ∂(mean loss)/∂W added to it.
+   */
+  async run(
+    samples: HostSamples,
+    labels: ArrayLike<number>,
+    grads?: Record<string, Float64Array>,
+  ): Promise<BatchResult> {
+    const size = samples.size;
+    const parts: PartialResult[] = [];
+    const scores = await this.dispatch(
+      samples,
+      labels,
+      grads,
+      (count, scoresOut) => {
+        parts.push(
+          runSamples(
+            this.network,
+            count,
+            (b) => samples.sample(b),
+            labels,
+            this.objective,
+            size,
+            scoresOut,
+            grads,
+          ),
+        );
+      },
+      (part) => parts.push(part as PartialResult),
+    );
+    return finishBatch(this.network.spec, size, parts, scores, this.objective, grads);
+  }
+
+  /** Class scores `[B, outputs]` of a batch, forward passes on all threads. */
+  scores(samples: HostSamples): Promise<Float32Array> {
+    return this.dispatch(samples, undefined, undefined, (count, scoresOut) => {
+      scoreSamples(this.network, count, (b) => samples.sample(b), scoresOut);
+    });
+  }
+
+  /** Stops the workers. */
+  async dispose(): Promise<void> {
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+  }
+
+  private async dispatch(
+    samples: HostSamples,
+    labels: ArrayLike<number> | undefined,
+    grads: Record<string, Float64Array> | undefined,
+    runOwn: (count: number, scores: Float32Array) => void,
+    collect?: (part: PartialResult | undefined) => void,
+  ): Promise<Float32Array> {
+    const size = samples.size;
+    const outputs = this.network.spec.outputs;
+    const slices = this.threads;
+    const bound = (k: number) => Math.round((k * size) / slices);
+    const pending: { from: number; reply: Promise<WorkerReply>; grads: Helper['grads'] }[] = [];
+    this.helpers.forEach((helper, k) => {
+      const from = bound(k + 1);
+      const to = bound(k + 2);
+      if (to <= from) return;
+      const job: WorkerJob = {
+        ...packSamples(samples, from, to),
+        labels:
+          labels === undefined
+            ? undefined
+            : Float64Array.from({ length: to - from }, (_, b) => labels[from + b]),
+        train: grads !== undefined,
+        batchSize: size,
+        firstIndex: from,
+      };
+      pending.push({ from, reply: reply(helper.worker, job), grads: helper.grads });
+    });
+    const scores = new Float32Array(size * outputs);
+    let failure: unknown;
+    try {
+      // The calling thread's slice is the first: its views of `scores` start at 0.
+      runOwn(bound(1), scores.subarray(0, bound(1) * outputs));
+    } catch (e) {
+      failure = e;
+    }
+    // Every reply is awaited, even after a failure, so no worker is left mid-job.
+    const replies = await Promise.allSettled(pending.map((p) => p.reply));
+    if (failure !== undefined) throw failure;
+    replies.forEach((settled, k) => {
+      if (settled.status === 'rejected') throw settled.reason;
+      const answer = settled.value;
+      if (!answer.ok) rethrow(answer.error);
+      const { from, grads: workerGrads } = pending[k];
+      scores.set(answer.scores, from * outputs);
+      collect?.(answer.part);
+      if (grads !== undefined) {
+        for (const [name, g] of Object.entries(grads)) {
+          const add = workerGrads[name];
+          for (let i = 0; i < g.length; i++) g[i] += add[i];
+        }
+      }
+    });
+    return scores;
+  }
+}

@@ -1,0 +1,47 @@
+// Worker-thread entry: simulates slices of batches for `EngineThreads` (Node only).
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventPropNetwork } from '../engine/network.js';
+import { runSamples, scoreSamples } from '../objective.js';
+import { packedSample } from './protocol.js';
+import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
+
+const init = workerData as WorkerInit;
+const network = new EventPropNetwork(init.spec, init.weights);
+const grads = init.grads as Record<string, Float64Array>;
+
+function run(job: WorkerJob): WorkerReply {
+  const count = job.offsets.length - 1;
+  const scores = new Float32Array(count * init.spec.outputs);
+  const sample = (b: number) => packedSample(job, b);
+  if (job.labels === undefined) {
+    scoreSamples(network, count, sample, scores);
+    return { ok: true, scores };
+  }
+  if (job.train) for (const g of Object.values(grads)) g.fill(0);
+  const part = runSamples(
+    network,
+    count,
+    sample,
+    job.labels,
+    init.objective,
+    job.batchSize,
+    scores,
+    job.train ? grads : undefined,
+    job.firstIndex,
+  );
+  return { ok: true, scores, part };
+}
+
+parentPort?.on('message', (job: WorkerJob) => {
+  let reply: WorkerReply;
+  try {
+    reply = run(job);
+  } catch (e) {
+    const error = e as { code?: string; message?: string; details?: unknown };
+    reply = {
+      ok: false,
+      error: { code: error.code, message: String(error.message ?? e), details: error.details },
+    };
+  }
+  parentPort?.postMessage(reply);
+});
