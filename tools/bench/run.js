@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global console, process */
+/* global console, performance, process */
 // `npm run bench`: throughput and memory, measured in one process so that every ratio compares
 // runs on the same machine at the same time. Suites:
 //   mlp    backprop MLP training on every backend (ratios vs wasm)

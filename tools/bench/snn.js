@@ -3,6 +3,7 @@
 // samples/s and peak memory per step as the simulated time T grows. BPTT keeps every step's
 // state for the backward pass (memory ∝ T); EventProp keeps only the spikes (memory ∝ spikes).
 // Runs on wasm (the Node default); EventProp's event simulation runs on the host either way.
+import { availableParallelism } from 'node:os';
 import { initBackend } from '@plasticity/core-tensors';
 import { benchmarkBptt } from '@plasticity/rule-backprop';
 import { benchmarkEventProp } from '@plasticity/rule-eventprop';
@@ -32,6 +33,8 @@ export async function runSnnSuite({ seconds, json, progress }) {
           input: { kind: 'poisson', rate: RATE_HZ },
           batchSize: net.batchSize,
           seconds: time,
+          // One thread, like the BPTT run; the threads table below shows what more cores add.
+          config: { threads: 1 },
         });
         const bptt = await benchmarkBptt({
           inputs: net.inputs,
@@ -60,6 +63,7 @@ export async function runSnnSuite({ seconds, json, progress }) {
       progress();
     }
   }
+  const threads = await threadScaling(time, progress);
   if (!json) {
     const rows = [
       [
@@ -93,6 +97,41 @@ export async function runSnnSuite({ seconds, json, progress }) {
       `snn: EventProp vs BPTT training on wasm (batch 32, Poisson input ${RATE_HZ} Hz, BPTT dt 1 ms; memory = peak working memory of one step)`,
       rows,
     );
+    printTable(
+      `snn: EventProp worker threads (${THREADED.name}, latency input, batch ${THREADED.batchSize}, T ${THREADED.duration} ms; ${availableParallelism()} cores)`,
+      [
+        ['threads', 'samples/s', 'speed-up'],
+        ...threads.map((r) => [
+          r.threads,
+          rate(r.samplesPerSecond),
+          `${(r.samplesPerSecond / threads[0].samplesPerSecond).toFixed(2)}x`,
+        ]),
+      ],
+    );
   }
-  return results;
+  return { networks: results, threads };
+}
+
+// MNIST-sized: where a batch is large enough for threads to pay off.
+const THREADED = { name: '784-350-10', inputs: 784, hidden: 350, outputs: 10, batchSize: 128, duration: 40 };
+
+/** EventProp training samples/s with one thread and with one per core (the `'auto'` default). */
+async function threadScaling(time, progress) {
+  const counts = [...new Set([1, Math.min(8, availableParallelism())])];
+  const out = [];
+  for (const threads of counts) {
+    const ep = await benchmarkEventProp({
+      inputs: THREADED.inputs,
+      hidden: [THREADED.hidden],
+      outputs: THREADED.outputs,
+      duration: THREADED.duration,
+      input: { kind: 'latency', t0: 0, span: 30 },
+      batchSize: THREADED.batchSize,
+      seconds: time,
+      config: { threads },
+    });
+    out.push({ threads, samplesPerSecond: ep.samplesPerSecond });
+    progress();
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-/* global console */
+/* global console, performance */
 // Plain-text tables for the bench suites.
 
 /** Prints `title`, then rows padded to column width (first row is the header). */

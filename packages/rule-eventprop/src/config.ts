@@ -111,7 +111,7 @@ export const eventpropConfigSchema = z.strictObject({
     .min(0)
     .default(0)
     .describe(
-      'Heuristic: hidden neurons silent for a whole batch get −boost on their input weights’ gradient.',
+      'Silent-neuron heuristic (Wunderlich & Pehle’s code): after each step, hidden neurons that fired in no sample of the batch get boost added to each of their input weights. 0 = off.',
     ),
   threads: z
     .union([z.literal('auto'), z.number().int().min(1).max(256)])

@@ -1,6 +1,5 @@
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { EventPropNetwork, NetworkSpec } from './engine/network.js';
-import { kernelName } from './engine/network.js';
 import type { SpikeList } from './engine/spike-buffer.js';
 import { softmaxCrossEntropy, ttfsLoss } from './loss.js';
 import type { TtfsLossOptions } from './loss.js';
@@ -29,12 +28,6 @@ export interface ObjectiveOptions {
    * pushing spikes of over-active neurons later (and out of the window). 0 = off.
    */
   readonly spikeRegularisation?: { readonly strength: number; readonly target: number };
-  /**
-   * Silent-neuron heuristic (Wunderlich & Pehle's code): hidden neurons that fire in no sample
-   * of the batch get `−boost` on the gradient of each of their input weights, so that the
-   * optimiser raises them. 0 = off.
-   */
-  readonly silentBoost?: number;
 }
 
 /** What one batch's pass reports. */
@@ -48,6 +41,8 @@ export interface BatchResult {
   readonly hiddenRate: number;
   /** Fraction of hidden neurons silent in every sample of the batch. */
   readonly silentFraction: number;
+  /** Per hidden layer, per neuron: 1 if it fired in no sample of the batch. */
+  readonly silent: Uint8Array[];
   /** Largest number of bytes stored for one sample's backward pass. */
   readonly storedBytes: number;
 }
@@ -182,30 +177,24 @@ export function runSamples(
   return { lossSum, correct, hiddenSpikes, storedBytes, fired };
 }
 
-/**
- * Combines the partial results of a whole batch (`size` samples, `scores` `[size, outputs]`)
- * and applies the batch-level silent-neuron heuristic to `grads`.
- */
+/** Combines the partial results of a whole batch (`size` samples, `scores` `[size, outputs]`). */
 export function finishBatch(
   spec: NetworkSpec,
   size: number,
   parts: readonly PartialResult[],
   scores: Float32Array,
-  options: ObjectiveOptions,
-  grads?: Record<string, Float64Array>,
 ): BatchResult {
   const hidden = spec.hidden;
   const hiddenUnits = hidden.reduce((sum, h) => sum + h.size, 0);
   let silent = 0;
-  hidden.forEach((layer, k) => {
+  const silentNeurons = hidden.map((layer, k) => {
+    const flags = new Uint8Array(layer.size);
     for (let n = 0; n < layer.size; n++) {
       if (parts.some((part) => part.fired[k][n] !== 0)) continue;
+      flags[n] = 1;
       silent++;
-      if (grads !== undefined && options.silentBoost !== undefined && options.silentBoost > 0) {
-        const g = grads[kernelName(k)];
-        for (let row = n; row < g.length; row += layer.size) g[row] -= options.silentBoost;
-      }
     }
+    return flags;
   });
   const sum = (key: 'lossSum' | 'correct' | 'hiddenSpikes') =>
     parts.reduce((total, part) => total + part[key], 0);
@@ -215,6 +204,7 @@ export function finishBatch(
     scores,
     hiddenRate: hiddenUnits > 0 ? sum('hiddenSpikes') / (hiddenUnits * size) : 0,
     silentFraction: hiddenUnits > 0 ? silent / hiddenUnits : 0,
+    silent: silentNeurons,
     storedBytes: parts.reduce((most, part) => max(most, part.storedBytes), 0),
   };
 }
@@ -233,5 +223,5 @@ export function runBatch(
 ): BatchResult {
   const scores = new Float32Array(size * network.spec.outputs);
   const part = runSamples(network, size, sample, labels, options, size, scores, grads);
-  return finishBatch(network.spec, size, [part], scores, options, grads);
+  return finishBatch(network.spec, size, [part], scores);
 }

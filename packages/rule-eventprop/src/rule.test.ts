@@ -137,6 +137,39 @@ describe.each(backends)('learner on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(start);
   });
 
+  test('silentBoost adds the boost to every input weight of neurons silent for the whole batch', async () => {
+    // Hidden neuron 0 is held far below threshold, neuron 1 fires on every sample.
+    const learner = eventpropRule.create(
+      config({
+        hidden: [2],
+        loss: 'max-voltage',
+        silentBoost: 0.25,
+        learningRate: 1e-9,
+        init: [
+          { mean: 0, std: 0 },
+          { mean: 0.5, std: 0 },
+        ],
+      }),
+      TASK,
+      1,
+    );
+    const kernel = learner.params['layer0/kernel'];
+    kernel.assign(
+      tf.tensor2d([
+        [-5, 20],
+        [-5, 20],
+      ]),
+    );
+    const { x, y } = bandData(8, 3);
+    const batch = { x: tf.tensor2d(x, [8, 2]), y: tf.tensor1d(y, 'int32'), size: 8 } satisfies Batch;
+    const metrics = await learner.trainStep(batch);
+    expect(metrics.silentFraction).toBe(0.5);
+    const after = Array.from(await kernel.data());
+    [-4.75, 20, -4.75, 20].forEach((w, k) => expect(after[k]).toBeCloseTo(w, 5));
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
+
   test('event-list input: trains, predicts and inspects rasters and traces', async () => {
     const task: TaskSpec = {
       input: { kind: 'events', channels: 3, duration: 30 },

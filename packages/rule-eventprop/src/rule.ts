@@ -11,7 +11,7 @@ import type {
 } from '@plasticity/core-tensors';
 import { eventpropConfigSchema } from './config.js';
 import type { EventpropConfig, NormalInit } from './config.js';
-import { EventPropNetwork } from './engine/network.js';
+import { EventPropNetwork, kernelName } from './engine/network.js';
 import type { NetworkSpec } from './engine/network.js';
 import { lifConstants, stationaryTime, voltageAfter } from './engine/lif.js';
 import type { LifConstants } from './engine/lif.js';
@@ -152,7 +152,6 @@ export function createEventPropLearner(
     loss: config.loss,
     ttfs: config.ttfs,
     spikeRegularisation: config.spikeRegularisation,
-    silentBoost: config.silentBoost,
   };
   let pending: { loss: number; scores: Float32Array; size: number } | undefined;
 
@@ -208,6 +207,21 @@ export function createEventPropLearner(
     weightDecay: config.weightDecay > 0 ? { rate: config.weightDecay } : undefined,
   });
 
+  // Raises every input weight of the hidden neurons that stayed silent for a whole batch.
+  function boostSilent(silent: readonly Uint8Array[]): void {
+    silent.forEach((flags, k) => {
+      if (!flags.includes(1)) return;
+      const kernel = params[kernelName(k)];
+      tf.tidy(() => {
+        const lift = tf.tensor2d(
+          Float32Array.from(flags, (f) => f * config.silentBoost),
+          [1, flags.length],
+        );
+        kernel.assign(tf.add(kernel, lift));
+      });
+    });
+  }
+
   async function trainStep(batch: Batch): Promise<StepMetrics> {
     const [samples, labels] = await Promise.all([
       hostSamples(batch.x, coding),
@@ -226,6 +240,7 @@ export function createEventPropLearner(
     pending = { loss: result.loss, scores: result.scores, size: samples.size };
     try {
       const metrics = await inner.trainStep(batch);
+      if (config.silentBoost > 0) boostSilent(result.silent);
       return { ...metrics, hiddenRate: result.hiddenRate, silentFraction: result.silentFraction };
     } finally {
       pending = undefined;

@@ -34,7 +34,6 @@ const OBJECTIVE: ObjectiveOptions = {
   loss: 'max-voltage',
   ttfs: { tau0: 0.5, tau1: 6.4, alpha: 0.003, silentPush: 1 },
   spikeRegularisation: { strength: 0.01, target: 1 },
-  silentBoost: 0.001,
 };
 const TTFS_OBJECTIVE: ObjectiveOptions = { ...OBJECTIVE, loss: 'ttfs' };
 
@@ -94,6 +93,7 @@ describe.each([
     expect(got.loss).toBeCloseTo(expected.loss, 12);
     expect(got.hiddenRate).toBe(expected.hiddenRate);
     expect(got.silentFraction).toBe(expected.silentFraction);
+    expect(got.silent).toEqual(expected.silent);
     expect(expected.hiddenRate).toBeGreaterThan(0);
     for (const [name, g] of Object.entries(expectedGrads)) {
       const scale = Math.max(...g.map(Math.abs));

@@ -161,7 +161,7 @@ export class EngineThreads {
       },
       (part) => parts.push(part as PartialResult),
     );
-    return finishBatch(this.network.spec, size, parts, scores, this.objective, grads);
+    return finishBatch(this.network.spec, size, parts, scores);
   }
 
   /** Class scores `[B, outputs]` of a batch, forward passes on all threads. */
