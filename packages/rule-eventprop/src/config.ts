@@ -113,6 +113,13 @@ export const eventpropConfigSchema = z.strictObject({
     .describe(
       'Silent-neuron heuristic (Wunderlich & Pehle’s code): after each step, hidden neurons that fired in no sample of the batch get boost added to each of their input weights. 0 = off.',
     ),
+  clipNorm: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Scale the batch gradient down to this global L2 norm when it is larger (a near-tangential threshold crossing can make one gradient huge). Off when absent.',
+    ),
   threads: z
     .union([z.literal('auto'), z.number().int().min(1).max(256)])
     .default('auto')

@@ -170,6 +170,33 @@ describe.each(backends)('learner on %s', (backend) => {
     learner.dispose();
   });
 
+  test('gradientNorm is the step’s gradient norm, and clipNorm caps it', async () => {
+    const { x, y } = bandData(32, 4);
+    const batch = { x: tf.tensor2d(x, [32, 2]), y: tf.tensor1d(y, 'int32'), size: 32 } satisfies Batch;
+    // Plain SGD at rate 1: the weights move by exactly the (clipped) gradient.
+    const moved = async (clipNorm?: number) => {
+      const learner = eventpropRule.create(
+        config({ hidden: [12], loss: 'max-voltage', optimizer: 'sgd', learningRate: 1, clipNorm }),
+        TASK,
+        5,
+      );
+      const before = await Promise.all(Object.values(learner.params).map((p) => p.data()));
+      const metrics = await learner.trainStep(batch);
+      const after = await Promise.all(Object.values(learner.params).map((p) => p.data()));
+      let sum = 0;
+      after.forEach((a, k) => a.forEach((v, i) => (sum += (v - before[k][i]) ** 2)));
+      learner.dispose();
+      return { step: Math.sqrt(sum), norm: metrics.gradientNorm as number };
+    };
+    const free = await moved();
+    expect(free.norm).toBeGreaterThan(0.01);
+    expect(free.step / free.norm).toBeCloseTo(1, 3);
+    const clipped = await moved(free.norm / 10);
+    expect(clipped.norm).toBeCloseTo(free.norm, 6);
+    expect(clipped.step / (free.norm / 10)).toBeCloseTo(1, 3);
+    tf.dispose([batch.x, batch.y]);
+  });
+
   test('event-list input: trains, predicts and inspects rasters and traces', async () => {
     const task: TaskSpec = {
       input: { kind: 'events', channels: 3, duration: 30 },

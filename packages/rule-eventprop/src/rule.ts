@@ -131,6 +131,13 @@ export interface EventPropLearner extends Learner {
   readonly iterations: number;
 }
 
+/** L2 norm of all gradients together. */
+function globalNorm(grads: Readonly<Record<string, Float64Array>>): number {
+  let sum = 0;
+  for (const g of Object.values(grads)) for (let k = 0; k < g.length; k++) sum += g[k] * g[k];
+  return Math.sqrt(sum);
+}
+
 /** Where the learner's worker threads come from (tests point it at the built script). */
 export interface EventPropLearnerOptions {
   readonly workerUrl?: URL;
@@ -237,11 +244,21 @@ export function createEventPropLearner(
     if (!Number.isFinite(result.loss)) {
       throw new PlasticityError('E_DIVERGED', `eventprop: the loss is ${result.loss}`, { loss: result.loss });
     }
+    const gradientNorm = globalNorm(grads);
+    if (config.clipNorm !== undefined && gradientNorm > config.clipNorm) {
+      const scale = config.clipNorm / gradientNorm;
+      for (const g of Object.values(grads)) for (let k = 0; k < g.length; k++) g[k] *= scale;
+    }
     pending = { loss: result.loss, scores: result.scores, size: samples.size };
     try {
       const metrics = await inner.trainStep(batch);
       if (config.silentBoost > 0) boostSilent(result.silent);
-      return { ...metrics, hiddenRate: result.hiddenRate, silentFraction: result.silentFraction };
+      return {
+        ...metrics,
+        hiddenRate: result.hiddenRate,
+        silentFraction: result.silentFraction,
+        gradientNorm,
+      };
     } finally {
       pending = undefined;
     }
