@@ -29,8 +29,9 @@ const YINYANG_NETWORK = {
 const MNIST_NETWORK = {
   hidden: [350],
   loss: 'max-voltage',
-  // Pixel p spikes at (1 − p)·30 ms when p > 1/255.
-  encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255 },
+  // Pixel p spikes at (1 − p)·30 ms when p > 1/255, on a 0.5 ms grid (GeNN steps 1 ms): 1.4×
+  // faster than exact times, as 60 distinct times replace up to 255.
+  encoder: { t0: 0, span: 30, invert: true, threshold: 1 / 255, resolution: 0.5 },
   duration: 40,
   init: MNIST_INIT,
   optimizer: 'adam',
@@ -43,12 +44,13 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
       learningRate: YINYANG_LR,
     },
     fit: {
-      epochs: 40,
+      // Seeds 0–3: 97.5–98.0 % where 40 cosine epochs gave 96.4–97.8 % (README).
+      epochs: 150,
       batchSize: 32,
       learningRate: YINYANG_LR,
-      schedule: { kind: 'cosine', minFactor: 0.01 },
+      schedule: { kind: 'exponential', factor: 0.98 },
     },
-    note: '5-200-3 LIF, TTFS loss, Wunderlich & Pehle’s encoding and init, a short cosine schedule.',
+    note: '5-200-3 LIF, TTFS loss, Wunderlich & Pehle’s encoding and init, Adam 5e-3 ×0.98 per epoch.',
   },
   'yinyang:paper': {
     config: {
@@ -69,11 +71,12 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
       learningRate: MNIST_LR,
     },
     fit: {
-      epochs: 15,
+      // 26 epochs fit the 20 minutes on 2 cores (two threads, 36–45 s per epoch as the hidden
+      // layer's spike count grows); cosine anneals within them.
+      epochs: 26,
       batchSize: 128,
       learningRate: MNIST_LR,
-      // ×0.92 beat ×0.85 at every epoch from the 8th on (seed 0); 15 epochs fit the 20 minutes.
-      schedule: { kind: 'exponential', factor: 0.92 },
+      schedule: { kind: 'cosine', minFactor: 0.01 },
     },
     note: '784-350-10, latency code (1 − pixel)·30 ms, leaky-integrator max-voltage loss.',
   },
