@@ -5,7 +5,7 @@ import type { EventpropConfigInput } from './config.js';
 import type { EventPropNetwork } from './engine/network.js';
 import { downloadWeights } from './host-params.js';
 import { hostSamples } from './inputs.js';
-import type { HostSamples } from './inputs.js';
+import type { HostSamples } from './host-samples.js';
 import { createEventPropLearner, eventpropRule, networkSpec } from './rule.js';
 
 /**

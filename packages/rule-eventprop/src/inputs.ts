@@ -2,7 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
 import type { BatchInput, EventBatch } from '@plasticity/core-tensors';
 import { latencyTimes } from '@plasticity/datasets';
-import type { SpikeList } from './engine/spike-buffer.js';
+import { packedSamples } from './host-samples.js';
+import type { HostSamples } from './host-samples.js';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { round } = Math;
@@ -16,12 +17,6 @@ export interface EncoderSettings {
   readonly bias?: { readonly time: number };
   /** Grid the spike times are rounded to, ms (none: exact). */
   readonly resolution?: number;
-}
-
-/** A batch as the engine reads it: per sample, input spikes sorted by time then unit. */
-export interface HostSamples {
-  readonly size: number;
-  sample(b: number): SpikeList;
 }
 
 /** How the learner turns its task's inputs into spikes. */
@@ -60,14 +55,7 @@ function packed(times: Float32Array, batch: number, channels: number): HostSampl
       allUnits[offsets[b] + k] = u;
     });
   }
-  return {
-    size: batch,
-    sample: (b) => ({
-      count: offsets[b + 1] - offsets[b],
-      times: allTimes.subarray(offsets[b], offsets[b + 1]),
-      units: allUnits.subarray(offsets[b], offsets[b + 1]),
-    }),
-  };
+  return packedSamples(offsets, allTimes, allUnits);
 }
 
 function denseFromValues(
@@ -116,14 +104,7 @@ function eventsFrom(x: EventBatch, channels: number): HostSamples {
       },
     );
   }
-  return {
-    size: x.size,
-    sample: (b) => ({
-      count: x.offsets[b + 1] - x.offsets[b],
-      times: x.times.subarray(x.offsets[b], x.offsets[b + 1]),
-      units: x.units.subarray(x.offsets[b], x.offsets[b + 1]),
-    }),
-  };
+  return packedSamples(x.offsets, x.times, x.units);
 }
 
 function wrongKind(coding: InputCoding): PlasticityError {

@@ -1,7 +1,7 @@
 import type { InspectOptions, Inspection, LayerRaster, SpikeEvents } from '@plasticity/core-tensors';
 import type { EventPropNetwork } from './engine/network.js';
 import type { SpikeList } from './engine/spike-buffer.js';
-import type { HostSamples } from './inputs.js';
+import type { HostSamples } from './host-samples.js';
 
 function events(spikes: SpikeList): SpikeEvents {
   return {

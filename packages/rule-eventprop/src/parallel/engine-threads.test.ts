@@ -6,8 +6,8 @@ import { createRng, isPlasticityError, parseConfig } from '@plasticity/core-tens
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { EventPropNetwork, kernelName } from '../engine/network.js';
 import type { NetworkSpec } from '../engine/network.js';
-import type { SpikeList } from '../engine/spike-buffer.js';
-import type { HostSamples } from '../inputs.js';
+import { packedSamples } from '../host-samples.js';
+import type { HostSamples } from '../host-samples.js';
 import { runBatch, scoreSamples } from '../objective.js';
 import type { ObjectiveOptions } from '../objective.js';
 import { createEventPropLearner, eventpropRule } from '../rule.js';
@@ -39,15 +39,17 @@ const TTFS_OBJECTIVE: ObjectiveOptions = { ...OBJECTIVE, loss: 'ttfs' };
 
 function samplesOf(seed: number, size: number, inputs: number): HostSamples {
   const rng = createRng(seed);
-  const list: SpikeList[] = Array.from({ length: size }, () => {
-    const times = Array.from({ length: inputs }, () => 20 * rng.uniform()).sort((a, b) => a - b);
-    return {
-      count: inputs,
-      times: Float64Array.from(times),
-      units: Int32Array.from({ length: inputs }, () => rng.int(inputs)),
-    };
-  });
-  return { size, sample: (b) => list[b] };
+  const times = new Float64Array(size * inputs);
+  for (let b = 0; b < size; b++) {
+    const sorted = Array.from({ length: inputs }, () => 20 * rng.uniform()).sort((x, y) => x - y);
+    times.set(sorted, b * inputs);
+  }
+  const units = Int32Array.from({ length: size * inputs }, () => rng.int(inputs));
+  return packedSamples(
+    Int32Array.from({ length: size + 1 }, (_, b) => b * inputs),
+    times,
+    units,
+  );
 }
 
 function networkWithWeights(spec: NetworkSpec, seed: number): EventPropNetwork {

@@ -2,7 +2,7 @@ import { PlasticityError } from '@plasticity/core-tensors';
 import type { ErrorCode } from '@plasticity/core-tensors';
 import type { EventPropNetwork } from '../engine/network.js';
 import { sharedFloat64 } from '../engine/network.js';
-import type { HostSamples } from '../inputs.js';
+import type { HostSamples } from '../host-samples.js';
 import { finishBatch, runSamples, scoreSamples } from '../objective.js';
 import type { BatchResult, ObjectiveOptions, PartialResult } from '../objective.js';
 import { packSamples } from './protocol.js';
@@ -139,36 +139,13 @@ export class EngineThreads {
     labels: ArrayLike<number>,
     grads?: Record<string, Float64Array>,
   ): Promise<BatchResult> {
-    const size = samples.size;
-    const parts: PartialResult[] = [];
-    const scores = await this.dispatch(
-      samples,
-      labels,
-      grads,
-      (count, scoresOut) => {
-        parts.push(
-          runSamples(
-            this.network,
-            count,
-            (b) => samples.sample(b),
-            labels,
-            this.objective,
-            size,
-            scoresOut,
-            grads,
-          ),
-        );
-      },
-      (part) => parts.push(part as PartialResult),
-    );
-    return finishBatch(this.network.spec, size, parts, scores);
+    const { scores, parts } = await this.dispatch(samples, labels, grads);
+    return finishBatch(this.network.spec, samples.size, parts, scores);
   }
 
   /** Class scores `[B, outputs]` of a batch, forward passes on all threads. */
-  scores(samples: HostSamples): Promise<Float32Array> {
-    return this.dispatch(samples, undefined, undefined, (count, scoresOut) => {
-      scoreSamples(this.network, count, (b) => samples.sample(b), scoresOut);
-    });
+  async scores(samples: HostSamples): Promise<Float32Array> {
+    return (await this.dispatch(samples)).scores;
   }
 
   /** Stops the workers. */
@@ -176,13 +153,15 @@ export class EngineThreads {
     await Promise.all(this.helpers.map((h) => h.worker.terminate()));
   }
 
+  /**
+   * Cuts the batch into one slice per thread, runs the first here and the rest on the workers,
+   * and gathers scores, partial results (with `labels`) and gradients (with `grads`).
+   */
   private async dispatch(
     samples: HostSamples,
-    labels: ArrayLike<number> | undefined,
-    grads: Record<string, Float64Array> | undefined,
-    runOwn: (count: number, scores: Float32Array) => void,
-    collect?: (part: PartialResult | undefined) => void,
-  ): Promise<Float32Array> {
+    labels?: ArrayLike<number>,
+    grads?: Record<string, Float64Array>,
+  ): Promise<{ scores: Float32Array; parts: PartialResult[] }> {
     const size = samples.size;
     const outputs = this.network.spec.outputs;
     const slices = this.threads;
@@ -205,10 +184,15 @@ export class EngineThreads {
       pending.push({ from, reply: reply(helper.worker, job), grads: helper.grads });
     });
     const scores = new Float32Array(size * outputs);
+    const parts: PartialResult[] = [];
     let failure: unknown;
     try {
-      // The calling thread's slice is the first: its views of `scores` start at 0.
-      runOwn(bound(1), scores.subarray(0, bound(1) * outputs));
+      // The calling thread's slice is the first: its scores start at 0.
+      const own = bound(1);
+      const sample = (b: number) => samples.sample(b);
+      const ownScores = scores.subarray(0, own * outputs);
+      if (labels === undefined) scoreSamples(this.network, own, sample, ownScores);
+      else parts.push(runSamples(this.network, own, sample, labels, this.objective, size, ownScores, grads));
     } catch (e) {
       failure = e;
     }
@@ -221,7 +205,7 @@ export class EngineThreads {
       if (!answer.ok) rethrow(answer.error);
       const { from, grads: workerGrads } = pending[k];
       scores.set(answer.scores, from * outputs);
-      collect?.(answer.part);
+      if (answer.part !== undefined) parts.push(answer.part);
       if (grads !== undefined) {
         for (const [name, g] of Object.entries(grads)) {
           const add = workerGrads[name];
@@ -229,6 +213,6 @@ export class EngineThreads {
         }
       }
     });
-    return scores;
+    return { scores, parts };
   }
 }

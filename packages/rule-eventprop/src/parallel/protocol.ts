@@ -1,6 +1,5 @@
 import type { NetworkSpec } from '../engine/network.js';
-import type { SpikeList } from '../engine/spike-buffer.js';
-import type { HostSamples } from '../inputs.js';
+import type { HostSamples } from '../host-samples.js';
 import type { ObjectiveOptions, PartialResult } from '../objective.js';
 
 /** What a worker thread starts with: its network, and buffers shared with the main thread. */
@@ -13,10 +12,10 @@ export interface WorkerInit {
   readonly grads: Readonly<Record<string, Float64Array>>;
 }
 
-/** A slice of a batch, packed into transferable arrays. */
+/** A slice of a batch, packed into transferable arrays (see `HostSamples`). */
 export interface PackedSamples {
   readonly offsets: Int32Array;
-  readonly times: Float64Array;
+  readonly times: Float32Array | Float64Array;
   readonly units: Int32Array;
 }
 
@@ -40,29 +39,14 @@ export type WorkerReply =
       readonly error: { readonly code?: string; readonly message: string; readonly details?: unknown };
     };
 
-/** Copies samples `from … to − 1` into one packed block (times sorted per sample, as given). */
+/** Copies samples `from … to − 1` into arrays of their own (to transfer to a worker). */
 export function packSamples(samples: HostSamples, from: number, to: number): PackedSamples {
-  const offsets = new Int32Array(to - from + 1);
-  for (let b = from; b < to; b++) offsets[b - from + 1] = offsets[b - from] + samples.sample(b).count;
-  const times = new Float64Array(offsets[to - from]);
-  const units = new Int32Array(offsets[to - from]);
-  for (let b = from; b < to; b++) {
-    const { count, times: t, units: u } = samples.sample(b);
-    const at = offsets[b - from];
-    for (let k = 0; k < count; k++) {
-      times[at + k] = t[k];
-      units[at + k] = u[k];
-    }
-  }
-  return { offsets, times, units };
-}
-
-/** Sample b of a packed block, as views. */
-export function packedSample(packed: PackedSamples, b: number): SpikeList {
-  const { offsets, times, units } = packed;
+  const { offsets } = samples;
+  const first = offsets[from];
+  const last = offsets[to];
   return {
-    count: offsets[b + 1] - offsets[b],
-    times: times.subarray(offsets[b], offsets[b + 1]),
-    units: units.subarray(offsets[b], offsets[b + 1]),
+    offsets: Int32Array.from(offsets.subarray(from, to + 1), (o) => o - first),
+    times: samples.times.slice(first, last),
+    units: samples.units.slice(first, last),
   };
 }

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventPropNetwork } from '../engine/network.js';
 import { runSamples, scoreSamples } from '../objective.js';
-import { packedSample } from './protocol.js';
+import { packedSamples } from '../host-samples.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -10,9 +10,10 @@ const network = new EventPropNetwork(init.spec, init.weights);
 const grads = init.grads as Record<string, Float64Array>;
 
 function run(job: WorkerJob): WorkerReply {
-  const count = job.offsets.length - 1;
+  const samples = packedSamples(job.offsets, job.times, job.units);
+  const count = samples.size;
   const scores = new Float32Array(count * init.spec.outputs);
-  const sample = (b: number) => packedSample(job, b);
+  const sample = (b: number) => samples.sample(b);
   if (job.labels === undefined) {
     scoreSamples(network, count, sample, scores);
     return { ok: true, scores };
