@@ -4,6 +4,8 @@
 import '@tensorflow/tfjs-core'; // before core-tensors' gradient bundle: see cli/main.ts
 import '@plasticity/rule-backprop';
 import '@plasticity/rule-eventprop';
+import '@plasticity/rule-forward-forward';
+import '@plasticity/rule-least-control';
 
 // Core: backends, RNG, the rule contract and registry, training, checkpoints
 export {
@@ -290,5 +292,9 @@ export type {
 // Built-in rules: the plugins by name, and each package whole as a namespace.
 export { backpropRule, bpttRule } from '@plasticity/rule-backprop';
 export { eventpropRule } from '@plasticity/rule-eventprop';
+export { forwardForwardRule } from '@plasticity/rule-forward-forward';
+export { leastControlRule } from '@plasticity/rule-least-control';
 export * as backprop from '@plasticity/rule-backprop';
 export * as eventprop from '@plasticity/rule-eventprop';
+export * as forwardForward from '@plasticity/rule-forward-forward';
+export * as leastControl from '@plasticity/rule-least-control';

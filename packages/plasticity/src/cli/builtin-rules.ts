@@ -1,3 +1,5 @@
 // Side effect: registers the rules that ship with plasticity (each package registers on import).
 import '@plasticity/rule-backprop';
 import '@plasticity/rule-eventprop';
+import '@plasticity/rule-forward-forward';
+import '@plasticity/rule-least-control';

@@ -1,0 +1,26 @@
+// Pure exports: importing this module registers nothing (index.ts adds the registration).
+export {
+  GOODNESS,
+  MODES,
+  NEGATIVES,
+  NORMALIZATIONS,
+  OPTIMIZERS,
+  PREDICTIONS,
+  forwardForwardConfigSchema,
+} from './config.js';
+export type {
+  FfMode,
+  ForwardForwardConfig,
+  ForwardForwardConfigInput,
+  GoodnessKind,
+  NegativeKind,
+  NormalizationKind,
+  PredictionKind,
+} from './config.js';
+export { goodness, layerObjective, normalizeRows } from './goodness.js';
+export type { LayerObjective, ObjectiveOptions } from './goodness.js';
+export { hardWrongLabels, hybridImages, randomWrongLabels } from './negatives.js';
+export { READOUT_BIAS, READOUT_KERNEL, biasName, kernelName } from './network.js';
+export { forwardForwardRecipes } from './recipes.js';
+export { createForwardForwardLearner, forwardForwardRule } from './rule.js';
+export type { ForwardForwardLearner, LocalGradients } from './rule.js';

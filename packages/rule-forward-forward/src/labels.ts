@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { NormalizationKind } from './config.js';
+
+/**
+ * Supervised FF writes a label code into the first `classes` input features (Hinton: the
+ * border pixels of MNIST, which are blank). Every code of a sample shares the image part, so
+ * the first layer's image product `x_img·W` is computed once per batch and each code adds only
+ * its rows of `W`: positive, negative, neutral and all ten goodness-inference passes cost one
+ * big matmul instead of one each.
+ */
+export interface ImageProduct {
+  /** `x_img·W₁ [B, H]`, the label features zeroed. */
+  readonly product: tf.Tensor2D;
+  /** `x_img [B, D]`. */
+  readonly image: tf.Tensor2D;
+  /** Σ x_img² per sample `[B, 1]`. */
+  readonly imagePower: tf.Tensor2D;
+}
+
+export interface LabelCoding {
+  readonly classes: number;
+  readonly features: number;
+  readonly strength: number;
+  readonly normalization: NormalizationKind;
+}
+
+/** The image part of a batch and its product with the first layer's kernel. */
+export function imageProduct(x: tf.Tensor2D, kernel: tf.Tensor2D, coding: LabelCoding): ImageProduct {
+  const keep = tf.concat([tf.zeros([1, coding.classes]), tf.ones([1, coding.features - coding.classes])], 1);
+  const image = tf.mul(x, keep) as tf.Tensor2D;
+  return { image, product: tf.matMul(image, kernel), imagePower: tf.sum(tf.square(image), 1, true) };
+}
+
+/** Row norms (RMS or length) of the labelled input, from the image power and the code's power. */
+export function inputNorm(imagePower: tf.Tensor2D, codePower: number, coding: LabelCoding): tf.Tensor2D {
+  const power = tf.add(imagePower, codePower);
+  return tf.add(
+    tf.sqrt(coding.normalization === 'rms' ? tf.div(power, coding.features) : power),
+    1e-8,
+  ) as tf.Tensor2D;
+}
+
+/** First-layer pre-activations with one-hot labels `y [B]` (int32) written in. */
+export function labelledPre(
+  image: ImageProduct,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  y: tf.Tensor1D,
+  coding: LabelCoding,
+): tf.Tensor2D {
+  const rows = tf.gather(tf.slice(kernel, [0, 0], [coding.classes, -1]), y);
+  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
+  return tf.add(tf.div(tf.add(image.product, tf.mul(rows, coding.strength)), norm), bias);
+}
+
+/** First-layer pre-activations with the neutral label (every label feature = strength / classes). */
+export function neutralPre(
+  image: ImageProduct,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  coding: LabelCoding,
+): tf.Tensor2D {
+  const level = coding.strength / coding.classes;
+  const rows = tf.mul(tf.sum(tf.slice(kernel, [0, 0], [coding.classes, -1]), 0, true), level);
+  const norm = inputNorm(image.imagePower, coding.classes * level ** 2, coding);
+  return tf.add(tf.div(tf.add(image.product, rows), norm), bias);
+}
+
+/** First-layer pre-activations for every label, stacked label-major: `[classes·B, H]`. */
+export function everyLabelPre(
+  image: ImageProduct,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  coding: LabelCoding,
+): tf.Tensor2D {
+  const rows = tf.mul(tf.slice(kernel, [0, 0], [coding.classes, -1]), coding.strength); // [C, H]
+  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
+  const batch = image.product.shape[0];
+  const width = image.product.shape[1];
+  const pre = tf.add(tf.expandDims(image.product, 0), tf.expandDims(rows, 1)); // [C, B, H]
+  return tf.reshape(tf.add(tf.div(pre, norm), bias), [coding.classes * batch, width]);
+}
+
+/**
+ * Gradient of the first layer's kernel from the positive and negative passes: the image part
+ * is one matmul over both passes (they share `x_img` and the norm), the label rows add the
+ * one-hot parts.
+ */
+export function labelledKernelGrad(
+  image: ImageProduct,
+  dPositive: tf.Tensor2D,
+  dNegative: tf.Tensor2D,
+  y: tf.Tensor1D,
+  yNegative: tf.Tensor1D,
+  coding: LabelCoding,
+): tf.Tensor2D {
+  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
+  const dPos = tf.div(dPositive, norm);
+  const dNeg = tf.div(dNegative, norm);
+  const imagePart = tf.matMul(tf.transpose(image.image), tf.add(dPos, dNeg));
+  const labelPart = tf.mul(
+    tf.add(
+      // Sums of rows per label as [C, B]·[B, H] (wasm has no UnsortedSegmentSum kernel).
+      tf.matMul(tf.transpose(tf.oneHot(y, coding.classes)), dPos),
+      tf.matMul(tf.transpose(tf.oneHot(yNegative, coding.classes)), dNeg),
+    ),
+    coding.strength,
+  );
+  return tf.add(
+    imagePart,
+    tf.pad(labelPart, [
+      [0, coding.features - coding.classes],
+      [0, 0],
+    ]),
+  ) as tf.Tensor2D;
+}

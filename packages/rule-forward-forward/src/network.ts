@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '@plasticity/core-tensors';
+import type { NormalizationKind } from './config.js';
+import { normalizeRows } from './goodness.js';
+
+// Kernels are `[in, out]` (Keras/tfjs layout), as in @plasticity/rule-backprop.
+export const kernelName = (layer: number): string => `layers.${layer}.kernel`;
+export const biasName = (layer: number): string => `layers.${layer}.bias`;
+export const READOUT_KERNEL = 'readout.kernel';
+export const READOUT_BIAS = 'readout.bias';
+
+/** Layer variables: kernels `N(0, 1/fan_in)` (Hinton's code), biases zero. */
+export function createLayerParams(sizes: readonly number[], rng: Rng): Record<string, tf.Variable>[] {
+  const layers: Record<string, tf.Variable>[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
+    const layerRng = rng.fork(kernelName(l));
+    const values = new Float32Array(fanIn * fanOut);
+    const std = 1 / Math.sqrt(fanIn);
+    for (let k = 0; k < values.length; k++) values[k] = layerRng.normal(0, std);
+    layers.push({
+      [kernelName(l)]: tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut]))),
+      [biasName(l)]: tf.tidy(() => tf.variable(tf.zeros([fanOut]))),
+    });
+  }
+  return layers;
+}
+
+/** Softmax readout variables, zero-initialised (so its first beliefs are uniform). */
+export function createReadoutParams(features: number, classes: number): Record<string, tf.Variable> {
+  return {
+    [READOUT_KERNEL]: tf.tidy(() => tf.variable(tf.zeros([features, classes]))),
+    [READOUT_BIAS]: tf.tidy(() => tf.variable(tf.zeros([classes]))),
+  };
+}
+
+/** `relu(x·W + b)`; ReLU and bias ride in the fused kernel (no transposes: see dense.ts in rule-backprop). */
+export function reluLayer(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }) as tf.Tensor2D;
+}
+
+/** Every layer's ReLU activities and the same rows normalised (what the next layer and the readout see). */
+export interface Activities {
+  readonly activities: tf.Tensor2D[];
+  readonly normalized: tf.Tensor2D[];
+}
+
+/** Runs the layers above the first from its pre-activations, normalising rows between layers. */
+export function propagate(
+  firstPre: tf.Tensor2D,
+  layers: readonly Record<string, tf.Variable>[],
+  normalization: NormalizationKind,
+): Activities {
+  const activities = [tf.relu(firstPre)];
+  const normalized = [normalizeRows(activities[0], normalization)];
+  for (let l = 1; l < layers.length; l++) {
+    const kernel = layers[l][kernelName(l)] as tf.Tensor2D;
+    activities.push(reluLayer(normalized[l - 1], kernel, layers[l][biasName(l)] as tf.Tensor1D));
+    normalized.push(normalizeRows(activities[l], normalization));
+  }
+  return { activities, normalized };
+}
+
+/** `aᵀ·d` with an explicit transpose (wasm runs transposed matmuls ~12× slower). */
+export function outerSum(a: tf.Tensor2D, d: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(tf.transpose(a), d) as tf.Tensor2D;
+}
