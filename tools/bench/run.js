@@ -6,8 +6,9 @@
 //   snn    EventProp vs surrogate-gradient BPTT on the same spiking networks: samples/s and
 //          peak memory as the simulated time T grows (wasm)
 //   steps  cost per time step of a lifExp layer, fused scan kernel vs per-step op loop
+//   local  Forward-Forward and least-control vs backprop on the same networks (wasm)
 // It imports the built packages (packages/*/dist), so run `npm run build` once first. Options:
-//   --suite mlp,snn,steps        which suites (default: all)
+//   --suite mlp,snn,steps,local  which suites (default: all)
 //   --backends cpu,wasm,webgpu   backends for mlp and steps (default: every available one)
 //   --seconds S                  measuring time per case (default 3; snn and steps use less)
 //   --json                       one JSON object on stdout instead of the tables
@@ -18,14 +19,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-for (const pkg of ['core-tensors', 'neurons', 'rule-backprop', 'rule-eventprop']) {
+for (const pkg of [
+  'core-tensors',
+  'neurons',
+  'rule-backprop',
+  'rule-eventprop',
+  'rule-forward-forward',
+  'rule-least-control',
+]) {
   if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js'))) {
     console.error(`bench: packages/${pkg}/dist is missing; run \`npm run build\` first.`);
     process.exit(1);
   }
 }
 
-const SUITES = ['mlp', 'snn', 'steps'];
+const SUITES = ['mlp', 'snn', 'steps', 'local'];
 const { values: args } = parseArgs({
   options: {
     suite: { type: 'string', default: SUITES.join(',') },
@@ -73,6 +81,7 @@ const results = {};
 if (suites.includes('mlp')) results.mlp = await (await import('./mlp.js')).runMlpSuite(options);
 if (suites.includes('snn')) results.snn = await (await import('./snn.js')).runSnnSuite(options);
 if (suites.includes('steps')) results.steps = await (await import('./steps.js')).runStepsSuite(options);
+if (suites.includes('local')) results.local = await (await import('./local.js')).runLocalSuite(options);
 const total = (performance.now() - started) / 1000;
 if (args.json) console.log(JSON.stringify({ seconds: total, ...results }));
 else console.log(`\n(${total.toFixed(0)} s in all)`);

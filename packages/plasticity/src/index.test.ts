@@ -7,6 +7,8 @@ import * as datasets from '@plasticity/datasets';
 import * as neurons from '@plasticity/neurons';
 import * as backprop from '@plasticity/rule-backprop';
 import * as eventprop from '@plasticity/rule-eventprop';
+import * as forwardForward from '@plasticity/rule-forward-forward';
+import * as leastControl from '@plasticity/rule-least-control';
 import * as umbrella from './index.js';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,10 +30,18 @@ describe('plasticity re-exports', () => {
     ['@plasticity/neurons', neurons],
     ['@plasticity/rule-backprop', backprop],
     ['@plasticity/rule-eventprop', eventprop],
+    ['@plasticity/rule-forward-forward', forwardForward],
+    ['@plasticity/rule-least-control', leastControl],
   ])('every value export of %s, as the same object', (name, module) => {
     if (name.includes('/rule-')) {
       // Rule packages are namespaces (their helper names overlap).
-      const namespace = name === '@plasticity/rule-backprop' ? umbrella.backprop : umbrella.eventprop;
+      const namespaces: Record<string, unknown> = {
+        '@plasticity/rule-backprop': umbrella.backprop,
+        '@plasticity/rule-eventprop': umbrella.eventprop,
+        '@plasticity/rule-forward-forward': umbrella.forwardForward,
+        '@plasticity/rule-least-control': umbrella.leastControl,
+      };
+      const namespace = namespaces[name];
       for (const key of Object.keys(module)) {
         expect((namespace as Record<string, unknown>)[key]).toBe((module as Record<string, unknown>)[key]);
       }
@@ -59,5 +69,7 @@ describe('plasticity re-exports', () => {
     expect(umbrella.getRule('backprop')).toBe(umbrella.backpropRule);
     expect(umbrella.getRule('bptt')).toBe(umbrella.bpttRule);
     expect(umbrella.getRule('eventprop')).toBe(umbrella.eventpropRule);
+    expect(umbrella.getRule('forward-forward')).toBe(umbrella.forwardForwardRule);
+    expect(umbrella.getRule('least-control')).toBe(umbrella.leastControlRule);
   });
 });

@@ -25,7 +25,7 @@ export const forwardForwardConfigSchema = z.strictObject({
     .enum(MODES)
     .default('supervised')
     .describe(
-      'supervised: the label is written into the first `outputs` input features, negatives carry wrong labels; unsupervised: negatives are hybrid images (masked blends of two inputs), a linear readout reads the features.',
+      'supervised: the label is written into the input (see labelPlacement), negatives carry wrong labels; unsupervised: negatives are hybrid images (masked blends of two inputs), a linear readout reads the features.',
     ),
   hidden: z
     .array(z.number().int().positive().max(1_000_000))
@@ -49,6 +49,12 @@ export const forwardForwardConfigSchema = z.strictObject({
     .default('rms')
     .describe(
       'Normalisation of every layer’s input (the image included): rms (unit mean square, Hinton’s code) or length (unit L2 norm).',
+    ),
+  labelPlacement: z
+    .enum(['overwrite', 'append'])
+    .default('overwrite')
+    .describe(
+      'supervised: where the label goes — over the first `outputs` features (Hinton; for images with blank borders) or as extra features after the input (any data).',
     ),
   labelStrength: rate(1, 'Value written into the label feature of the true (or negative) class.'),
   negatives: z
@@ -96,10 +102,27 @@ export const forwardForwardConfigSchema = z.strictObject({
     .describe(
       'unsupervised: times the random mask is blurred with [¼, ½, ¼] in both directions before thresholding at ½.',
     ),
+  shift: z
+    .number()
+    .int()
+    .min(0)
+    .max(8)
+    .default(0)
+    .describe(
+      'Training augmentation: each image moved by a random whole-pixel offset in [−shift, shift]² (zero-filled; needs an image shape). 0 = off.',
+    ),
   imageShape: z
     .tuple([z.number().int().positive(), z.number().int().positive()])
     .optional()
-    .describe('unsupervised: [height, width] of the input image (default: from the task, or square).'),
+    .describe(
+      '[height, width] of the input image for hybrid negatives and shifts (default: from the task, or square).',
+    ),
+  threads: z
+    .union([z.literal('auto'), z.number().int().min(1).max(64)])
+    .default('auto')
+    .describe(
+      "Threads a training batch is split over (data parallel; Node only, CPU backends). 'auto': one per core on wasm/cpu, 1 elsewhere.",
+    ),
   optimizer: z
     .enum(OPTIMIZERS)
     .default('adam')

@@ -11,6 +11,8 @@ export {
   READOUT_BIAS,
   READOUT_KERNEL,
   biasName,
+  FfThreads,
+  createFfNetwork,
   createForwardForwardLearner,
   forwardForwardConfigSchema,
   forwardForwardRecipes,
@@ -21,13 +23,19 @@ export {
   kernelName,
   layerObjective,
   normalizeRows,
+  peerName,
   randomWrongLabels,
+  resolveSpec,
 } from './base.js';
 export type {
+  CombinedStep,
   FfMode,
+  FfNetwork,
+  FfSpec,
   ForwardForwardConfig,
   ForwardForwardConfigInput,
   ForwardForwardLearner,
+  ForwardForwardLearnerOptions,
   GoodnessKind,
   LayerObjective,
   LocalGradients,
@@ -35,6 +43,7 @@ export type {
   NormalizationKind,
   ObjectiveOptions,
   PredictionKind,
+  StepTensors,
 } from './base.js';
 
 // Side effect: importing the package makes 'forward-forward' available to getRule and the CLI.

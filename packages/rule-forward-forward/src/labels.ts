@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NormalizationKind } from './config.js';
 
 /**
- * Supervised FF writes a label code into the first `classes` input features (Hinton: the
- * border pixels of MNIST, which are blank). Every code of a sample shares the image part, so
+ * Supervised FF writes a label code into the input: over the first `classes` features
+ * (Hinton: MNIST's blank border pixels) or as `classes` extra features after them. Every code of a sample shares the image part, so
  * the first layer's image product `x_img·W` is computed once per batch and each code adds only
  * its rows of `W`: positive, negative, neutral and all ten goodness-inference passes cost one
  * big matmul instead of one each.
@@ -19,13 +19,28 @@ export interface ImageProduct {
 
 export interface LabelCoding {
   readonly classes: number;
+  /** Input features of the data. */
   readonly features: number;
+  /** `overwrite`: the label replaces features [0, classes); `append`: it follows them. */
+  readonly placement: 'overwrite' | 'append';
   readonly strength: number;
   readonly normalization: NormalizationKind;
 }
 
+/** Features the first layer sees: the data's, plus the label's when appended. */
+export const inputWidth = (coding: LabelCoding): number =>
+  coding.features + (coding.placement === 'append' ? coding.classes : 0);
+
+/** The kernel rows that read the label features `[classes, H]`. */
+export const labelRows = (kernel: tf.Tensor2D, coding: LabelCoding): tf.Tensor2D =>
+  tf.slice(kernel, [coding.placement === 'append' ? coding.features : 0, 0], [coding.classes, -1]);
+
 /** The image part of a batch and its product with the first layer's kernel. */
 export function imageProduct(x: tf.Tensor2D, kernel: tf.Tensor2D, coding: LabelCoding): ImageProduct {
+  if (coding.placement === 'append') {
+    const imageRows = tf.slice(kernel, [0, 0], [coding.features, -1]);
+    return { image: x, product: tf.matMul(x, imageRows), imagePower: tf.sum(tf.square(x), 1, true) };
+  }
   const keep = tf.concat([tf.zeros([1, coding.classes]), tf.ones([1, coding.features - coding.classes])], 1);
   const image = tf.mul(x, keep) as tf.Tensor2D;
   return { image, product: tf.matMul(image, kernel), imagePower: tf.sum(tf.square(image), 1, true) };
@@ -35,7 +50,7 @@ export function imageProduct(x: tf.Tensor2D, kernel: tf.Tensor2D, coding: LabelC
 export function inputNorm(imagePower: tf.Tensor2D, codePower: number, coding: LabelCoding): tf.Tensor2D {
   const power = tf.add(imagePower, codePower);
   return tf.add(
-    tf.sqrt(coding.normalization === 'rms' ? tf.div(power, coding.features) : power),
+    tf.sqrt(coding.normalization === 'rms' ? tf.div(power, inputWidth(coding)) : power),
     1e-8,
   ) as tf.Tensor2D;
 }
@@ -48,7 +63,7 @@ export function labelledPre(
   y: tf.Tensor1D,
   coding: LabelCoding,
 ): tf.Tensor2D {
-  const rows = tf.gather(tf.slice(kernel, [0, 0], [coding.classes, -1]), y);
+  const rows = tf.gather(labelRows(kernel, coding), y);
   const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
   return tf.add(tf.div(tf.add(image.product, tf.mul(rows, coding.strength)), norm), bias);
 }
@@ -61,7 +76,7 @@ export function neutralPre(
   coding: LabelCoding,
 ): tf.Tensor2D {
   const level = coding.strength / coding.classes;
-  const rows = tf.mul(tf.sum(tf.slice(kernel, [0, 0], [coding.classes, -1]), 0, true), level);
+  const rows = tf.mul(tf.sum(labelRows(kernel, coding), 0, true), level);
   const norm = inputNorm(image.imagePower, coding.classes * level ** 2, coding);
   return tf.add(tf.div(tf.add(image.product, rows), norm), bias);
 }
@@ -73,7 +88,7 @@ export function everyLabelPre(
   bias: tf.Tensor1D,
   coding: LabelCoding,
 ): tf.Tensor2D {
-  const rows = tf.mul(tf.slice(kernel, [0, 0], [coding.classes, -1]), coding.strength); // [C, H]
+  const rows = tf.mul(labelRows(kernel, coding), coding.strength); // [C, H]
   const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
   const batch = image.product.shape[0];
   const width = image.product.shape[1];
@@ -106,6 +121,8 @@ export function labelledKernelGrad(
     ),
     coding.strength,
   );
+  if (coding.placement === 'append') return tf.concat([imagePart, labelPart]) as tf.Tensor2D;
+  // Overwritten label features are zero in the image, so their rows of imagePart are zero.
   return tf.add(
     imagePart,
     tf.pad(labelPart, [

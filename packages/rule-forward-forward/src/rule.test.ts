@@ -131,6 +131,7 @@ describe('config', () => {
     ['layerLearningRates', { hidden: [4, 4], layerLearningRates: [1] }, denseTask(8, 2)],
     ['task.input.shape', { hidden: [4] }, denseTask(3, 3)],
     ['imageShape', { hidden: [4], mode: 'unsupervised' }, denseTask(10, 2)],
+    ['imageShape', { hidden: [4], shift: 1 }, denseTask(10, 2)],
     [
       'task.input.kind',
       { hidden: [4] },
@@ -162,17 +163,19 @@ describe.each(backends)('%s', (backend) => {
   }
 
   test.each([
-    ['sum', 'rms', 1],
-    ['mean', 'length', 0.5],
+    ['sum', 'rms', 1, 'overwrite'],
+    ['mean', 'length', 0.5, 'overwrite'],
+    ['sum', 'rms', 2, 'append'],
   ] as const)(
-    'each layer’s update is the finite-difference gradient of its own loss only (%s goodness, %s norm)',
-    async (goodness, normalization, temperature) => {
+    'each layer’s update is the finite-difference gradient of its own loss only (%s goodness, %s norm, T %d, label %s)',
+    async (goodness, normalization, temperature, labelPlacement) => {
       const learner = create(
         {
           hidden: HIDDEN,
           goodness,
           normalization,
           temperature,
+          labelPlacement,
           threshold: goodness === 'mean' ? 0.3 : undefined,
           peerNormalization: 0,
           labelStrength: 0.8,
@@ -194,8 +197,10 @@ describe.each(backends)('%s', (backend) => {
       const rows = Array.from({ length: batch.size }, (_, b) =>
         Array.from(batch.rows.slice(b * FEATURES, (b + 1) * FEATURES)),
       );
-      const positives = rows.map((r, b) => withLabel(r, oneHot(batch.labels[b], 2, 0.8)));
-      const negatives = rows.map((r, b) => withLabel(r, oneHot(1 - batch.labels[b], 2, 0.8)));
+      const label = (r: number[], code: number[]) =>
+        labelPlacement === 'append' ? [...r, ...code] : withLabel(r, code);
+      const positives = rows.map((r, b) => label(r, oneHot(batch.labels[b], 2, 0.8)));
+      const negatives = rows.map((r, b) => label(r, oneHot(1 - batch.labels[b], 2, 0.8)));
       // FD tolerances: float32 gradients vs float64 central differences (truncation ~1e-10).
       const tol = backend === 'webgpu' ? { rtol: 2e-3, atol: 2e-4 } : { rtol: 1e-4, atol: 1e-5 };
       for (let l = 0; l < HIDDEN.length; l++) {
@@ -298,6 +303,18 @@ describe.each(backends)('%s', (backend) => {
       const state = await learner.saveState!();
       await learner.loadState!(state);
       tf.dispose(Object.values(state));
+    });
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
+
+  test('steps with jittered images leave no tensors behind', async () => {
+    const learner = create({ hidden: [6], shift: 1 }, denseTask(16, 2), 0);
+    const { x, y } = prototypes(8, 16, 2, 1);
+    const batch = { x: tf.tensor2d(x, [8, 16]), y: tf.tensor1d(y, 'int32'), size: 8 };
+    await learner.trainStep(batch);
+    await expectNoLeaks(async () => {
+      for (let i = 0; i < 3; i++) await learner.trainStep(batch);
     });
     tf.dispose([batch.x, batch.y]);
     learner.dispose();

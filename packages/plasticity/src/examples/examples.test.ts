@@ -18,21 +18,24 @@ function examplesIn(markdown: string): Map<string, string> {
 }
 
 describe('the docs show the example files as they are', () => {
-  test.each(['docs/getting-started.md', 'docs/spiking.md', 'README.md', 'packages/plasticity/README.md'])(
-    '%s',
-    (doc) => {
-      const examples = examplesIn(readFileSync(join(repo, doc), 'utf8'));
-      expect(examples.size).toBeGreaterThan(0);
-      for (const [path, code] of examples) {
-        // The examples import the package by name; the files import its source.
-        const source = readFileSync(join(repo, path), 'utf8').replaceAll(
-          "from '../index.js'",
-          "from 'plasticity'",
-        );
-        expect({ path, code }).toEqual({ path, code: source });
-      }
-    },
-  );
+  test.each([
+    'docs/getting-started.md',
+    'docs/spiking.md',
+    'docs/local-learning.md',
+    'README.md',
+    'packages/plasticity/README.md',
+  ])('%s', (doc) => {
+    const examples = examplesIn(readFileSync(join(repo, doc), 'utf8'));
+    expect(examples.size).toBeGreaterThan(0);
+    for (const [path, code] of examples) {
+      // The examples import the package by name; the files import its source.
+      const source = readFileSync(join(repo, path), 'utf8').replaceAll(
+        "from '../index.js'",
+        "from 'plasticity'",
+      );
+      expect({ path, code }).toEqual({ path, code: source });
+    }
+  });
 });
 
 describe('delta-rule plugin (the guide example)', () => {
@@ -124,6 +127,19 @@ test('the EventProp example runs as written and learns', async () => {
     // Chance is 1/3; five epochs of EventProp reach well above 80 %.
     expect(Number(/accuracy (\S+)/.exec(lines[0])?.[1])).toBeGreaterThan(0.8);
     expect(lines[1]).toMatch(/^first output spike: unit [0-2] at \d+\.\d\d ms$/);
+  } finally {
+    log.mockRestore();
+  }
+});
+
+test('the Forward-Forward example runs as written and learns', async () => {
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await import('./forward-forward-yinyang.js');
+    const lines = log.mock.calls.map((call) => String(call[0]));
+    expect(lines[0]).toMatch(/^layer 1 goodness: positive \d+, negative \d+$/);
+    expect(lines[1]).toMatch(/^test accuracy 0\.\d+ after 5 epochs \(one-pass softmax\)$/);
+    expect(Number(/accuracy (\S+)/.exec(lines[1])?.[1])).toBeGreaterThan(0.6); // chance is 1/3
   } finally {
     log.mockRestore();
   }

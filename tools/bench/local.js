@@ -1,0 +1,148 @@
+// Suite `local`: training throughput of the local rules against backprop on the same network,
+// on wasm (the Node default), in one process: Forward-Forward (one thread and every core)
+// vs backprop on its MNIST recipe network, least-control vs backprop on its own. Seeded
+// synthetic MNIST-sized batches; ratios are against backprop in this run.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
+import { backpropRule } from '@plasticity/rule-backprop';
+import { forwardForwardRule } from '@plasticity/rule-forward-forward';
+import { leastControlRule } from '@plasticity/rule-least-control';
+import { printTable, rate, timeLoop } from './table.js';
+
+const FEATURES = 784;
+const CLASSES = 10;
+const TASK = { input: { kind: 'dense', shape: [FEATURES] }, outputs: CLASSES, kind: 'classification' };
+
+function batches(batchSize, count) {
+  const rng = createRng(0).fork('local');
+  return Array.from({ length: count }, () => ({
+    x: tf.tensor2d(rng.uniformArray(batchSize * FEATURES, 0, 1), [batchSize, FEATURES]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: batchSize }, () => rng.int(CLASSES)),
+      'int32',
+    ),
+    size: batchSize,
+  }));
+}
+
+/** The cases: each local rule at its MNIST recipe, and backprop on the same layer sizes. */
+function cases() {
+  const ff = resolveRecipe(forwardForwardRule, 'mnist');
+  const ffConfig = parseConfig(forwardForwardRule, ff.config);
+  const lcp = resolveRecipe(leastControlRule, 'mnist');
+  const lcpConfig = parseConfig(leastControlRule, lcp.config);
+  const lcpHidden = lcpConfig.hidden ?? [256];
+  const net = (hidden) => [FEATURES, ...hidden, CLASSES].join('-');
+  const ffBatch = ff.fit.batchSize;
+  const lcpBatch = lcp.fit.batchSize;
+  return [
+    {
+      group: 'ff',
+      name: 'backprop',
+      rule: backpropRule,
+      config: { hidden: ffConfig.hidden },
+      batchSize: ffBatch,
+      network: net(ffConfig.hidden),
+    },
+    {
+      group: 'ff',
+      name: 'forward-forward, 1 thread',
+      rule: forwardForwardRule,
+      config: { ...ffConfig, threads: 1 },
+      batchSize: ffBatch,
+      network: net(ffConfig.hidden),
+    },
+    {
+      group: 'ff',
+      name: 'forward-forward, auto threads',
+      rule: forwardForwardRule,
+      config: { ...ffConfig, threads: 'auto' },
+      batchSize: ffBatch,
+      network: net(ffConfig.hidden),
+    },
+    {
+      group: 'lcp',
+      name: 'backprop',
+      rule: backpropRule,
+      config: { hidden: lcpHidden, activation: 'tanh' },
+      batchSize: lcpBatch,
+      network: net(lcpHidden),
+    },
+    {
+      group: 'lcp',
+      name: 'least-control',
+      rule: leastControlRule,
+      config: lcpConfig,
+      batchSize: lcpBatch,
+      network: net(lcpHidden),
+    },
+  ];
+}
+
+async function measure(c, seconds) {
+  const learner = c.rule.create(parseConfig(c.rule, c.config), TASK, 0);
+  const data = batches(c.batchSize, 4);
+  try {
+    await learner.trainStep(data[0]); // warm-up: optimiser slots, worker start
+    const { steps, elapsed } = await timeLoop((i) => learner.trainStep(data[i % data.length]), seconds);
+    return {
+      group: c.group,
+      rule: c.name,
+      network: c.network,
+      batchSize: c.batchSize,
+      threads: learner.threads ?? 1,
+      samplesPerSecond: (steps * c.batchSize) / (elapsed / 1000),
+      msPerStep: elapsed / steps,
+    };
+  } finally {
+    tf.dispose(data.flatMap((b) => [b.x, b.y]));
+    learner.dispose();
+  }
+}
+
+/** Runs the suite; returns its results and prints a table unless `json`. */
+export async function runLocalSuite({ seconds, json, progress }) {
+  await initBackend('wasm');
+  const results = [];
+  for (const c of cases()) {
+    try {
+      results.push(await measure(c, seconds));
+    } catch (error) {
+      results.push({
+        group: c.group,
+        rule: c.name,
+        network: c.network,
+        error: String(error?.message ?? error),
+      });
+    }
+    progress();
+  }
+  for (const r of results) {
+    const ref = results.find((q) => q.group === r.group && q.rule === 'backprop' && !q.error);
+    if (!r.error && ref) r.vsBackprop = r.samplesPerSecond / ref.samplesPerSecond;
+  }
+  if (!json) {
+    const rows = [['network', 'rule', 'batch', 'threads', 'samples/s', 'vs backprop', 'ms/step']];
+    for (const r of results) {
+      rows.push(
+        r.error
+          ? [r.network, r.rule, '', '', 'error', '', r.error]
+          : [
+              r.network,
+              r.rule,
+              r.batchSize,
+              r.threads,
+              rate(r.samplesPerSecond),
+              `${r.vsBackprop.toFixed(2)}x`,
+              r.msPerStep.toFixed(1),
+            ],
+      );
+    }
+    printTable(
+      'local: local learning rules vs backprop on the same network (wasm, synthetic MNIST-sized batches)',
+      rows,
+      '(ratios are vs backprop in this run; backprop runs on one thread)',
+    );
+  }
+  return results;
+}
