@@ -23,6 +23,15 @@ export type {
   VoltageTraces,
 } from './contract/learner.js';
 export { isEventBatch, eventBatchSample, packEventBatch, tensorInput } from './contract/events.js';
+export { denseBatch, denseFeatureCount } from './contract/dense.js';
+export {
+  fromWorkerError,
+  requestWorker,
+  startNodeWorkers,
+  threadCount,
+  toWorkerError,
+} from './parallel/node-workers.js';
+export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
 export type { RulePlugin, Recipe } from './contract/plugin.js';
 export { PlasticityError, isPlasticityError } from './errors/plasticity-error.js';
 export type { ErrorCode } from './errors/plasticity-error.js';

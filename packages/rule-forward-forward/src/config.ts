@@ -119,9 +119,9 @@ export const forwardForwardConfigSchema = z.strictObject({
     ),
   threads: z
     .union([z.literal('auto'), z.number().int().min(1).max(64)])
-    .default('auto')
+    .default(1)
     .describe(
-      "Threads a training batch is split over (data parallel; Node only, CPU backends). 'auto': one per core on wasm/cpu, 1 elsewhere.",
+      "Threads a training batch is split over (data parallel; Node only, CPU backends). 'auto': one per core on wasm/cpu, 1 elsewhere. Pays off with large batches on real cores (see the README).",
     ),
   optimizer: z
     .enum(OPTIMIZERS)

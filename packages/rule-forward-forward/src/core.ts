@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng, isEventBatch } from '@plasticity/core-tensors';
+import { PlasticityError, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
 import { goodness, layerObjective, normalizeRows } from './goodness.js';
@@ -51,19 +51,12 @@ export interface FfSpec {
 }
 
 export function resolveSpec(config: ForwardForwardConfig, task: TaskSpec): FfSpec {
-  if (task.input.kind !== 'dense') {
-    throw new PlasticityError(
-      'E_CONFIG',
-      `forward-forward trains on dense features; this task has ${task.input.kind} input`,
-      { field: 'task.input.kind', value: task.input.kind },
-    );
-  }
+  const features = denseFeatureCount(task, 'forward-forward');
   if (task.kind !== 'classification') {
     throw new PlasticityError('E_CONFIG', `forward-forward is for classification tasks, got ${task.kind}`, {
       field: 'task.kind',
     });
   }
-  const features = task.input.shape.reduce((a, b) => a * b, 1);
   const classes = task.outputs;
   if (!Number.isInteger(classes) || classes < 2) {
     throw new PlasticityError('E_CONFIG', `forward-forward needs ≥ 2 classes, got ${classes}`, {
@@ -108,7 +101,7 @@ export function resolveSpec(config: ForwardForwardConfig, task: TaskSpec): FfSpe
   );
   let imageShape: readonly [number, number] | undefined;
   if (config.mode === 'unsupervised' || config.shift > 0) {
-    const shape = task.input.shape;
+    const shape = task.input.kind === 'dense' ? task.input.shape : [];
     const side = Math.round(Math.sqrt(features));
     imageShape =
       config.imageShape ??
@@ -165,27 +158,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
   const kernel = (l: number) => layers[l][kernelName(l)] as tf.Tensor2D;
   const bias = (l: number) => layers[l][biasName(l)] as tf.Tensor1D;
 
-  const flatten = (x: BatchInput): tf.Tensor2D => {
-    if (isEventBatch(x)) {
-      throw new PlasticityError(
-        'E_SHAPE',
-        `forward-forward expects dense features [B, ${features}], got an event batch`,
-        {
-          expected: features,
-        },
-      );
-    }
-    const batch = x.shape[0] ?? 0;
-    if (x.rank < 1 || x.size !== batch * features) {
-      throw new PlasticityError(
-        'E_SHAPE',
-        `forward-forward expects inputs of ${features} features per sample, got shape [${x.shape}]`,
-        { expected: features, shape: x.shape },
-      );
-    }
-    const flat = x.rank === 2 ? x : tf.reshape(x, [batch, features]);
-    return (flat.dtype === 'float32' ? flat : tf.cast(flat, 'float32')) as tf.Tensor2D;
-  };
+  const flatten = (x: BatchInput): tf.Tensor2D => denseBatch(x, features, 'forward-forward');
 
   const labelsOf = (batch: Batch): tf.Tensor1D => {
     if (batch.y.rank !== 1 || batch.y.shape[0] !== batch.size) {

@@ -1,5 +1,5 @@
-import { PlasticityError } from '@plasticity/core-tensors';
-import type { ErrorCode } from '@plasticity/core-tensors';
+import { fromWorkerError, requestWorker, startNodeWorkers, threadCount } from '@plasticity/core-tensors';
+import type { NodeWorker } from '@plasticity/core-tensors';
 import type { EventPropNetwork } from '../engine/network.js';
 import { sharedFloat64 } from '../engine/network.js';
 import type { HostSamples } from '../host-samples.js';
@@ -11,73 +11,9 @@ import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 /** The worker script beside this module (present once the package is built). */
 export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** The part of Node's `Worker` used here (the type is not imported: browsers have no such module). */
-interface NodeWorker {
-  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
-  once(event: 'message' | 'error', listener: (value: never) => void): void;
-  off(event: 'message' | 'error', listener: (value: never) => void): void;
-  ref(): void;
-  unref(): void;
-  terminate(): Promise<number>;
-}
-
 interface Helper {
   readonly worker: NodeWorker;
   readonly grads: Readonly<Record<string, Float64Array>>;
-}
-
-/** How many threads `'auto'` means here: the cores Node reports, at most 8; 1 outside Node. */
-async function autoThreads(): Promise<number> {
-  const os = await importNode<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-  if (os === undefined) return 1;
-  return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
-}
-
-/** A Node built-in, or undefined elsewhere (the specifier is a variable so bundlers leave it alone). */
-async function importNode<T>(specifier: string): Promise<T | undefined> {
-  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
-  try {
-    return (await import(specifier)) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-function reply(worker: NodeWorker, job: WorkerJob): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: WorkerReply) => {
-      worker.off('error', onError);
-      worker.unref();
-      resolve(message);
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(
-        new PlasticityError(
-          'E_BACKEND',
-          `eventprop worker thread failed: ${error.message}`,
-          {},
-          { cause: error },
-        ),
-      );
-    };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
-    // Keep the process alive only while a job is out.
-    worker.ref();
-    const transfer = [job.offsets.buffer, job.times.buffer, job.units.buffer] as ArrayBuffer[];
-    if (job.labels !== undefined) transfer.push(job.labels.buffer as ArrayBuffer);
-    worker.postMessage(job, transfer);
-  });
-}
-
-function rethrow(error: Extract<WorkerReply, { ok: false }>['error']): never {
-  if (error.code === undefined) throw new Error(error.message);
-  throw new PlasticityError(
-    error.code as ErrorCode,
-    error.message,
-    error.details as Record<string, unknown> | undefined,
-  );
 }
 
 /**
@@ -104,24 +40,20 @@ export class EngineThreads {
     threads: number | 'auto',
     workerUrl: URL = DEFAULT_WORKER_URL,
   ): Promise<EngineThreads | undefined> {
-    const count = threads === 'auto' ? await autoThreads() : threads;
-    if (count <= 1 || typeof SharedArrayBuffer !== 'function') return undefined;
-    const threadsModule = await importNode<{ Worker: new (url: URL, options: object) => NodeWorker }>(
-      'node:worker_threads',
-    );
-    const fs = await importNode<{ existsSync: (path: URL) => boolean }>('node:fs');
-    if (threadsModule === undefined || fs === undefined || !fs.existsSync(workerUrl)) return undefined;
+    const count = await threadCount(threads);
+    if (count <= 1) return undefined;
     const weights = network.weights();
-    const helpers: Helper[] = [];
-    for (let k = 1; k < count; k++) {
-      const grads = Object.fromEntries(
-        Object.entries(weights).map(([name, w]) => [name, sharedFloat64(w.length)]),
-      );
-      const init: WorkerInit = { spec: network.spec, objective, weights, grads };
-      const worker = new threadsModule.Worker(workerUrl, { workerData: init });
-      worker.unref();
-      helpers.push({ worker, grads });
-    }
+    const grads = Array.from({ length: count - 1 }, () =>
+      Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, sharedFloat64(w.length)])),
+    );
+    const workers = await startNodeWorkers(workerUrl, count - 1, (k): WorkerInit => ({
+      spec: network.spec,
+      objective,
+      weights,
+      grads: grads[k],
+    }));
+    if (workers === undefined) return undefined;
+    const helpers = workers.map((worker, k) => ({ worker, grads: grads[k] }));
     return new EngineThreads(network, objective, helpers);
   }
 
@@ -181,7 +113,10 @@ export class EngineThreads {
         batchSize: size,
         firstIndex: from,
       };
-      pending.push({ from, reply: reply(helper.worker, job), grads: helper.grads });
+      const transfer = [job.offsets.buffer, job.times.buffer, job.units.buffer] as ArrayBuffer[];
+      if (job.labels !== undefined) transfer.push(job.labels.buffer as ArrayBuffer);
+      const reply = requestWorker<WorkerReply>(helper.worker, job, transfer, 'eventprop');
+      pending.push({ from, reply, grads: helper.grads });
     });
     const scores = new Float32Array(size * outputs);
     const parts: PartialResult[] = [];
@@ -202,7 +137,7 @@ export class EngineThreads {
     replies.forEach((settled, k) => {
       if (settled.status === 'rejected') throw settled.reason;
       const answer = settled.value;
-      if (!answer.ok) rethrow(answer.error);
+      if (!answer.ok) throw fromWorkerError(answer.error);
       const { from, grads: workerGrads } = pending[k];
       scores.set(answer.scores, from * outputs);
       if (answer.part !== undefined) parts.push(answer.part);

@@ -1,3 +1,4 @@
+import type { WorkerError } from '@plasticity/core-tensors';
 import type { NetworkSpec } from '../engine/network.js';
 import type { HostSamples } from '../host-samples.js';
 import type { ObjectiveOptions, PartialResult } from '../objective.js';
@@ -36,7 +37,7 @@ export type WorkerReply =
   | { readonly ok: true; readonly scores: Float32Array; readonly part?: PartialResult }
   | {
       readonly ok: false;
-      readonly error: { readonly code?: string; readonly message: string; readonly details?: unknown };
+      readonly error: WorkerError;
     };
 
 /** Copies samples `from … to − 1` into arrays of their own (to transfer to a worker). */

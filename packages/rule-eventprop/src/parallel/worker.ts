@@ -1,5 +1,6 @@
 // Worker-thread entry: simulates slices of batches for `EngineThreads` (Node only).
 import { parentPort, workerData } from 'node:worker_threads';
+import { toWorkerError } from '@plasticity/core-tensors';
 import { EventPropNetwork } from '../engine/network.js';
 import { runSamples, scoreSamples } from '../objective.js';
 import { packedSamples } from '../host-samples.js';
@@ -37,12 +38,8 @@ parentPort?.on('message', (job: WorkerJob) => {
   let reply: WorkerReply;
   try {
     reply = run(job);
-  } catch (e) {
-    const error = e as { code?: string; message?: string; details?: unknown };
-    reply = {
-      ok: false,
-      error: { code: error.code, message: String(error.message ?? e), details: error.details },
-    };
+  } catch (error) {
+    reply = { ok: false, error: toWorkerError(error) };
   }
   parentPort?.postMessage(reply);
 });

@@ -1,4 +1,4 @@
-import type { TaskSpec } from '@plasticity/core-tensors';
+import type { TaskSpec, WorkerError } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig } from '../config.js';
 
 /** Where one variable lives in a shared buffer (float32 elements). */
@@ -38,7 +38,7 @@ export type WorkerReply =
       /** New running mean activity per layer. */
       readonly peer: Float32Array[];
     }
-  | { readonly ok: false; readonly error: { message: string; code?: string; details?: unknown } };
+  | { readonly ok: false; readonly error: WorkerError };
 
 /** Lays `shapes` out back to back in one float32 buffer. */
 export function layout(shapes: Readonly<Record<string, readonly number[]>>): {

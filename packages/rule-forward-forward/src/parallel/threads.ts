@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError } from '@plasticity/core-tensors';
-import type { Batch, ErrorCode, TaskSpec } from '@plasticity/core-tensors';
+import { fromWorkerError, requestWorker, startNodeWorkers, threadCount } from '@plasticity/core-tensors';
+import type { Batch, NodeWorker, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig } from '../config.js';
 import type { FfNetwork, LocalGradients } from '../core.js';
 import { layout, view } from './protocol.js';
@@ -8,16 +8,6 @@ import type { Slot, WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 /** The worker script beside this module (present once the package is built). */
 export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
-
-/** The part of Node's `Worker` used here (the type is not imported: browsers have no such module). */
-interface NodeWorker {
-  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
-  once(event: 'message' | 'error', listener: (value: never) => void): void;
-  off(event: 'message' | 'error', listener: (value: never) => void): void;
-  ref(): void;
-  unref(): void;
-  terminate(): Promise<number>;
-}
 
 interface Helper {
   readonly worker: NodeWorker;
@@ -31,47 +21,10 @@ export interface CombinedStep {
   readonly metrics: Record<string, number>;
 }
 
-/** A Node built-in, or undefined elsewhere (the specifier is a variable so bundlers leave it alone). */
-async function importNode<T>(specifier: string): Promise<T | undefined> {
-  if (typeof process === 'undefined' || process.versions?.node === undefined) return undefined;
-  try {
-    return (await import(specifier)) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Threads `'auto'` means: one per core (at most 8) on the CPU backends in Node, else 1. */
+/** Threads `'auto'` means: one per core on the CPU backends, else 1 (a GPU backend has its own parallelism). */
 async function resolveThreads(threads: number | 'auto', backend: string): Promise<number> {
-  if (threads !== 'auto') return threads;
-  if (backend !== 'wasm' && backend !== 'cpu') return 1;
-  const os = await importNode<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
-  return os === undefined ? 1 : Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
-}
-
-function send(worker: NodeWorker, job: WorkerJob): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: WorkerReply) => {
-      worker.off('error', onError);
-      worker.unref();
-      resolve(message);
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(
-        new PlasticityError(
-          'E_BACKEND',
-          `forward-forward worker thread failed: ${error.message}`,
-          {},
-          { cause: error },
-        ),
-      );
-    };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
-    worker.ref(); // keep the process alive only while a job is out
-    worker.postMessage(job, [job.x.buffer as ArrayBuffer, job.y.buffer as ArrayBuffer]);
-  });
+  if (threads === 'auto' && backend !== 'wasm' && backend !== 'cpu') return 1;
+  return threadCount(threads);
 }
 
 /**
@@ -106,34 +59,25 @@ export class FfThreads {
     const backend = tf.getBackend();
     const count = await resolveThreads(config.threads, backend);
     if (count <= 1 || typeof SharedArrayBuffer !== 'function') return undefined;
-    const threadsModule = await importNode<{ Worker: new (url: URL, options: object) => NodeWorker }>(
-      'node:worker_threads',
-    );
-    const fs = await importNode<{ existsSync: (path: URL) => boolean }>('node:fs');
-    if (threadsModule === undefined || fs === undefined || !fs.existsSync(workerUrl)) return undefined;
     const shapes = (names: string[]) => Object.fromEntries(names.map((n) => [n, network.variables[n].shape]));
     const all = layout(shapes(Object.keys(network.variables)));
     const trainable = layout(
       shapes(Object.keys(network.variables).filter((n) => network.variables[n].trainable)),
     );
     const weights = new SharedArrayBuffer(all.length * 4);
-    const helpers: Helper[] = [];
-    for (let k = 1; k < count; k++) {
-      const grads = new SharedArrayBuffer(trainable.length * 4);
-      const init: WorkerInit = {
-        config,
-        task,
-        seed,
-        backend,
-        weights,
-        weightSlots: all.slots,
-        grads,
-        gradSlots: trainable.slots,
-      };
-      const worker = new threadsModule.Worker(workerUrl, { workerData: init });
-      worker.unref();
-      helpers.push({ worker, grads });
-    }
+    const grads = Array.from({ length: count - 1 }, () => new SharedArrayBuffer(trainable.length * 4));
+    const workers = await startNodeWorkers(workerUrl, count - 1, (k): WorkerInit => ({
+      config,
+      task,
+      seed,
+      backend,
+      weights,
+      weightSlots: all.slots,
+      grads: grads[k],
+      gradSlots: trainable.slots,
+    }));
+    if (workers === undefined) return undefined;
+    const helpers = workers.map((worker, k) => ({ worker, grads: grads[k] }));
     return new FfThreads(network, helpers, weights, all.slots, trainable.slots);
   }
 
@@ -167,7 +111,9 @@ export class FfThreads {
         size: to - from,
         seeds: seeds.map((s, i) => (s + (k + 1) * (i === 0 ? 7919 : 104729)) % 2 ** 31),
       };
-      return { size: to - from, grads: helper.grads, reply: send(helper.worker, job) };
+      const transfer = [job.x.buffer, job.y.buffer] as ArrayBuffer[];
+      const reply = requestWorker<WorkerReply>(helper.worker, job, transfer, 'forward-forward');
+      return { size: to - from, grads: helper.grads, reply };
     });
     const own = bound(1);
     let mine: CombinedStep | undefined;
@@ -190,16 +136,7 @@ export class FfThreads {
       for (const result of settled) {
         if (result.status === 'rejected') throw result.reason;
         const reply = result.value;
-        if (reply !== undefined && !reply.ok) {
-          const { error } = reply;
-          throw error.code === undefined
-            ? new Error(error.message)
-            : new PlasticityError(
-                error.code as ErrorCode,
-                error.message,
-                error.details as Record<string, unknown>,
-              );
-        }
+        if (reply !== undefined && !reply.ok) throw fromWorkerError(reply.error);
       }
       return tf.tidy(() => {
         const weight = own / size;

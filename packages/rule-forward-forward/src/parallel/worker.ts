@@ -3,7 +3,7 @@
 // writes them back. Started by FfThreads.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, isPlasticityError } from '@plasticity/core-tensors';
+import { initBackend, toWorkerError } from '@plasticity/core-tensors';
 import type { BackendName } from '@plasticity/core-tensors';
 import { createFfNetwork } from '../core.js';
 import { view } from './protocol.js';
@@ -42,14 +42,6 @@ async function run(job: WorkerJob): Promise<WorkerReply> {
 port.on('message', (job: WorkerJob) => {
   run(job).then(
     (reply) => port.postMessage(reply),
-    (error: unknown) =>
-      port.postMessage({
-        ok: false,
-        error: {
-          message: error instanceof Error ? error.message : String(error),
-          code: isPlasticityError(error) ? error.code : undefined,
-          details: isPlasticityError(error) ? error.details : undefined,
-        },
-      } satisfies WorkerReply),
+    (error: unknown) => port.postMessage({ ok: false, error: toWorkerError(error) } satisfies WorkerReply),
   );
 });
