@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createRng,
   fit,
   getRule,
   isPlasticityError,
@@ -11,28 +10,19 @@ import {
   resolveRecipe,
 } from '@plasticity/core-tensors';
 import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
-import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
+import {
+  expectNoLeaks,
+  memorySplit,
+  noisyXor,
+  testBackends,
+  useBackend,
+} from '@plasticity/core-tensors/testing';
 import { backpropRule } from './index.js';
 import type { BackpropConfig } from './config.js';
 import { biasName, kernelName } from './mlp.js';
 
 const backends = await testBackends();
 const XOR_TASK: TaskSpec = { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' };
-
-/** Noisy XOR: 4 clusters at (±1, ±1), label = signs differ. Not linearly separable. */
-function xorData(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 2);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = rng.int(2);
-    const b = rng.int(2);
-    x[2 * i] = (a ? 1 : -1) + rng.normal(0, 0.25);
-    x[2 * i + 1] = (b ? 1 : -1) + rng.normal(0, 0.25);
-    y[i] = a ^ b;
-  }
-  return { x, y };
-}
 
 function config(raw: Partial<BackpropConfig> = {}): BackpropConfig {
   return parseConfig(backpropRule, raw);
@@ -120,8 +110,8 @@ describe.each(backends)('%s', (backend) => {
   });
 
   test('learns noisy XOR well above chance in a few dozen steps', async () => {
-    const train = xorData(256, 1);
-    const test = xorData(200, 2);
+    const train = noisyXor(256, 1);
+    const test = noisyXor(200, 2);
     const learner = backpropRule.create(
       config({ hidden: [16], activation: 'tanh', learningRate: 0.03 }),
       XOR_TASK,
@@ -144,8 +134,8 @@ describe.each(backends)('%s', (backend) => {
   });
 
   test('trains through fit() with a recipe-style schedule and reports accuracy', async () => {
-    const data = xorData(256, 3);
-    const held = xorData(128, 4);
+    const data = noisyXor(256, 3);
+    const held = noisyXor(128, 4);
     const learner = backpropRule.create(
       config({ hidden: [16], activation: 'gelu', learningRate: 0.03 }),
       XOR_TASK,
@@ -214,7 +204,7 @@ describe.each(backends)('%s', (backend) => {
   });
 
   test('dropout is seeded by step: saveState/loadState resumes identically', async () => {
-    const data = xorData(64, 9);
+    const data = noisyXor(64, 9);
     const split = memorySplit(data.x, data.y, [2]);
     const cfg = config({ hidden: [16], dropout: 0.3, learningRate: 0.01 });
     const a = backpropRule.create(cfg, XOR_TASK, 3);
@@ -256,7 +246,7 @@ describe.each(backends)('%s', (backend) => {
       XOR_TASK,
       0,
     );
-    const data = xorData(32, 5);
+    const data = noisyXor(32, 5);
     const batch = { x: tf.tensor2d(data.x, [32, 2]), y: tf.tensor1d(data.y, 'int32'), size: 32 };
     await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 10 });
     await expectNoLeaks(async () => (await learner.predict(batch.x)).dispose(), { repeats: 3 });

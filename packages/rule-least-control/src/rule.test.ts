@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, fit, isPlasticityError, packEventBatch, parseConfig } from '@plasticity/core-tensors';
 import type { Batch, StepMetrics, TaskSpec, TensorBatch } from '@plasticity/core-tensors';
-import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
+import {
+  expectNoLeaks,
+  memorySplit,
+  noisyXor,
+  testBackends,
+  useBackend,
+} from '@plasticity/core-tensors/testing';
 import { feedbackName, kernelName, leastControlRule } from './index.js';
 import type { LeastControlConfigInput, LeastControlLearner } from './index.js';
 
@@ -13,21 +19,6 @@ const thorough = (backend: string): boolean => backend === 'cpu' || backend === 
 const only = <T>(backend: string, cases: readonly T[], keep = 1): T[] =>
   thorough(backend) ? [...cases] : cases.slice(0, keep);
 const XOR_TASK: TaskSpec = { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' };
-
-/** Noisy XOR: 4 clusters at (±1, ±1), label = signs differ. Not linearly separable. */
-function xorData(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 2);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = rng.int(2);
-    const b = rng.int(2);
-    x[2 * i] = (a ? 1 : -1) + rng.normal(0, 0.25);
-    x[2 * i + 1] = (b ? 1 : -1) + rng.normal(0, 0.25);
-    y[i] = a ^ b;
-  }
-  return { x, y };
-}
 
 /** Three Gaussian blobs in the plane, labels 0–2 (chance: 1/3). */
 function blobData(n: number, seed: number): { x: Float32Array; y: Int32Array } {
@@ -54,7 +45,7 @@ function create(raw: LeastControlConfigInput, seed = 0, task = XOR_TASK): LeastC
 }
 
 function xorBatch(n: number, seed: number): TensorBatch {
-  const data = xorData(n, seed);
+  const data = noisyXor(n, seed);
   return { x: tf.tensor2d(data.x, [n, 2]), y: tf.tensor1d(data.y, 'int32'), size: n };
 }
 
@@ -135,7 +126,7 @@ describe.each(backends)('%s', (backend) => {
   const heavyEach = thorough(backend) ? test.each(VARIANTS) : undefined;
 
   heavyEach?.('$name learns a tiny problem', async ({ config, recurrent }) => {
-    const data = recurrent ? blobData : xorData;
+    const data = recurrent ? blobData : noisyXor;
     const learner = create({ ...QUICK, ...config }, 0, recurrent ? BLOB_TASK : XOR_TASK);
     const train = data(128, 1);
     const split = memorySplit(train.x, train.y, [2]);

@@ -6,3 +6,4 @@ export type { Tolerance } from './tolerance.js';
 export { leakedTensors, expectNoLeaks } from './leaks.js';
 export type { NoLeakOptions } from './leaks.js';
 export { memorySplit } from './memory-split.js';
+export { noisyXor } from './toy-data.js';

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/init.js';
-import { assertClose, expectNoLeaks, leakedTensors, memorySplit, testBackends, tolerance } from './index.js';
+import {
+  assertClose,
+  expectNoLeaks,
+  leakedTensors,
+  memorySplit,
+  noisyXor,
+  testBackends,
+  tolerance,
+} from './index.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -70,5 +78,20 @@ describe('testing kit', () => {
     expect([...e0[0]].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => memorySplit([1, 2, 3], [0, 1], [2])).toThrow(/3 features for 2 samples of shape \[2\]/);
+  });
+});
+
+describe('noisyXor', () => {
+  test('labels each point by whether the signs of its coordinates differ, reproducibly', () => {
+    const { x, y } = noisyXor(400, 3);
+    let ones = 0;
+    for (let i = 0; i < 400; i++) {
+      // σ = 0.25 around ±1: a sign flips with probability ~3e-5 per coordinate.
+      expect(y[i]).toBe(Math.sign(x[2 * i]) !== Math.sign(x[2 * i + 1]) ? 1 : 0);
+      ones += y[i];
+    }
+    expect(ones).toBeGreaterThan(150); // balanced: 200 expected
+    expect(ones).toBeLessThan(250);
+    expect(noisyXor(400, 3)).toEqual({ x, y });
   });
 });
