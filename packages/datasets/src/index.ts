@@ -23,14 +23,6 @@ export type {
 } from './mnist/mnist.js';
 export { arraySplit } from './batching/array-split.js';
 export type { ArraySplit, ArraySplitOptions } from './batching/array-split.js';
-export {
-  latencyEncode,
-  latencyTimes,
-  latencyEvents,
-  latencyDense,
-  eventsToDense,
-} from './encoding/latency.js';
-export type { FeatureMatrix, LatencyCode, LatencyOptions, SpikeEvents } from './encoding/latency.js';
 export { preprocessFeatures, scaleValues } from './preprocess/preprocess.js';
 export type { PreprocessSpec, RawFeatures } from './preprocess/preprocess.js';
 export { loadDataset, listDatasets, carveValidation } from './registry/registry.js';

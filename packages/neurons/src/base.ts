@@ -26,7 +26,14 @@ export type { NeuronState, StepResult } from './models/state.js';
 export { leakyIntegratorStep, lifExpStep } from './models/lif-exp.js';
 export { alifStep, integrateAndFireStep, lifStep } from './models/lif.js';
 export { neuronStep } from './models/step.js';
-export { arctan, fastSigmoid, heaviside, superSpike, surrogateDerivative } from './surrogate.js';
+export {
+  arctan,
+  fastSigmoid,
+  heaviside,
+  superSpike,
+  surrogateDerivative,
+  surrogateFunction,
+} from './surrogate.js';
 export type { SpikeFunction, SurrogateSpec } from './surrogate.js';
 export { denseSpiking } from './layers/dense-spiking.js';
 export type { DenseSpikingOptions } from './layers/dense-spiking.js';
@@ -45,5 +52,38 @@ export { hasFusedScan, lifExpScan } from './scan/lif-exp-scan.js';
 export { LIF_EXP_SCAN, LIF_EXP_SCAN_GRAD, SCAN_BACKENDS, registerScanKernels } from './scan/kernels.js';
 export { simulate, spikeEvents } from './simulate.js';
 export type { LayerEvents, SimulateOptions, SimulationResult, VoltageTrace } from './simulate.js';
+export { RENAMED, SURROGATES, VOLTAGE_READOUTS, choiceSchema } from './vocabulary.js';
+export type { SurrogateName, VoltageReadout } from './vocabulary.js';
+export {
+  eventsToDense,
+  latencyDense,
+  latencyEncode,
+  latencyEvents,
+  latencyTimes,
+} from './encoding/latency.js';
+export type { FeatureMatrix, LatencyCode, LatencyOptions } from './encoding/latency.js';
+export { binEventBatch } from './encoding/bin.js';
+// The exact event-driven simulator and its adjoint (EventProp's engine).
+export { EventPropNetwork, kernelName, paramShapes, recurrentName, sharedFloat64 } from './event/network.js';
+export type { NetworkSpec } from './event/network.js';
+export { crossingTime, lifConstants, stationaryTime, voltageAfter } from './event/lif.js';
+export type { LifConstants } from './event/lif.js';
+export type { ReadoutKind } from './event/readout.js';
+export type { SpikeList } from './event/spike-buffer.js';
+export { packedSamples } from './event/host-samples.js';
+export type { HostSamples } from './event/host-samples.js';
+export { downloadWeights, gradientTensors } from './event/host-params.js';
+export { ttfsLoss } from './event/loss.js';
+export type { TtfsLossOptions } from './event/loss.js';
+export {
+  EVENT_LOSSES,
+  EVENT_LOSS_OUTPUT,
+  finishBatch,
+  outputScores,
+  runBatch,
+  runSamples,
+  scoreSamples,
+} from './event/objective.js';
+export type { BatchResult, EventLossName, ObjectiveOptions, PartialResult } from './event/objective.js';
 export { benchmarkStepCost } from './bench.js';
 export type { StepCost, StepCostOptions } from './bench.js';

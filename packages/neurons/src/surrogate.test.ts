@@ -13,9 +13,9 @@ const xs = [-3, -0.5, -0.04, 0, 0.01, 0.3, 2];
 // d/dx of the fast sigmoid x/(1 + k|x|) is 1/(1 + k|x|)²; d/dx of (1/π)·atan(π/2·αx) is
 // (α/2)/(1 + (π/2·αx)²).
 const closedForms: [string, SpikeFunction, (x: number) => number][] = [
-  ['fastSigmoid', fastSigmoid({ slope: 4 }), (x) => 1 / (1 + 4 * Math.abs(x)) ** 2],
+  ['fast-sigmoid', fastSigmoid({ slope: 4 }), (x) => 1 / (1 + 4 * Math.abs(x)) ** 2],
   ['arctan', arctan({ alpha: 3 }), (x) => 1.5 / (1 + ((Math.PI / 2) * 3 * x) ** 2)],
-  ['superSpike', superSpike({ beta: 10 }), (x) => 1 / (1 + 10 * Math.abs(x)) ** 2],
+  ['super-spike', superSpike({ beta: 10 }), (x) => 1 / (1 + 10 * Math.abs(x)) ** 2],
   ['heaviside', heaviside, () => 0],
 ];
 
@@ -47,9 +47,9 @@ describe.each(backends)('%s', (backend) => {
 });
 
 test('defaults follow snnTorch (slope 25, alpha 2) and SpyTorch (beta 100)', () => {
-  expect(fastSigmoid().surrogate).toEqual({ kind: 'fastSigmoid', slope: 25 });
+  expect(fastSigmoid().surrogate).toEqual({ kind: 'fast-sigmoid', slope: 25 });
   expect(arctan().surrogate).toEqual({ kind: 'arctan', alpha: 2 });
-  expect(superSpike().surrogate).toEqual({ kind: 'superSpike', beta: 100 });
+  expect(superSpike().surrogate).toEqual({ kind: 'super-spike', beta: 100 });
 });
 
 test('a non-positive parameter is E_CONFIG', () => {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
+import type { SurrogateName } from './vocabulary.js';
 
 /** Which surrogate derivative a spike function uses, so fused kernels can reproduce it. */
 export type SurrogateSpec =
-  | { readonly kind: 'fastSigmoid'; readonly slope: number }
+  | { readonly kind: 'fast-sigmoid'; readonly slope: number }
   | { readonly kind: 'arctan'; readonly alpha: number }
-  | { readonly kind: 'superSpike'; readonly beta: number }
+  | { readonly kind: 'super-spike'; readonly beta: number }
   | { readonly kind: 'none' };
 
 /**
@@ -20,11 +21,11 @@ export interface SpikeFunction {
 /** The surrogate derivative at one point, in float64 (for fused kernels and tests). */
 export function surrogateDerivative(spec: SurrogateSpec, x: number): number {
   switch (spec.kind) {
-    case 'fastSigmoid': {
+    case 'fast-sigmoid': {
       const d = 1 + spec.slope * Math.abs(x);
       return 1 / (d * d);
     }
-    case 'superSpike': {
+    case 'super-spike': {
       const d = 1 + spec.beta * Math.abs(x);
       return 1 / (d * d);
     }
@@ -40,9 +41,9 @@ export function surrogateDerivative(spec: SurrogateSpec, x: number): number {
 /** The same derivative as tensor ops. */
 function derivativeTensor(spec: SurrogateSpec, x: tf.Tensor): tf.Tensor {
   switch (spec.kind) {
-    case 'fastSigmoid':
-    case 'superSpike': {
-      const scale = spec.kind === 'fastSigmoid' ? spec.slope : spec.beta;
+    case 'fast-sigmoid':
+    case 'super-spike': {
+      const scale = spec.kind === 'fast-sigmoid' ? spec.slope : spec.beta;
       return tf.reciprocal(tf.square(tf.add(1, tf.mul(scale, tf.abs(x)))));
     }
     case 'arctan':
@@ -81,7 +82,7 @@ function positiveParam(name: string, value: number): number {
  * (default 25), so the peak is 1 at the threshold.
  */
 export function fastSigmoid(options: { slope?: number } = {}): SpikeFunction {
-  return spikeFunction({ kind: 'fastSigmoid', slope: positiveParam('slope', options.slope ?? 25) });
+  return spikeFunction({ kind: 'fast-sigmoid', slope: positiveParam('slope', options.slope ?? 25) });
 }
 
 /** Arctan surrogate, snnTorch convention: derivative `(α/2)/(1 + (π/2·α·x)²)` (default α 2). */
@@ -94,8 +95,23 @@ export function arctan(options: { alpha?: number } = {}): SpikeFunction {
  * default β 100 — the fast-sigmoid shape with SpyTorch's steeper default.
  */
 export function superSpike(options: { beta?: number } = {}): SpikeFunction {
-  return spikeFunction({ kind: 'superSpike', beta: positiveParam('beta', options.beta ?? 100) });
+  return spikeFunction({ kind: 'super-spike', beta: positiveParam('beta', options.beta ?? 100) });
 }
 
 /** The exact Heaviside step with zero gradient: for simulation without learning. */
 export const heaviside: SpikeFunction = spikeFunction({ kind: 'none' });
+
+/**
+ * The spike function a config names; `scale` sets its one parameter (fast-sigmoid slope,
+ * SuperSpike β, arctan α), each function's default when absent.
+ */
+export function surrogateFunction(name: SurrogateName, scale?: number): SpikeFunction {
+  switch (name) {
+    case 'fast-sigmoid':
+      return fastSigmoid({ slope: scale });
+    case 'super-spike':
+      return superSpike({ beta: scale });
+    case 'arctan':
+      return arctan({ alpha: scale });
+  }
+}

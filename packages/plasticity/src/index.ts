@@ -3,6 +3,7 @@
 // helper names overlap: kernelName, OPTIMIZERS, ...); importing it registers the built-in rules.
 import '@tensorflow/tfjs-core'; // before core-tensors' gradient bundle: see cli/main.ts
 import '@plasticity/rule-backprop';
+import '@plasticity/rule-bptt';
 import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
@@ -119,7 +120,7 @@ export type {
   WorkerError,
 } from '@plasticity/core-tensors';
 
-// Datasets: Yin-Yang, MNIST family, SHD, N-MNIST, .npy/.csv, batching, event splits, spike encoding
+// Datasets: Yin-Yang, MNIST family, SHD, N-MNIST, .npy/.csv, batching, event splits and binning
 export {
   arraySplit,
   binEvents,
@@ -130,13 +131,8 @@ export {
   encodeNmnist,
   encodeNpy,
   eventSplit,
-  eventsToDense,
   isEventOrder,
   isGzip,
-  latencyDense,
-  latencyEncode,
-  latencyEvents,
-  latencyTimes,
   LegacyRandomState,
   listDatasets,
   loadDataset,
@@ -192,11 +188,8 @@ export type {
   EventDatasetName,
   EventSplit,
   EventSplitOptions,
-  FeatureMatrix,
   IdxArray,
   IdxKind,
-  LatencyCode,
-  LatencyOptions,
   LoadDatasetOptions,
   LoadedDataset,
   MnistData,
@@ -227,17 +220,27 @@ export type {
   YinYangOptions,
 } from '@plasticity/datasets';
 
-// Neurons: spiking models, surrogate spike functions, layers, readouts, simulation
+// Neurons: spiking models, surrogate spike functions, layers, readouts, encoders, time-stepped and event-driven simulation
 export {
   alifParams,
   alifStep,
   arctan,
   benchmarkStepCost,
+  binEventBatch,
+  choiceSchema,
+  crossingTime,
   denseSpiking,
+  downloadWeights,
+  EVENT_LOSS_OUTPUT,
+  EVENT_LOSSES,
+  EventPropNetwork,
+  eventsToDense,
   expSynapseConstants,
   expWeightedMeanVoltage,
   fastSigmoid,
+  finishBatch,
   firstSpikeTime,
+  gradientTensors,
   hasFusedScan,
   heaviside,
   initialState,
@@ -246,8 +249,13 @@ export {
   leakyIntegrator,
   leakyIntegratorParams,
   leakyIntegratorStep,
+  latencyDense,
+  latencyEncode,
+  latencyEvents,
+  latencyTimes,
   LIF_EXP_SCAN,
   LIF_EXP_SCAN_GRAD,
+  lifConstants,
   lifExpParams,
   lifExpScan,
   lifExpStep,
@@ -255,22 +263,41 @@ export {
   lifStep,
   maxVoltage,
   neuronStep,
+  outputScores,
+  packedSamples,
+  paramShapes,
+  recurrentName,
   refractorySteps,
   registerScanKernels,
+  RENAMED,
+  runBatch,
+  runSamples,
   SCAN_BACKENDS,
+  scoreSamples,
+  sharedFloat64,
   simulate,
   spikeCount,
   spikeEvents,
   stateTensors,
+  stationaryTime,
   superSpike,
+  SURROGATES,
   surrogateDerivative,
+  surrogateFunction,
+  ttfsLoss,
+  voltageAfter,
+  VOLTAGE_READOUTS,
 } from '@plasticity/neurons';
 export type {
   AlifParams,
   AlifParamsInput,
+  BatchResult,
   DenseSpikingLayer,
   DenseSpikingOptions,
+  EventLossName,
   ExpSynapseConstants,
+  FeatureMatrix,
+  HostSamples,
   IntegrateAndFireParams,
   IntegrateAndFireParamsInput,
   Layer,
@@ -281,29 +308,42 @@ export type {
   LeakyIntegratorOptions,
   LeakyIntegratorParams,
   LeakyIntegratorParamsInput,
+  LatencyCode,
+  LatencyOptions,
+  LifConstants,
   LifExpParams,
   LifExpParamsInput,
   LifParams,
   LifParamsInput,
+  NetworkSpec,
   NeuronParams,
   NeuronState,
+  ObjectiveOptions,
+  PartialResult,
+  ReadoutKind,
   RunOptions,
   SimulateOptions,
   SimulationResult,
   SpikeFunction,
+  SpikeList,
   StepCost,
   StepCostOptions,
   StepResult,
+  SurrogateName,
   SurrogateSpec,
+  TtfsLossOptions,
+  VoltageReadout,
   VoltageTrace,
 } from '@plasticity/neurons';
 
 // Built-in rules: the plugins by name, and each package whole as a namespace.
-export { backpropRule, bpttRule } from '@plasticity/rule-backprop';
+export { backpropRule } from '@plasticity/rule-backprop';
+export { bpttRule } from '@plasticity/rule-bptt';
 export { eventpropRule } from '@plasticity/rule-eventprop';
 export { forwardForwardRule } from '@plasticity/rule-forward-forward';
 export { leastControlRule } from '@plasticity/rule-least-control';
 export * as backprop from '@plasticity/rule-backprop';
+export * as bptt from '@plasticity/rule-bptt';
 export * as eventprop from '@plasticity/rule-eventprop';
 export * as forwardForward from '@plasticity/rule-forward-forward';
 export * as leastControl from '@plasticity/rule-least-control';

@@ -1,27 +1,8 @@
 import { registerRule } from '@plasticity/core-tensors';
-import { backpropRule, bpttRule } from './base.js';
+import { backpropRule } from './base.js';
 
 export {
   ACTIVATIONS,
-  BPTT_LOSSES,
-  SURROGATES,
-  benchmarkBptt,
-  binEventBatch,
-  bpttConfigSchema,
-  bpttRecipes,
-  bpttRule,
-  createBpttLearner,
-  createSnnParams,
-  createSpikeInput,
-  defaultInit,
-  defaultRecurrentInit,
-  latencyEncoderSchema,
-  pspPeak,
-  snnKernelName,
-  snnRecurrentName,
-  spikingNetwork,
-  surrogateSpikeFunction,
-  voltageScores,
   INITS,
   OPTIMIZERS,
   activate,
@@ -41,21 +22,6 @@ export {
   kernelName,
 } from './base.js';
 export type {
-  BpttBenchOptions,
-  BpttBenchResult,
-  BpttConfig,
-  BpttConfigInput,
-  BpttLearner,
-  BpttLossName,
-  GridSpikes,
-  LatencyEncoderConfig,
-  NetworkRun,
-  NormalInit,
-  SpikeGrid,
-  SpikeInput,
-  SpikingNetwork,
-  SpikingNetworkSpec,
-  SurrogateName,
   ActivationName,
   BackpropConfig,
   BackpropConfigInput,
@@ -64,6 +30,5 @@ export type {
   InitName,
 } from './base.js';
 
-// Side effect: importing the package makes 'backprop' and 'bptt' available to getRule and the CLI.
+// Side effect: importing the package makes 'backprop' available to getRule and the CLI.
 registerRule(backpropRule);
-registerRule(bpttRule);

@@ -1,19 +1,8 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
-export { EventPropNetwork, kernelName, recurrentName, paramShapes } from './engine/network.js';
-export type { NetworkSpec } from './engine/network.js';
-export { lifConstants } from './engine/lif.js';
-export type { LifConstants, LifModel } from './engine/lif.js';
-export { READOUTS } from './engine/readout.js';
-export type { ReadoutKind } from './engine/readout.js';
-export type { SpikeList } from './engine/spike-buffer.js';
-export { softmaxCrossEntropy, ttfsLoss } from './loss.js';
-export type { TtfsLossOptions } from './loss.js';
-export { LOSSES, LOSS_OUTPUT, finishBatch, runBatch, runSamples, scoreSamples } from './objective.js';
-export type { BatchResult, LossName, ObjectiveOptions, PartialResult } from './objective.js';
+// The event-driven simulator and adjoint it trains with live in @plasticity/neurons.
 export { EngineThreads } from './parallel/engine-threads.js';
 export { OPTIMIZERS, eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
-export { downloadWeights, gradientTensors } from './host-params.js';
 export { benchmarkEventProp } from './bench.js';
 export type { EventPropBenchInput, EventPropBenchOptions, EventPropBenchResult } from './bench.js';
 export { eventpropRecipes } from './recipes.js';

@@ -17,7 +17,7 @@ describe.each(backends)('%s', (backend) => {
         inputs: 20,
         hidden: [{ size: 12, recurrent: true }],
         outputs: 3,
-        loss: 'exp-sum-voltage',
+        loss: 'exp-mean-voltage',
         duration,
         batchSize: 4,
         input: { kind: 'poisson', rate: 50 },

@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, packEventBatch, parseConfig } from '@plasticity/core-tensors';
 import type { Batch, ParamMap, Rng, SpikeEvents, TaskSpec } from '@plasticity/core-tensors';
 import type { EventpropConfigInput } from './config.js';
-import type { EventPropNetwork } from './engine/network.js';
-import { downloadWeights } from './host-params.js';
+import { downloadWeights } from '@plasticity/neurons';
+import type { EventPropNetwork, HostSamples } from '@plasticity/neurons';
 import { hostSamples } from './inputs.js';
-import type { HostSamples } from './host-samples.js';
 import { createEventPropLearner, eventpropRule, networkSpec } from './rule.js';
 
 /**

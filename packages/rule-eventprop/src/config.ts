@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LOSSES } from './objective.js';
+import { EVENT_LOSSES, choiceSchema } from '@plasticity/neurons';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 
@@ -29,11 +29,10 @@ export const eventpropConfigSchema = z.strictObject({
     .array(hiddenLayer)
     .default([200])
     .describe('Hidden LIF layers from input to output: a size, or {size, recurrent}.'),
-  loss: z
-    .enum(LOSSES)
+  loss: choiceSchema(EVENT_LOSSES)
     .default('max-voltage')
     .describe(
-      'ttfs: spiking output, first-spike cross-entropy; max-voltage / sum-voltage / exp-sum-voltage: leaky-integrator output, cross-entropy of its max, mean, or exp-weighted mean voltage.',
+      'ttfs: spiking output, first-spike cross-entropy; max-voltage / mean-voltage / exp-mean-voltage: leaky-integrator output, cross-entropy of its max, time-mean, or exp-weighted time-mean voltage.',
     ),
   tauMem: positive(20, 'Membrane time constant τm, ms.'),
   tauSyn: positive(5, 'Synaptic time constant τs, ms (≠ τm).'),

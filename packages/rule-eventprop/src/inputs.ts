@@ -1,14 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
 import type { BatchInput, EventBatch } from '@plasticity/core-tensors';
-import { latencyTimes } from '@plasticity/datasets';
-import { packedSamples } from './host-samples.js';
-import type { HostSamples } from './host-samples.js';
+import { latencyTimes, packedSamples } from '@plasticity/neurons';
+import type { HostSamples } from '@plasticity/neurons';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { round } = Math;
 
-/** Latency code for dense features (see `latencyTimes` in @plasticity/datasets). Times in ms. */
+/** Latency code for dense features (see `latencyTimes` in @plasticity/neurons). Times in ms. */
 export interface EncoderSettings {
   readonly t0: number;
   readonly span: number;

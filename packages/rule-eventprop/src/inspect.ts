@@ -1,7 +1,5 @@
 import type { InspectOptions, Inspection, LayerRaster, SpikeEvents } from '@plasticity/core-tensors';
-import type { EventPropNetwork } from './engine/network.js';
-import type { SpikeList } from './engine/spike-buffer.js';
-import type { HostSamples } from './host-samples.js';
+import type { EventPropNetwork, HostSamples, SpikeList } from '@plasticity/neurons';
 
 function events(spikes: SpikeList): SpikeEvents {
   return {

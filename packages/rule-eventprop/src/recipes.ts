@@ -91,7 +91,7 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
   shd: {
     config: {
       hidden: [{ size: 256, recurrent: true }],
-      loss: 'exp-sum-voltage',
+      loss: 'exp-mean-voltage',
       optimizer: 'adam',
       learningRate: 1e-3,
       recurrentInit: { mean: 0, std: 0.02 },

@@ -204,7 +204,7 @@ describe.each(backends)('learner on %s', (backend) => {
       kind: 'classification',
     };
     const learner = eventpropRule.create(
-      config({ hidden: [{ size: 5, recurrent: true }], loss: 'exp-sum-voltage' }),
+      config({ hidden: [{ size: 5, recurrent: true }], loss: 'exp-mean-voltage' }),
       task,
       5,
     );

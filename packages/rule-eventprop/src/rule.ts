@@ -11,17 +11,17 @@ import type {
 } from '@plasticity/core-tensors';
 import { eventpropConfigSchema } from './config.js';
 import type { EventpropConfig, NormalInit } from './config.js';
-import { EventPropNetwork, kernelName } from './engine/network.js';
-import type { NetworkSpec } from './engine/network.js';
-import { lifConstants, stationaryTime, voltageAfter } from './engine/lif.js';
-import type { LifConstants } from './engine/lif.js';
-import { downloadWeights } from './host-params.js';
+import { EventPropNetwork, kernelName } from '@plasticity/neurons';
+import type { NetworkSpec } from '@plasticity/neurons';
+import { lifConstants, lifExpParams, stationaryTime, voltageAfter } from '@plasticity/neurons';
+import type { LifConstants } from '@plasticity/neurons';
+import { downloadWeights } from '@plasticity/neurons';
 import { hostSamples, inputChannels } from './inputs.js';
-import type { HostSamples } from './host-samples.js';
+import type { HostSamples } from '@plasticity/neurons';
 import type { InputCoding } from './inputs.js';
 import { inspectNetwork } from './inspect.js';
-import { LOSS_OUTPUT, runBatch, scoreSamples } from './objective.js';
-import type { ObjectiveOptions } from './objective.js';
+import { EVENT_LOSS_OUTPUT, runBatch, scoreSamples } from '@plasticity/neurons';
+import type { ObjectiveOptions } from '@plasticity/neurons';
 import { EngineThreads } from './parallel/engine-threads.js';
 import { eventpropRecipes } from './recipes.js';
 
@@ -75,8 +75,8 @@ export function networkSpec(
     inputs: inputChannels(coding),
     hidden: config.hidden.map((h) => (typeof h === 'number' ? { size: h, recurrent: false } : h)),
     outputs: task.outputs,
-    output: LOSS_OUTPUT[config.loss],
-    model: { tauMem: config.tauMem, tauSyn: config.tauSyn, threshold: config.threshold },
+    output: EVENT_LOSS_OUTPUT[config.loss],
+    model: lifExpParams({ tauMem: config.tauMem, tauSyn: config.tauSyn, threshold: config.threshold }),
     duration,
     maxSpikesPerNeuron: config.maxSpikesPerNeuron,
   };

@@ -25,12 +25,12 @@ export interface LifExpScanAttrs extends LifExpScanConstants {
 
 export function surrogateFromAttrs(attrs: LifExpScanAttrs): SurrogateSpec {
   switch (attrs.surrogate) {
-    case 'fastSigmoid':
-      return { kind: 'fastSigmoid', slope: attrs.surrogateScale };
+    case 'fast-sigmoid':
+      return { kind: 'fast-sigmoid', slope: attrs.surrogateScale };
     case 'arctan':
       return { kind: 'arctan', alpha: attrs.surrogateScale };
-    case 'superSpike':
-      return { kind: 'superSpike', beta: attrs.surrogateScale };
+    case 'super-spike':
+      return { kind: 'super-spike', beta: attrs.surrogateScale };
     case 'none':
       return { kind: 'none' };
   }

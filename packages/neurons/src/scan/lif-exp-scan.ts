@@ -12,11 +12,11 @@ export function hasFusedScan(): boolean {
 
 function surrogateScale(spec: SurrogateSpec): number {
   switch (spec.kind) {
-    case 'fastSigmoid':
+    case 'fast-sigmoid':
       return spec.slope;
     case 'arctan':
       return spec.alpha;
-    case 'superSpike':
+    case 'super-spike':
       return spec.beta;
     case 'none':
       return 0;

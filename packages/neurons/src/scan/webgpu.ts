@@ -71,8 +71,8 @@ function perNeuronProgram(
 
 function surrogateWgsl(kind: SurrogateSpec['kind']): string {
   switch (kind) {
-    case 'fastSigmoid':
-    case 'superSpike':
+    case 'fast-sigmoid':
+    case 'super-spike':
       return 'let d = 1.0 + uniforms.surrogateScale * abs(x); return 1.0 / (d * d);';
     case 'arctan':
       return 'let u = 1.5707963267948966 * uniforms.surrogateScale * x; return 0.5 * uniforms.surrogateScale / (1.0 + u * u);';

@@ -1,5 +1,6 @@
 // Side effect: registers the rules that ship with plasticity (each package registers on import).
 import '@plasticity/rule-backprop';
+import '@plasticity/rule-bptt';
 import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';

@@ -4,12 +4,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng, isPlasticityError, parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
-import { EventPropNetwork, kernelName } from '../engine/network.js';
-import type { NetworkSpec } from '../engine/network.js';
-import { packedSamples } from '../host-samples.js';
-import type { HostSamples } from '../host-samples.js';
-import { runBatch, scoreSamples } from '../objective.js';
-import type { ObjectiveOptions } from '../objective.js';
+import {
+  EventPropNetwork,
+  kernelName,
+  lifExpParams,
+  packedSamples,
+  runBatch,
+  scoreSamples,
+} from '@plasticity/neurons';
+import type { HostSamples, NetworkSpec, ObjectiveOptions } from '@plasticity/neurons';
 import { createEventPropLearner, eventpropRule } from '../rule.js';
 import { EngineThreads } from './engine-threads.js';
 
@@ -25,8 +28,8 @@ const SPEC: NetworkSpec = {
     { size: 10, recurrent: true },
   ],
   outputs: 3,
-  output: 'max',
-  model: { tauMem: 20, tauSyn: 5, threshold: 1 },
+  output: 'max-voltage',
+  model: lifExpParams({ tauMem: 20, tauSyn: 5, threshold: 1 }),
   duration: 30,
 };
 const TTFS_SPEC: NetworkSpec = { ...SPEC, hidden: [{ size: 24, recurrent: false }], output: 'spiking' };

@@ -1,10 +1,13 @@
 import { fromWorkerError, requestWorker, startNodeWorkers, threadCount } from '@plasticity/core-tensors';
 import type { NodeWorker } from '@plasticity/core-tensors';
-import type { EventPropNetwork } from '../engine/network.js';
-import { sharedFloat64 } from '../engine/network.js';
-import type { HostSamples } from '../host-samples.js';
-import { finishBatch, runSamples, scoreSamples } from '../objective.js';
-import type { BatchResult, ObjectiveOptions, PartialResult } from '../objective.js';
+import { finishBatch, runSamples, scoreSamples, sharedFloat64 } from '@plasticity/neurons';
+import type {
+  BatchResult,
+  EventPropNetwork,
+  HostSamples,
+  ObjectiveOptions,
+  PartialResult,
+} from '@plasticity/neurons';
 import { packSamples } from './protocol.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 

@@ -1,7 +1,5 @@
 import type { WorkerError } from '@plasticity/core-tensors';
-import type { NetworkSpec } from '../engine/network.js';
-import type { HostSamples } from '../host-samples.js';
-import type { ObjectiveOptions, PartialResult } from '../objective.js';
+import type { HostSamples, NetworkSpec, ObjectiveOptions, PartialResult } from '@plasticity/neurons';
 
 /** What a worker thread starts with: its network, and buffers shared with the main thread. */
 export interface WorkerInit {

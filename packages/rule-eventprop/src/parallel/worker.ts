@@ -1,9 +1,7 @@
 // Worker-thread entry: simulates slices of batches for `EngineThreads` (Node only).
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWorkerError } from '@plasticity/core-tensors';
-import { EventPropNetwork } from '../engine/network.js';
-import { runSamples, scoreSamples } from '../objective.js';
-import { packedSamples } from '../host-samples.js';
+import { EventPropNetwork, packedSamples, runSamples, scoreSamples } from '@plasticity/neurons';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { ParamMap } from '@plasticity/core-tensors';
-import type { EventPropNetwork } from './engine/network.js';
+import type { EventPropNetwork } from './network.js';
 
 /**
  * Copies the learner's weights from their tf.Variables (on any backend) into the host

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expWeightedMeanVoltage, maxVoltage } from '@plasticity/neurons';
-import type { BpttLossName } from './config.js';
+import type { VoltageReadout } from '@plasticity/neurons';
 import type { SpikeGrid } from './input.js';
 
 /**
@@ -8,7 +8,7 @@ import type { SpikeGrid } from './input.js';
  * `max-voltage` max over steps; `mean-voltage` mean over steps; `exp-mean-voltage`
  * `(1/D)·Σ_t e^(−t·dt/D)·V_t·dt` with D = T·dt, the grid form of `(1/D)∫e^(−t/D)V dt`.
  */
-export function voltageScores(v: tf.Tensor3D, loss: BpttLossName, grid: SpikeGrid): tf.Tensor2D {
+export function voltageScores(v: tf.Tensor3D, loss: VoltageReadout, grid: SpikeGrid): tf.Tensor2D {
   switch (loss) {
     case 'max-voltage':
       return maxVoltage(v);
@@ -17,4 +17,11 @@ export function voltageScores(v: tf.Tensor3D, loss: BpttLossName, grid: SpikeGri
     case 'exp-mean-voltage':
       return expWeightedMeanVoltage(v, grid.dt, v.shape[0] * grid.dt);
   }
+}
+
+/** Mean over the batch of the softmax cross-entropy of `logits [B, C]` against integer `labels [B]`. */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor): tf.Scalar {
+  const classes = logits.shape[1];
+  const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes);
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
 }

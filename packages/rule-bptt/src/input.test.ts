@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { packEventBatch, parseConfig } from '@plasticity/core-tensors';
+import { parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import type { BpttConfigInput } from './config.js';
-import { binEventBatch, createSpikeInput } from './input.js';
+import { createSpikeInput } from './input.js';
 import { bpttRule } from './rule.js';
 
 const classify = (input: TaskSpec['input']): TaskSpec => ({ input, outputs: 2, kind: 'classification' });
@@ -16,34 +16,6 @@ const backends = await testBackends();
 describe.each(backends)('%s', (backend) => {
   beforeAll(async () => {
     await useBackend(backend);
-  });
-
-  test('binEventBatch marks each event’s step and crops events past the window', async () => {
-    const batch = packEventBatch(
-      [
-        { times: Float32Array.of(0.2, 0.9, 2.5, 5.5), units: Int32Array.of(1, 1, 0, 1) },
-        { times: Float32Array.of(1), units: Int32Array.of(0) },
-      ],
-      2,
-      6,
-    );
-    const grid = binEventBatch(batch, 3, 1);
-    // [T=3, B=2, C=2]: sample 0 spikes twice in step 0 on unit 1 (one mark), at 2.5 ms on unit 0; 5.5 ms is cropped.
-    expect(await grid.array()).toEqual([
-      [
-        [0, 1],
-        [0, 0],
-      ],
-      [
-        [0, 0],
-        [1, 0],
-      ],
-      [
-        [1, 0],
-        [0, 0],
-      ],
-    ]);
-    grid.dispose();
   });
 
   test('dense features are latency coded on the grid, with the bias channel last', async () => {

@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { normalTensor } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
-import { denseSpiking, leakyIntegrator, leakyIntegratorParams, lifExpParams } from '@plasticity/neurons';
-import type { DenseSpikingLayer, LeakyIntegratorLayer, SpikeFunction } from '@plasticity/neurons';
+import { denseSpiking, leakyIntegrator, leakyIntegratorParams } from '@plasticity/neurons';
+import type {
+  DenseSpikingLayer,
+  LeakyIntegratorLayer,
+  LifExpParams,
+  SpikeFunction,
+} from '@plasticity/neurons';
 import type { NormalInit } from './config.js';
 
 /** Name of layer `k`'s feed-forward kernel `[in, out]` (the readout is the last layer). */
@@ -10,16 +15,16 @@ export const snnKernelName = (k: number): string => `layer${k}/kernel`;
 /** Name of hidden layer `k`'s recurrent kernel `[n, n]`. */
 export const snnRecurrentName = (k: number): string => `layer${k}/recurrent`;
 
-/** Shape and neuron constants of a lifExp network with a leaky-integrator readout; times in ms. */
+/**
+ * Shape and neuron model of a lifExp network with a leaky-integrator readout (the readout
+ * shares the hidden neurons' τm, τs and dt); times in ms.
+ */
 export interface SpikingNetworkSpec {
   readonly inputs: number;
   readonly hidden: readonly number[];
   readonly outputs: number;
   readonly recurrent: boolean;
-  readonly tauMem: number;
-  readonly tauSyn: number;
-  readonly threshold: number;
-  readonly dt: number;
+  readonly model: LifExpParams;
 }
 
 /** What one run of the network gives: spikes of each hidden layer and the readout voltages, all `[T, B, ·]`. */
@@ -39,8 +44,7 @@ export interface SpikingNetwork {
 
 /** Builds the layers: lifExp hidden layers (absolute reset) and a leaky-integrator readout. */
 export function spikingNetwork(spec: SpikingNetworkSpec): SpikingNetwork {
-  const { tauMem, tauSyn, threshold, dt } = spec;
-  const model = lifExpParams({ tauMem, tauSyn, threshold, dt });
+  const { model } = spec;
   const sizes = [spec.inputs, ...spec.hidden];
   const hiddenLayers = spec.hidden.map((units, k) =>
     denseSpiking({ inputs: sizes[k], units, model, recurrent: spec.recurrent, name: `hidden ${k + 1}` }),
@@ -48,7 +52,7 @@ export function spikingNetwork(spec: SpikingNetworkSpec): SpikingNetwork {
   const readout = leakyIntegrator({
     inputs: sizes[sizes.length - 1],
     units: spec.outputs,
-    model: leakyIntegratorParams({ tauMem, tauSyn, dt }),
+    model: leakyIntegratorParams({ tauMem: model.tauMem, tauSyn: model.tauSyn, dt: model.dt }),
     name: 'readout',
   });
   const run = (

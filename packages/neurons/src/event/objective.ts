@@ -1,26 +1,30 @@
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { EventPropNetwork, NetworkSpec } from './engine/network.js';
-import type { SpikeList } from './engine/spike-buffer.js';
+import type { EventPropNetwork, NetworkSpec } from './network.js';
+import type { SpikeList } from './spike-buffer.js';
 import { softmaxCrossEntropy, ttfsLoss } from './loss.js';
 import type { TtfsLossOptions } from './loss.js';
+import { VOLTAGE_READOUTS } from '../vocabulary.js';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { max } = Math;
 
-/** Losses: TTFS on a spiking output; softmax cross-entropy on a leaky-integrator readout. */
-export const LOSSES = ['ttfs', 'max-voltage', 'sum-voltage', 'exp-sum-voltage'] as const;
-export type LossName = (typeof LOSSES)[number];
+/**
+ * Losses of the event-driven network: `ttfs` (first-spike times of a spiking output), or softmax
+ * cross-entropy of a leaky-integrator readout (`VOLTAGE_READOUTS`).
+ */
+export const EVENT_LOSSES = ['ttfs', ...VOLTAGE_READOUTS] as const;
+export type EventLossName = (typeof EVENT_LOSSES)[number];
 
 /** The output layer each loss reads. */
-export const LOSS_OUTPUT: Readonly<Record<LossName, NetworkSpec['output']>> = {
+export const EVENT_LOSS_OUTPUT: Readonly<Record<EventLossName, NetworkSpec['output']>> = {
   ttfs: 'spiking',
-  'max-voltage': 'max',
-  'sum-voltage': 'sum',
-  'exp-sum-voltage': 'exp-sum',
+  'max-voltage': 'max-voltage',
+  'mean-voltage': 'mean-voltage',
+  'exp-mean-voltage': 'exp-mean-voltage',
 };
 
 export interface ObjectiveOptions {
-  readonly loss: LossName;
+  readonly loss: EventLossName;
   readonly ttfs: TtfsLossOptions;
   /**
    * Hidden spike-count regularisation (heuristic, not a true gradient): each spike of a hidden
@@ -88,9 +92,9 @@ export interface PartialResult {
   readonly fired: Uint8Array[];
 }
 
-function checkLoss(spec: NetworkSpec, loss: LossName): void {
-  if (LOSS_OUTPUT[loss] !== spec.output) {
-    throw new PlasticityError('E_CONFIG', `loss ${loss} needs a ${LOSS_OUTPUT[loss]} output layer`, {
+function checkLoss(spec: NetworkSpec, loss: EventLossName): void {
+  if (EVENT_LOSS_OUTPUT[loss] !== spec.output) {
+    throw new PlasticityError('E_CONFIG', `loss ${loss} needs a ${EVENT_LOSS_OUTPUT[loss]} output layer`, {
       field: 'loss',
     });
   }

@@ -5,7 +5,8 @@ import type { AdjointState } from './layer-backward.js';
 import { forwardFeedForward, forwardRecurrent, layerState } from './layer-forward.js';
 import type { ForwardOptions, LayerState, LayerWeights } from './layer-forward.js';
 import { lifConstants } from './lif.js';
-import type { LifConstants, LifModel } from './lif.js';
+import type { LifConstants } from './lif.js';
+import type { LifExpParams } from '../models/params.js';
 import { backwardReadout, forwardReadout, readoutState } from './readout.js';
 import type { ReadoutKind, ReadoutState } from './readout.js';
 import { NeuronSpikes, SpikeBuffer } from './spike-buffer.js';
@@ -22,7 +23,8 @@ export interface NetworkSpec {
   readonly outputs: number;
   /** `'spiking'`: LIF output neurons (first-spike times); otherwise a leaky-integrator readout. */
   readonly output: 'spiking' | ReadoutKind;
-  readonly model: LifModel;
+  /** The neuron model of every layer (its `dt` is unused: the simulation is exact in time). */
+  readonly model: LifExpParams;
   /** Simulated window `[0, duration)`, ms. */
   readonly duration: number;
   /** Abort (E_DIVERGED) when a layer fires more than this many spikes per neuron in one sample (default 1000). */
@@ -255,7 +257,7 @@ export class EventPropNetwork {
     const { outputs, duration } = this.spec;
     forwardReadout(
       this.constants,
-      'max',
+      'max-voltage',
       below,
       top.weights.kernel,
       outputs,
@@ -312,7 +314,7 @@ export class EventPropNetwork {
         const { outputs } = this.spec;
         backwardReadout(
           c,
-          'max',
+          'max-voltage',
           below(top),
           layer.weights.kernel,
           outputs,

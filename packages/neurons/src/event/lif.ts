@@ -1,25 +1,22 @@
 import { PlasticityError } from '@plasticity/core-tensors';
+import type { LifExpParams } from '../models/params.js';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { abs, exp, log, max } = Math;
 
 /**
- * LIF neuron with an exponentially decaying current synapse, the EventProp model:
- * `τm dV/dt = −V + I`, `τs dI/dt = −I`; a presynaptic spike adds its weight to `I`; a spike
- * when `V` reaches `threshold` from below resets `V` to 0 (absolute reset; `I` carries on).
- * Times in ms; voltages in units where the threshold is usually 1.
+ * Constants every closed-form step of the event-driven LIF model uses, derived once from its
+ * `lifExp` parameter record: `τm dV/dt = −V + I`, `τs dI/dt = −I`; a presynaptic spike adds its
+ * weight to `I`; a spike when `V` reaches `threshold` from below resets `V` to 0 (absolute reset;
+ * `I` carries on). Times in ms; voltages in units where the threshold is usually 1.
  */
-export interface LifModel {
+export interface LifConstants {
   /** Membrane time constant τm, ms. */
   readonly tauMem: number;
   /** Synaptic time constant τs, ms (≠ τm). */
   readonly tauSyn: number;
   /** Firing threshold ϑ (> 0). */
   readonly threshold: number;
-}
-
-/** Constants every closed-form step uses, computed once per model. */
-export interface LifConstants extends LifModel {
   /** `τs/(τm − τs)`: how much of `I` ends up in `V` (`V(t) = V0·e^(−t/τm) + I0·gain·(e^(−t/τm) − e^(−t/τs))`). */
   readonly gain: number;
   /** `τm/(τm − τs)`: the same coupling for the adjoint `λI` driven by `λV`. */
@@ -28,22 +25,26 @@ export interface LifConstants extends LifModel {
   readonly rateGap: number;
 }
 
-/** Checks a model and derives its constants (E_CONFIG naming the bad field). */
-export function lifConstants(model: LifModel): LifConstants {
+/**
+ * The constants of a `lifExp` record (validated by `lifExpParams`; `dt` is unused here). E_CONFIG
+ * for what the exact event solution does not cover: τm = τs and a refractory period.
+ */
+export function lifConstants(model: LifExpParams): LifConstants {
   const { tauMem, tauSyn, threshold } = model;
-  const positive = (value: number, field: string): void => {
-    if (!(Number.isFinite(value) && value > 0)) {
-      throw new PlasticityError('E_CONFIG', `${field} must be a finite number > 0, got ${value}`, { field });
-    }
-  };
-  positive(tauMem, 'tauMem');
-  positive(tauSyn, 'tauSyn');
-  positive(threshold, 'threshold');
   // The closed forms divide by τm − τs; equal constants need the t·e^(−t/τ) form we do not implement.
   if (abs(tauMem - tauSyn) < 1e-3 * max(tauMem, tauSyn)) {
     throw new PlasticityError('E_CONFIG', `tauMem (${tauMem}) and tauSyn (${tauSyn}) must differ`, {
       field: 'tauSyn',
     });
+  }
+  if (model.refractory !== 0) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `the event-driven LIF model has no refractory period, got ${model.refractory} ms`,
+      {
+        field: 'refractory',
+      },
+    );
   }
   return {
     tauMem,

@@ -1,4 +1,4 @@
-import type { SpikeList } from './engine/spike-buffer.js';
+import type { SpikeList } from './spike-buffer.js';
 
 /**
  * A batch as the engine reads it, packed like an `EventBatch`: sample b's input spikes, sorted

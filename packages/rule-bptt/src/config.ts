@@ -1,18 +1,8 @@
 import { z } from 'zod';
-import { OPTIMIZERS } from '../config.js';
+import { SURROGATES, VOLTAGE_READOUTS, choiceSchema } from '@plasticity/neurons';
 
-/** Surrogate spike derivatives (Heaviside forward, smooth derivative backward). */
-export const SURROGATES = ['fast-sigmoid', 'arctan', 'superspike'] as const;
-export type SurrogateName = (typeof SURROGATES)[number];
-
-/**
- * Readouts of the output voltages `V [T, B, C]` that become class scores `[B, C]` for the
- * softmax cross-entropy: `max-voltage` = max over time (Cramer/Zenke, EventProp's MNIST loss),
- * `mean-voltage` = time average, `exp-mean-voltage` = `(1/T)∫e^(−t/T)V dt` (Nowotny et al.'s
- * loss shaping for SHD).
- */
-export const BPTT_LOSSES = ['max-voltage', 'mean-voltage', 'exp-mean-voltage'] as const;
-export type BpttLossName = (typeof BPTT_LOSSES)[number];
+/** Optimisers of tfjs-core's `train.*` this rule offers. */
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 
 const ms = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
 const fraction = (fallback: number, what: string) => z.number().min(0).lt(1).default(fallback).describe(what);
@@ -57,8 +47,7 @@ export const bpttConfigSchema = z.strictObject({
   tauMem: ms(20, 'Membrane time constant τm, ms (hidden and readout).'),
   tauSyn: ms(5, 'Synaptic current time constant τs, ms (hidden and readout).'),
   threshold: z.number().positive().default(1).describe('Firing threshold ϑ of hidden neurons.'),
-  surrogate: z
-    .enum(SURROGATES)
+  surrogate: choiceSchema(SURROGATES)
     .default('fast-sigmoid')
     .describe(`Surrogate spike derivative: ${SURROGATES.join(', ')}.`),
   surrogateScale: z
@@ -68,10 +57,11 @@ export const bpttConfigSchema = z.strictObject({
     .describe(
       'Steepness of the surrogate (fast-sigmoid slope, arctan alpha, SuperSpike beta); default the neurons package’s.',
     ),
-  loss: z
-    .enum(BPTT_LOSSES)
+  loss: choiceSchema(VOLTAGE_READOUTS)
     .default('max-voltage')
-    .describe(`Readout of output voltages into class scores: ${BPTT_LOSSES.join(', ')}.`),
+    .describe(
+      `Readout of output voltages into class scores: ${VOLTAGE_READOUTS.join(', ')} (max over time, time mean, exp-weighted time mean).`,
+    ),
   dt: z
     .number()
     .positive()

@@ -10,9 +10,8 @@ import type {
   SpikeEvents,
   TaskSpec,
 } from '@plasticity/core-tensors';
-import { arctan, fastSigmoid, heaviside, superSpike } from '@plasticity/neurons';
-import type { SpikeFunction } from '@plasticity/neurons';
-import { softmaxCrossEntropy } from '../loss.js';
+import { heaviside, lifExpParams, surrogateFunction } from '@plasticity/neurons';
+import { softmaxCrossEntropy } from './readout.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
@@ -28,21 +27,6 @@ export interface BpttLearner extends GradientLearner {
   /** The simulation grid inputs are put on (steps of `dt` ms). */
   readonly grid: SpikeGrid;
   inspect(x: BatchInput, options?: InspectOptions): Promise<Inspection>;
-}
-
-/** The configured surrogate spike function (Heaviside forward). */
-export function surrogateSpikeFunction(
-  config: Pick<BpttConfig, 'surrogate' | 'surrogateScale'>,
-): SpikeFunction {
-  const scale = config.surrogateScale;
-  switch (config.surrogate) {
-    case 'fast-sigmoid':
-      return fastSigmoid({ slope: scale });
-    case 'arctan':
-      return arctan({ alpha: scale });
-    case 'superspike':
-      return superSpike({ beta: scale });
-  }
 }
 
 /** Per-sample event lists of `spikes [T, B, N]` (host values) for the first `samples` samples; times = step·dt. */
@@ -94,10 +78,12 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     hidden: config.hidden,
     outputs,
     recurrent: config.recurrent,
-    tauMem: config.tauMem,
-    tauSyn: config.tauSyn,
-    threshold: config.threshold,
-    dt: grid.dt,
+    model: lifExpParams({
+      tauMem: config.tauMem,
+      tauSyn: config.tauSyn,
+      threshold: config.threshold,
+      dt: grid.dt,
+    }),
   });
   const fanIns = [grid.channels, ...config.hidden];
   const params = createSnnParams(
@@ -107,7 +93,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     config.recurrentInit ?? defaultRecurrentInit(Math.max(...config.hidden), config.tauMem, config.tauSyn),
     createRng(seed).fork('init'),
   );
-  const spikeFn = surrogateSpikeFunction(config);
+  const spikeFn = surrogateFunction(config.surrogate, config.surrogateScale);
   const windowSeconds = (grid.steps * grid.dt) / 1000;
 
   // Hidden-activity metrics of the current step, computed in `loss` and read by `metrics`.

@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { assertClose, testBackends, tolerance, useBackend } from '@plasticity/core-tensors/testing';
-import { softmaxCrossEntropy } from '../loss.js';
-import type { BpttLossName } from './config.js';
+import { lifExpParams, surrogateFunction } from '@plasticity/neurons';
+import { softmaxCrossEntropy } from './readout.js';
+import type { VoltageReadout } from '@plasticity/neurons';
 import { snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
 import { voltageScores } from './readout.js';
-import { bpttRule, surrogateSpikeFunction } from './rule.js';
+import { bpttRule } from './rule.js';
 
 const backends = await testBackends();
 
@@ -66,7 +67,7 @@ function referenceBptt(
   steps: number,
   batch: number,
   labels: number[],
-  loss: BpttLossName,
+  loss: VoltageReadout,
 ): Reference {
   const am = Math.exp(-DT / TAU_MEM);
   const as = Math.exp(-DT / TAU_SYN);
@@ -245,7 +246,7 @@ function checkInformative(ref: Reference): void {
 }
 
 // Seeds picked so that every layer spikes sometimes and every gradient is well above atol.
-const CASES: [BpttLossName, boolean, number][] = [
+const CASES: [VoltageReadout, boolean, number][] = [
   ['max-voltage', false, 7],
   ['max-voltage', true, 11],
   ['mean-voltage', false, 7],
@@ -271,12 +272,9 @@ describe.each(backends)('%s', (backend) => {
         hidden: SIZES.slice(1, -1),
         outputs: SIZES[SIZES.length - 1],
         recurrent,
-        tauMem: TAU_MEM,
-        tauSyn: TAU_SYN,
-        threshold: THETA,
-        dt: DT,
+        model: lifExpParams({ tauMem: TAU_MEM, tauSyn: TAU_SYN, threshold: THETA, dt: DT }),
       });
-      const spikeFn = surrogateSpikeFunction({ surrogate: 'fast-sigmoid', surrogateScale: SLOPE });
+      const spikeFn = surrogateFunction('fast-sigmoid', SLOPE);
       const grid = { steps: STEPS, dt: DT, channels: SIZES[0] };
       const weights = weightTensors(net);
       const names = Object.keys(weights);

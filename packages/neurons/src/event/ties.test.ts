@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { createRng } from '@plasticity/core-tensors';
-import { runBatch } from '../objective.js';
-import type { LossName } from '../objective.js';
+import { runBatch } from './objective.js';
+import type { EventLossName } from './objective.js';
+import { lifExpParams } from '../models/params.js';
 import { EventPropNetwork } from './network.js';
 import type { NetworkSpec } from './network.js';
 import type { SpikeList } from './spike-buffer.js';
@@ -35,7 +36,7 @@ function tiedSamples(seed: number, count: number, inputs: number): SpikeList[] {
 }
 
 /** `mean`: weight mean times √fan-in (the spread is 1/√fan-in). */
-function check(spec: NetworkSpec, loss: LossName, seed: number, mean: number): void {
+function check(spec: NetworkSpec, loss: EventLossName, seed: number, mean: number): void {
   const network = new EventPropNetwork(spec);
   const rng = createRng(seed);
   const weights: Record<string, Float64Array> = {};
@@ -90,8 +91,8 @@ describe('feed-forward layers with simultaneous input spikes', () => {
         inputs: 10,
         hidden: [{ size: 12, recurrent: false }],
         outputs: 3,
-        output: 'max',
-        model: { tauMem: 20, tauSyn: 5, threshold: 1 },
+        output: 'max-voltage',
+        model: lifExpParams({ tauMem: 20, tauSyn: 5, threshold: 1 }),
         duration: 30,
       },
       'max-voltage',
@@ -110,7 +111,7 @@ describe('feed-forward layers with simultaneous input spikes', () => {
         ],
         outputs: 3,
         output: 'spiking',
-        model: { tauMem: 20, tauSyn: 5, threshold: 1 },
+        model: lifExpParams({ tauMem: 20, tauSyn: 5, threshold: 1 }),
         duration: 30,
       },
       'ttfs',

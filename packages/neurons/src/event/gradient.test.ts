@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@plasticity/core-tensors';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
-import { EventPropNetwork, kernelName, paramShapes, recurrentName } from './engine/network.js';
-import type { NetworkSpec } from './engine/network.js';
+import { lifExpParams } from '../models/params.js';
+import { EventPropNetwork, kernelName, paramShapes, recurrentName } from './network.js';
+import type { NetworkSpec } from './network.js';
 import { downloadWeights, gradientTensors } from './host-params.js';
 import { runBatch } from './objective.js';
-import type { LossName } from './objective.js';
+import type { EventLossName } from './objective.js';
 
 const backends = await testBackends();
 
@@ -106,7 +107,7 @@ function refSpikes(layers: RefLayer[], sample: Sample): { t: number; n: number }
 
 /** Leaky-integrator readouts of the last hidden layer's spikes. */
 function refReadout(
-  kind: 'max' | 'sum' | 'exp-sum',
+  kind: 'max-voltage' | 'mean-voltage' | 'exp-mean-voltage',
   spikes: { t: number; n: number }[],
   w: Float64Array,
   outputs: number,
@@ -116,7 +117,7 @@ function refReadout(
       spikes.reduce((s, sp) => s + (sp.t < t ? w[sp.n * outputs + k] * psp(t - sp.t) : 0), 0);
     const slope = (t: number) =>
       spikes.reduce((s, sp) => s + (sp.t < t ? w[sp.n * outputs + k] * pspSlope(t - sp.t) : 0), 0);
-    if (kind === 'max') {
+    if (kind === 'max-voltage') {
       let best = Math.max(0, v(DURATION));
       for (let t = 0; t < DURATION; t += GRID) {
         const end = Math.min(t + GRID, DURATION);
@@ -133,7 +134,7 @@ function refReadout(
       return best;
     }
     // Composite Simpson between spike arrivals, where V is smooth.
-    const weight = (t: number) => (kind === 'sum' ? 1 : Math.exp(-t / DURATION)) / DURATION;
+    const weight = (t: number) => (kind === 'mean-voltage' ? 1 : Math.exp(-t / DURATION)) / DURATION;
     const cuts = [0, ...spikes.map((s) => s.t), DURATION].sort((a, b) => a - b);
     let total = 0;
     for (let c = 0; c + 1 < cuts.length; c++) {
@@ -155,7 +156,7 @@ function refReadout(
   });
 }
 
-function refLoss(loss: LossName, values: number[], label: number, silentPeak: () => number): number {
+function refLoss(loss: EventLossName, values: number[], label: number, silentPeak: () => number): number {
   if (loss === 'ttfs') {
     const times = values.map((t) => Math.min(t, DURATION));
     const z = times.map((t) => -t / TTFS.tau0);
@@ -170,7 +171,7 @@ function refLoss(loss: LossName, values: number[], label: number, silentPeak: ()
 interface Case {
   name: string;
   spec: NetworkSpec;
-  loss: LossName;
+  loss: EventLossName;
   seed: number;
   labels: number[];
   /** Scales output unit 2's input weights (a silent output). */
@@ -217,7 +218,7 @@ function refRun(
       c.loss,
       values,
       sample.label,
-      () => refReadout('max', hiddenLast, outW, c.spec.outputs)[sample.label],
+      () => refReadout('max-voltage', hiddenLast, outW, c.spec.outputs)[sample.label],
     );
     return spikes;
   });
@@ -226,7 +227,7 @@ function refRun(
 
 // ---------------------------------------------------------------------------------------------
 
-const model = { tauMem: TAU_MEM, tauSyn: TAU_SYN, threshold: THRESHOLD };
+const model = lifExpParams({ tauMem: TAU_MEM, tauSyn: TAU_SYN, threshold: THRESHOLD });
 const CASES: Case[] = [
   {
     name: 'two feed-forward hidden layers, TTFS',
@@ -253,7 +254,7 @@ const CASES: Case[] = [
       inputs: 5,
       hidden: [{ size: 6, recurrent: true }],
       outputs: 3,
-      output: 'max',
+      output: 'max-voltage',
       model,
       duration: DURATION,
     },
@@ -270,11 +271,11 @@ const CASES: Case[] = [
         { size: 4, recurrent: true },
       ],
       outputs: 3,
-      output: 'sum',
+      output: 'mean-voltage',
       model,
       duration: DURATION,
     },
-    loss: 'sum-voltage',
+    loss: 'mean-voltage',
     seed: 3,
     labels: [0, 1],
   },
@@ -284,11 +285,11 @@ const CASES: Case[] = [
       inputs: 5,
       hidden: [{ size: 6, recurrent: false }],
       outputs: 3,
-      output: 'exp-sum',
+      output: 'exp-mean-voltage',
       model,
       duration: DURATION,
     },
-    loss: 'exp-sum-voltage',
+    loss: 'exp-mean-voltage',
     seed: 4,
     labels: [0, 1],
   },

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
-import type { BatchInput, EventBatch, TaskSpec } from '@plasticity/core-tensors';
-import { latencyDense, latencyTimes } from '@plasticity/datasets';
+import type { BatchInput, TaskSpec } from '@plasticity/core-tensors';
+import { binEventBatch, latencyDense, latencyTimes } from '@plasticity/neurons';
 import type { BpttConfig, LatencyEncoderConfig } from './config.js';
 
 /** The time grid a network is simulated on: `steps` steps of `dt` ms over `channels` inputs. */
@@ -138,22 +138,6 @@ function spikeTensorInput(
     return { spikes, owned: true };
   };
   return { grid, spikes: async (x) => convert(x) };
-}
-
-/**
- * Bins an event batch onto `[steps, B, channels]` (1 where a channel spiked in a step, also for
- * several spikes in one step); events at or past `steps·dt` are cropped.
- */
-export function binEventBatch(batch: EventBatch, steps: number, dt: number): tf.Tensor3D {
-  const { size, channels, offsets, times, units } = batch;
-  const grid = new Float32Array(steps * size * channels);
-  for (let b = 0; b < size; b++) {
-    for (let k = offsets[b]; k < offsets[b + 1]; k++) {
-      const step = Math.floor(times[k] / dt);
-      if (step < steps) grid[(step * size + b) * channels + units[k]] = 1;
-    }
-  }
-  return tf.tensor3d(grid, [steps, size, channels], 'float32');
 }
 
 function eventInput(config: BpttConfig, channels: number, taskDuration: number): SpikeInput {

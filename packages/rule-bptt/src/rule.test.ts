@@ -11,7 +11,7 @@ import {
 } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
-import { bpttRule } from '../index.js';
+import { bpttRule } from './index.js';
 import type { BpttConfig, BpttConfigInput } from './config.js';
 
 const backends = await testBackends();

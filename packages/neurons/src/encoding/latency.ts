@@ -25,9 +25,6 @@ export interface LatencyOptions {
   readonly steps?: number;
 }
 
-/** One sample's spikes (core's contract type, re-exported here). */
-export type { SpikeEvents };
-
 export interface LatencyCode {
   /** `[B, channels]` spike time per unit in ms (float32), NaN where a unit stays silent. */
   readonly times: Float32Array;

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { isPlasticityError } from '@plasticity/core-tensors';
-import { useCpuBackend } from '../testing/tf-backend.js';
+import { useBackend } from '@plasticity/core-tensors/testing';
 import { eventsToDense, latencyDense, latencyEncode, latencyEvents, latencyTimes } from './latency.js';
 
-beforeAll(useCpuBackend);
+beforeAll(() => useBackend('cpu'));
 
 describe('latency encoding', () => {
   test('Yin-Yang style: t = 10 + v·30 ms, bias spike at 20 ms, spikes in the right 1 ms bins', async () => {

@@ -1,17 +1,18 @@
 import type { LifConstants } from './lif.js';
 import { stationaryTime, voltageAfter } from './lif.js';
 import type { SpikeList } from './spike-buffer.js';
+import type { VoltageReadout } from '../vocabulary.js';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { exp, max } = Math;
 
 /**
  * What a non-spiking leaky-integrator output reports per unit (V follows the LIF dynamics
- * without threshold): `max` = max over `[0, T]` of V (V(0) = 0 counts), `sum` = (1/T)∫V dt,
- * `exp-sum` = (1/T)∫e^(−t/T)·V dt (Nowotny et al.'s loss shaping). T = duration in ms.
+ * without threshold): `max-voltage` = max over `[0, T]` of V (V(0) = 0 counts), `mean-voltage`
+ * = (1/T)∫V dt, `exp-mean-voltage` = (1/T)∫e^(−t/T)·V dt (Nowotny et al.'s loss shaping).
+ * T = duration in ms.
  */
-export const READOUTS = ['max', 'sum', 'exp-sum'] as const;
-export type ReadoutKind = (typeof READOUTS)[number];
+export type ReadoutKind = VoltageReadout;
 
 /** Per-unit scratch and results of a readout, reused for every sample. */
 export interface ReadoutState {
@@ -48,7 +49,7 @@ export function readoutState(size: number): ReadoutState {
 /** Kernel integral `(1/T)∫_{t}^{T} w(τ)·κ(τ − t) dτ` of one input spike at `t` and its t-derivative. */
 function integralKernel(
   c: LifConstants,
-  kind: 'sum' | 'exp-sum',
+  kind: 'mean-voltage' | 'exp-mean-voltage',
   t: number,
   duration: number,
   out: Float64Array,
@@ -56,7 +57,7 @@ function integralKernel(
   const { tauMem, tauSyn, gain } = c;
   const left = duration - t;
   const scale = gain / duration;
-  if (kind === 'sum') {
+  if (kind === 'mean-voltage') {
     const em = exp(-left / tauMem);
     const es = exp(-left / tauSyn);
     out[0] = scale * (tauMem * (1 - em) - tauSyn * (1 - es));
@@ -91,7 +92,7 @@ export function forwardReadout(
 ): void {
   const { value } = state;
   value.fill(0);
-  if (kind !== 'max') {
+  if (kind !== 'max-voltage') {
     for (let e = 0; e < input.count; e++) {
       integralKernel(c, kind, input.times[e], duration, scratch);
       const row = input.units[e] * size;
@@ -171,7 +172,7 @@ export function backwardReadout(
   inputTimes: Float64Array | undefined,
   scratch: Float64Array,
 ): void {
-  if (kind !== 'max') {
+  if (kind !== 'max-voltage') {
     for (let e = 0; e < input.count; e++) {
       integralKernel(c, kind, input.times[e], duration, scratch);
       const row = input.units[e] * size;

@@ -1,0 +1,14 @@
+// Pure exports: importing this module registers nothing (index.ts adds the registration).
+export { OPTIMIZERS, bpttConfigSchema, latencyEncoderSchema } from './config.js';
+export type { BpttConfig, BpttConfigInput, LatencyEncoderConfig, NormalInit } from './config.js';
+export { createSpikeInput } from './input.js';
+export type { GridSpikes, SpikeGrid, SpikeInput } from './input.js';
+export { defaultInit, defaultRecurrentInit, pspPeak } from './init.js';
+export { createSnnParams, snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
+export type { NetworkRun, SpikingNetwork, SpikingNetworkSpec } from './network.js';
+export { softmaxCrossEntropy, voltageScores } from './readout.js';
+export { bpttRecipes } from './recipes.js';
+export { bpttRule, createBpttLearner } from './rule.js';
+export type { BpttLearner } from './rule.js';
+export { benchmarkBptt } from './bench.js';
+export type { BpttBenchOptions, BpttBenchResult } from './bench.js';
