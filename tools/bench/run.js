@@ -23,6 +23,7 @@ for (const pkg of [
   'core-tensors',
   'neurons',
   'rule-backprop',
+  'rule-bptt',
   'rule-eventprop',
   'rule-forward-forward',
   'rule-least-control',

@@ -1,11 +1,11 @@
 // Suite `snn`: EventProp (@plasticity/rule-eventprop) against surrogate-gradient BPTT
-// (@plasticity/rule-backprop's `bptt`) on the same networks and input statistics: training
+// (@plasticity/rule-bptt) on the same networks and input statistics: training
 // samples/s and peak memory per step as the simulated time T grows. BPTT keeps every step's
 // state for the backward pass (memory ∝ T); EventProp keeps only the spikes (memory ∝ spikes).
 // Runs on wasm (the Node default); EventProp's event simulation runs on the host either way.
 import { availableParallelism } from 'node:os';
 import { initBackend } from '@plasticity/core-tensors';
-import { benchmarkBptt } from '@plasticity/rule-backprop';
+import { benchmarkBptt } from '@plasticity/rule-bptt';
 import { benchmarkEventProp } from '@plasticity/rule-eventprop';
 import { mb, printTable, rate } from './table.js';
 

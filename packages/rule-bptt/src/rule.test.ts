@@ -84,6 +84,20 @@ describe('config', () => {
     expect(issues.map((i) => i.path)).toEqual([path]);
   });
 
+  test.each([
+    ['surrogate', 'superspike', 'super-spike'],
+    ['loss', 'sum-voltage', 'mean-voltage'],
+  ])('the old %s name %s is an E_CONFIG error naming %s', (field, old, renamed) => {
+    let error: unknown;
+    try {
+      parseConfig(bpttRule, { [field]: old }, 'test.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(isPlasticityError(error, 'E_CONFIG')).toBe(true);
+    expect((error as Error).message).toContain(`${field}: expected "${renamed}"`);
+  });
+
   test('every recipe is a valid config and valid fit settings', () => {
     for (const dataset of ['yinyang', 'mnist', 'shd']) {
       const recipe = resolveRecipe(bpttRule, dataset);

@@ -55,6 +55,13 @@ describe('config', () => {
     expect(String((error as Error).message)).toContain(path);
   });
 
+  test.each([
+    ['sum-voltage', 'mean-voltage'],
+    ['exp-sum-voltage', 'exp-mean-voltage'],
+  ])('the old loss name %s is an E_CONFIG error naming %s', (old, renamed) => {
+    expect(() => parseConfig(eventpropRule, { loss: old })).toThrow(`loss: expected "${renamed}"`);
+  });
+
   test('equal time constants, an init list of the wrong length and time-binned input are refused', () => {
     const codeOf = (fn: () => unknown) => {
       try {
