@@ -246,6 +246,7 @@ export {
   initialState,
   integrateAndFireParams,
   integrateAndFireStep,
+  kernelName,
   leakyIntegrator,
   leakyIntegratorParams,
   leakyIntegratorStep,
