@@ -68,7 +68,6 @@ export { EventPropNetwork, kernelName, paramShapes, recurrentName, sharedFloat64
 export type { NetworkSpec } from './event/network.js';
 export { crossingTime, lifConstants, stationaryTime, voltageAfter } from './event/lif.js';
 export type { LifConstants } from './event/lif.js';
-export type { ReadoutKind } from './event/readout.js';
 export type { SpikeList } from './event/spike-buffer.js';
 export { packedSamples } from './event/host-samples.js';
 export type { HostSamples } from './event/host-samples.js';

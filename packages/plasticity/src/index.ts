@@ -321,7 +321,6 @@ export type {
   NeuronState,
   ObjectiveOptions,
   PartialResult,
-  ReadoutKind,
   RunOptions,
   SimulateOptions,
   SimulationResult,

@@ -8,7 +8,8 @@ import { lifConstants } from './lif.js';
 import type { LifConstants } from './lif.js';
 import type { LifExpParams } from '../models/params.js';
 import { backwardReadout, forwardReadout, readoutState } from './readout.js';
-import type { ReadoutKind, ReadoutState } from './readout.js';
+import type { ReadoutState } from './readout.js';
+import type { VoltageReadout } from '../vocabulary.js';
 import { NeuronSpikes, SpikeBuffer } from './spike-buffer.js';
 import { sampleVoltages } from './trace.js';
 import type { SpikeList } from './spike-buffer.js';
@@ -22,7 +23,7 @@ export interface NetworkSpec {
   readonly hidden: readonly { readonly size: number; readonly recurrent: boolean }[];
   readonly outputs: number;
   /** `'spiking'`: LIF output neurons (first-spike times); otherwise a leaky-integrator readout. */
-  readonly output: 'spiking' | ReadoutKind;
+  readonly output: 'spiking' | VoltageReadout;
   /** The neuron model of every layer (its `dt` is unused: the simulation is exact in time). */
   readonly model: LifExpParams;
   /** Simulated window `[0, duration)`, ms. */
@@ -419,8 +420,8 @@ export class EventPropNetwork {
     );
   }
 
-  private readoutKind(): ReadoutKind {
-    return this.spec.output as ReadoutKind;
+  private readoutKind(): VoltageReadout {
+    return this.spec.output as VoltageReadout;
   }
 
   private checkInput(input: SpikeList): void {

@@ -6,13 +6,10 @@ import type { VoltageReadout } from '../vocabulary.js';
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
 const { exp, max } = Math;
 
-/**
- * What a non-spiking leaky-integrator output reports per unit (V follows the LIF dynamics
- * without threshold): `max-voltage` = max over `[0, T]` of V (V(0) = 0 counts), `mean-voltage`
- * = (1/T)∫V dt, `exp-mean-voltage` = (1/T)∫e^(−t/T)·V dt (Nowotny et al.'s loss shaping).
- * T = duration in ms.
- */
-export type ReadoutKind = VoltageReadout;
+// What a non-spiking leaky-integrator output reports per unit (V follows the LIF dynamics
+// without threshold), a `VoltageReadout`: `max-voltage` = max over `[0, T]` of V (V(0) = 0
+// counts), `mean-voltage` = (1/T)∫V dt, `exp-mean-voltage` = (1/T)∫e^(−t/T)·V dt (Nowotny et
+// al.'s loss shaping). T = duration in ms.
 
 /** Per-unit scratch and results of a readout, reused for every sample. */
 export interface ReadoutState {
@@ -82,7 +79,7 @@ function integralKernel(
  */
 export function forwardReadout(
   c: LifConstants,
-  kind: ReadoutKind,
+  kind: VoltageReadout,
   input: SpikeList,
   kernel: Float64Array,
   size: number,
@@ -161,7 +158,7 @@ export function forwardReadout(
  */
 export function backwardReadout(
   c: LifConstants,
-  kind: ReadoutKind,
+  kind: VoltageReadout,
   input: SpikeList,
   kernel: Float64Array,
   size: number,
