@@ -62,6 +62,8 @@ export {
   latencyTimes,
 } from './encoding/latency.js';
 export type { FeatureMatrix, LatencyCode, LatencyOptions } from './encoding/latency.js';
+export { latencyEncoderSchema } from './encoding/latency-config.js';
+export type { LatencyEncoderConfig } from './encoding/latency-config.js';
 export { binEventBatch } from './encoding/bin.js';
 // The exact event-driven simulator and its adjoint (EventProp's engine).
 export { EventPropNetwork, kernelName, paramShapes, recurrentName, sharedFloat64 } from './event/network.js';

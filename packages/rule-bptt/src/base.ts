@@ -1,6 +1,6 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
-export { OPTIMIZERS, bpttConfigSchema, latencyEncoderSchema } from './config.js';
-export type { BpttConfig, BpttConfigInput, LatencyEncoderConfig, NormalInit } from './config.js';
+export { OPTIMIZERS, bpttConfigSchema } from './config.js';
+export type { BpttConfig, BpttConfigInput, NormalInit } from './config.js';
 export { createSpikeInput } from './input.js';
 export type { GridSpikes, SpikeGrid, SpikeInput } from './input.js';
 export { defaultInit, defaultRecurrentInit, pspPeak } from './init.js';

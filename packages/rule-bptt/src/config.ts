@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SURROGATES, VOLTAGE_READOUTS, choiceSchema } from '@plasticity/neurons';
+import { SURROGATES, VOLTAGE_READOUTS, choiceSchema, latencyEncoderSchema } from '@plasticity/neurons';
 
 /** Optimisers of tfjs-core's `train.*` this rule offers. */
 export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
@@ -12,26 +12,6 @@ const normalInit = z.strictObject({
   std: z.number().min(0).describe('Standard deviation of the weights.'),
 });
 export type NormalInit = z.output<typeof normalInit>;
-
-/**
- * Latency code for dense features in [0, 1]: each feature spikes once at `t0 + v·span` ms
- * (`1 − v` with `invert`), none when `v ≤ threshold`; `bias` adds a last input channel that
- * spikes at `bias.time` in every sample. The same shape as EventProp's encoder config.
- */
-export const latencyEncoderSchema = z.strictObject({
-  t0: z.number().min(0).default(0).describe('Spike time of the earliest value, ms.'),
-  span: z.number().min(0).default(30).describe('Spread of spike times over values 0 … 1, ms.'),
-  invert: z.boolean().default(false).describe('Large values spike early (MNIST: (1 − pixel)·30 ms).'),
-  threshold: z
-    .number()
-    .optional()
-    .describe('Values ≤ threshold stay silent (compared before inversion; MNIST: 1/255).'),
-  bias: z
-    .strictObject({ time: z.number().min(0).describe('Spike time of the bias channel, ms.') })
-    .optional()
-    .describe('An extra input channel spiking at a fixed time in every sample.'),
-});
-export type LatencyEncoderConfig = z.output<typeof latencyEncoderSchema>;
 
 /**
  * Surrogate-gradient BPTT config. Every field has a default, so `{}` is valid; unknown keys

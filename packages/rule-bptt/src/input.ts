@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
 import type { BatchInput, TaskSpec } from '@plasticity/core-tensors';
 import { binEventBatch, latencyDense, latencyTimes } from '@plasticity/neurons';
-import type { BpttConfig, LatencyEncoderConfig } from './config.js';
+import type { LatencyEncoderConfig } from '@plasticity/neurons';
+import type { BpttConfig } from './config.js';
 
 /** The time grid a network is simulated on: `steps` steps of `dt` ms over `channels` inputs. */
 export interface SpikeGrid {
