@@ -56,9 +56,8 @@ function padSpatial(x: tf.Tensor4D, rows: Plan, cols: Plan, value = 0): tf.Tenso
 
 /**
  * Every stride-th row and column of a stride-1 result `[N, H1, W1, C]`, `rows.out × cols.out`
- * of them, by pad, slice and reshape: ops whose gradients are right on every backend (tfjs
- * 4.22's wasm gets the Conv3D gradients wrong for strides > 1 and MaxPoolGrad wrong for
- * batches > 1).
+ * of them, by pad, slice and reshape, whose gradients are right on every backend (tfjs 4.22's
+ * wasm gets the Conv3D gradients wrong for strides > 1). Strided slices are slow on cpu.
  */
 function subsample(y: tf.Tensor4D, stride: readonly [number, number], rows: Plan, cols: Plan): tf.Tensor4D {
   if (stride[0] === 1 && stride[1] === 1) return tf.slice(y, 0, [-1, rows.out, cols.out, -1]);
@@ -90,8 +89,9 @@ export function conv2d(
 }
 
 /**
- * NHWC max or average pooling. Max pooling is the running maximum of the window's shifted
- * slices (the gradient of a tie goes to the first of the tied elements in row-major window order).
+ * NHWC max or average pooling. On wasm, max pooling is the running maximum of the window's
+ * shifted slices (the gradient of a tie goes to the first tied element in row-major window
+ * order): tfjs 4.22's wasm MaxPoolGrad drops some windows' gradients.
  */
 export function pool2d(
   x: tf.Tensor4D,
@@ -100,7 +100,10 @@ export function pool2d(
   stride: readonly [number, number],
   padding: 'same' | 'valid',
 ): tf.Tensor4D {
-  if (kind === 'avg') return tf.avgPool(x, [size[0], size[1]], [stride[0], stride[1]], padding);
+  const window: [number, number] = [size[0], size[1]];
+  const strides: [number, number] = [stride[0], stride[1]];
+  if (kind === 'avg') return tf.avgPool(x, window, strides, padding);
+  if (tf.getBackend() !== 'wasm') return tf.maxPool(x, window, strides, padding);
   const rows = windowPlan(x.shape[1], size[0], stride[0], padding);
   const cols = windowPlan(x.shape[2], size[1], stride[1], padding);
   const padded = padSpatial(x, rows, cols, -Infinity);
