@@ -425,8 +425,17 @@ function gradOf(grads: Record<string, tf.Tensor>, param: tf.Variable): tf.Tensor
   return grads[param.name];
 }
 
-test('fastSigmoid is the default surrogate', () => {
-  const net = createSpikingNetwork([{ type: 'lif' }], [2]);
-  expect(net.spikeFn.surrogate).toEqual(fastSigmoid().surrogate);
-  net.dispose();
+test('surrogate: fastSigmoid by default, a spec builds its function, an unknown kind is E_CONFIG', () => {
+  const plain = createSpikingNetwork([{ type: 'lif' }], [2]);
+  expect(plain.spikeFn.surrogate).toEqual(fastSigmoid().surrogate);
+  const arctan = createSpikingNetwork([{ type: 'lif' }], [2], { surrogate: { kind: 'arctan', alpha: 3 } });
+  expect(arctan.spikeFn.surrogate).toEqual({ kind: 'arctan', alpha: 3 });
+  let error: unknown;
+  try {
+    createSpikingNetwork([{ type: 'lif' }], [2], { surrogate: { kind: 'sigmoid' } as never });
+  } catch (e) {
+    error = e;
+  }
+  expect(isPlasticityError(error, 'E_CONFIG')).toBe(true);
+  [plain, arctan].forEach((net) => net.dispose());
 });
