@@ -48,19 +48,19 @@ describe.each(backends)('%s', (backend) => {
 
   test('bad threshold is E_CONFIG, a signal without a time axis E_SHAPE; no leaks', async () => {
     const x = signal();
-    const codes = [
-      () => deltaEncode(x, { threshold: 0 }),
-      () => deltaEncode(tf.tensor1d([1, 2]), { threshold: 1 }),
-    ].map((fn) => {
-      try {
-        fn();
-      } catch (e) {
-        return isPlasticityError(e) ? e.code : 'other';
-      }
-      return 'none';
-    });
+    const flat = tf.tensor1d([1, 2]);
+    const codes = [() => deltaEncode(x, { threshold: 0 }), () => deltaEncode(flat, { threshold: 1 })].map(
+      (fn) => {
+        try {
+          fn();
+        } catch (e) {
+          return isPlasticityError(e) ? e.code : 'other';
+        }
+        return 'none';
+      },
+    );
     expect(codes).toEqual(['E_CONFIG', 'E_SHAPE']);
     await expectNoLeaks(() => deltaEncode(x, { threshold: 0.5, offSpikes: true }).dispose());
-    x.dispose();
+    tf.dispose([x, flat]);
   });
 });
