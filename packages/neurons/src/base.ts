@@ -88,3 +88,32 @@ export {
 export type { BatchResult, EventLossName, ObjectiveOptions, PartialResult } from './event/objective.js';
 export { benchmarkStepCost } from './bench.js';
 export type { StepCost, StepCostOptions } from './bench.js';
+export { createSpikingNetwork } from './network/network.js';
+export type { LayerTrace, NetworkRun, SpikingNetwork, SpikingNetworkOptions } from './network/network.js';
+export { CONNECTION_TYPES, LAYER_TYPES, NEURON_TYPES, resolveLayers } from './network/spec.js';
+export type {
+  AlifSpec,
+  ConnectionSpec,
+  Conv2dSpec,
+  DenseSpec,
+  FlattenSpec,
+  IfSpec,
+  InitSpec,
+  LayerSpec,
+  LayerType,
+  LifExpSpec,
+  LifSpec,
+  LiSpec,
+  NeuronSpec,
+  Pool2dSpec,
+  RecurrentSpec,
+  ResolvedLayer,
+} from './network/spec.js';
+export { eventPropCompatible } from './network/event-prop.js';
+export type { Compatibility } from './network/event-prop.js';
+export { rateEncode } from './encoding/rate.js';
+export type { RateEncodeOptions } from './encoding/rate.js';
+export { deltaEncode } from './encoding/delta.js';
+export type { DeltaEncodeOptions } from './encoding/delta.js';
+export { LOSS_NAMES, lossByName, readoutScores, softmaxCrossEntropy } from './losses/losses.js';
+export type { LossName, LossOptions, ReadoutRecord, SpikingLoss } from './losses/losses.js';

@@ -1,0 +1,247 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, createRng } from '@plasticity/core-tensors';
+import type { ParamMap } from '@plasticity/core-tensors';
+import { matMulPlain, timeDistributedMatMul } from '../layers/matmul.js';
+import { leakyIntegratorStep } from '../models/lif-exp.js';
+import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
+import { initialState } from '../models/state.js';
+import { neuronStep } from '../models/step.js';
+import { hasFusedScan, lifExpScan } from '../scan/lif-exp-scan.js';
+import { arctan, fastSigmoid, heaviside, superSpike } from '../surrogate.js';
+import type { SpikeFunction, SurrogateSpec } from '../surrogate.js';
+import { tidy } from '../tidy.js';
+import { conv2d, initWeights, pool2d, timeDistributed } from './ops.js';
+import { isSpikingType, resolveLayers } from './spec.js';
+import type { LayerSpec, ResolvedLayer } from './spec.js';
+
+export interface SpikingNetworkOptions {
+  /** Seed of the weight initialisers (default 0); each weight draws from `rng.fork(name)`. */
+  readonly seed?: number;
+  /** Spike function, or its JSON spec (default `fastSigmoid()`, slope 25). */
+  readonly surrogate?: SpikeFunction | SurrogateSpec;
+  /** Time step in ms for neuron layers that do not set `dt` (default: each model's default, 1 ms). */
+  readonly dt?: number;
+  /**
+   * Use the fused lifExp scan kernel (cpu, wasm) for feed-forward `lif-exp` layers (default
+   * true); false forces the per-step op loop. Both give the same numbers.
+   */
+  readonly fused?: boolean;
+}
+
+/** One layer's activity over time, `[T, B, ...shape]`. Connection layers record nothing. */
+// Type aliases, not interfaces, so `tf.dispose(run)` accepts them as tensor containers.
+export type LayerTrace = {
+  /** Spikes (0/1) of a spiking neuron layer. */
+  readonly spikes?: tf.Tensor;
+  /** Voltage before each step's reset: always for `li`, for spiking layers with `record`. */
+  readonly v?: tf.Tensor;
+};
+
+/**
+ * One run of the network. `spikes`/`v` are the last layer's (when it is a neuron layer), so the
+ * run is itself the record the losses in `../losses` read.
+ */
+export type NetworkRun = LayerTrace & {
+  /** The last layer's output `[T, B, ...outputShape]`: spikes, LI voltage, or a connection's drive. */
+  readonly output: tf.Tensor;
+  /** Time step of the last neuron layer in ms (for time-weighted readouts). */
+  readonly dt: number;
+  /** Per layer index: what that layer recorded (spike rasters and rates come from here). */
+  readonly layers: LayerTrace[];
+};
+
+export interface SpikingNetwork {
+  /** The validated layers with defaults and per-sample shapes. */
+  readonly layers: readonly ResolvedLayer[];
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  /**
+   * Trainable weights, named `layer<i>/kernel`, `layer<i>/bias`, `layer<i>/recurrent`
+   * (`[in, units]`, `[units]`, `[units, units]`; conv kernels `[kh, kw, C, filters]`).
+   */
+  readonly params: ParamMap;
+  readonly spikeFn: SpikeFunction;
+  /**
+   * Simulates from rest over `x [T, B, ...inputShape]`, differentiable through tfjs autodiff
+   * (spikes use the surrogate). The caller owns the result: `tf.dispose(run)`, or run it in `tf.tidy`.
+   * `record` also keeps the voltage of spiking layers.
+   */
+  run(x: tf.Tensor, options?: { readonly record?: boolean }): NetworkRun;
+  /** Disposes the params (those a learner has not disposed already). */
+  dispose(): void;
+}
+
+function spikeFunctionOf(surrogate: SpikeFunction | SurrogateSpec | undefined): SpikeFunction {
+  if (surrogate === undefined) return fastSigmoid();
+  if (typeof surrogate === 'function') return surrogate;
+  switch (surrogate.kind) {
+    case 'fastSigmoid':
+      return fastSigmoid({ slope: surrogate.slope });
+    case 'arctan':
+      return arctan({ alpha: surrogate.alpha });
+    case 'superSpike':
+      return superSpike({ beta: surrogate.beta });
+    case 'none':
+      return heaviside;
+    default:
+      throw new PlasticityError('E_CONFIG', `unknown surrogate ${JSON.stringify(surrogate)}`, {
+        field: 'surrogate',
+      });
+  }
+}
+
+function createParams(layers: readonly ResolvedLayer[], seed: number): Record<string, tf.Variable> {
+  const rng = createRng(seed);
+  const params: Record<string, tf.Variable> = {};
+  const add = (name: string, init: () => tf.Tensor) => {
+    // Unnamed variables: tfjs' variable names are global, and two networks may coexist.
+    params[name] = tf.tidy(() => tf.variable(init()));
+  };
+  for (const layer of layers) {
+    const prefix = `layer${layer.index}`;
+    if (layer.type === 'dense' || layer.type === 'recurrent') {
+      const kernel = [layer.inShape[0], layer.units];
+      add(`${prefix}/kernel`, () => initWeights(rng.fork(`${prefix}/kernel`), kernel, layer.init));
+      if (layer.type === 'recurrent') {
+        const shape = [layer.units, layer.units];
+        add(`${prefix}/recurrent`, () =>
+          initWeights(rng.fork(`${prefix}/recurrent`), shape, layer.recurrentInit),
+        );
+      }
+      if (layer.bias) add(`${prefix}/bias`, () => tf.zeros([layer.units]));
+    } else if (layer.type === 'conv2d') {
+      const kernel = [...layer.kernel, layer.inShape[2], layer.filters];
+      add(`${prefix}/kernel`, () => initWeights(rng.fork(`${prefix}/kernel`), kernel, layer.init));
+      if (layer.bias) add(`${prefix}/bias`, () => tf.zeros([layer.filters]));
+    }
+  }
+  return params;
+}
+
+/**
+ * Runs a neuron population over `drive [T, B, ...shape]` from rest; `recurrent` adds last
+ * step's spikes times that matrix to each step's drive.
+ */
+function runNeurons(
+  model: NeuronParams | LeakyIntegratorParams,
+  drive: tf.Tensor,
+  recurrent: tf.Tensor2D | undefined,
+  spikeFn: SpikeFunction,
+  options: { record: boolean; fused: boolean },
+): LayerTrace {
+  const [steps, batch, ...shape] = drive.shape;
+  const units = shape.reduce((a, b) => a * b, 1);
+  const flat = tf.reshape(drive, [steps, batch, units]) as tf.Tensor3D;
+  const unflat = (t: tf.Tensor) => tf.reshape(t, drive.shape);
+  if (model.kind === 'leakyIntegrator') {
+    let state = initialState(model, batch, units);
+    const v = tf.unstack(flat).map((input) => {
+      const out = leakyIntegratorStep(model, input, state);
+      state = out.state;
+      return out.v;
+    });
+    return { v: unflat(tf.stack(v)) };
+  }
+  if (model.kind === 'lifExp' && !recurrent && options.fused && hasFusedScan()) {
+    const out = lifExpScan(flat, model, spikeFn.surrogate);
+    return options.record ? { spikes: unflat(out.spikes), v: unflat(out.v) } : { spikes: unflat(out.spikes) };
+  }
+  let state = initialState(model, batch, units);
+  let last: tf.Tensor2D | undefined;
+  const spikes: tf.Tensor[] = [];
+  const voltages: tf.Tensor[] = [];
+  for (const input of tf.unstack(flat)) {
+    const total = recurrent && last ? tf.add(input, matMulPlain(last, recurrent)) : input;
+    const out = neuronStep(model, total, state, spikeFn);
+    state = out.state;
+    last = out.spikes as tf.Tensor2D;
+    spikes.push(out.spikes);
+    voltages.push(out.v);
+  }
+  const s = unflat(tf.stack(spikes));
+  return options.record ? { spikes: s, v: unflat(tf.stack(voltages)) } : { spikes: s };
+}
+
+/**
+ * A spiking network from a list of layer specs (see `LayerSpec`) on per-sample `inputShape`,
+ * e.g. `[8, 8, 2]` event frames or `[700]` channels. Connection layers (dense, recurrent,
+ * conv2d, pool2d, flatten) are applied to the whole sequence at once; neuron layers (lif, alif,
+ * if, lif-exp, li) step through time with the package's models. Gradients flow through tfjs
+ * autodiff with the surrogate: this is what BPTT trains.
+ */
+export function createSpikingNetwork(
+  layerSpecs: readonly LayerSpec[],
+  inputShape: readonly number[],
+  options: SpikingNetworkOptions = {},
+): SpikingNetwork {
+  const layers = resolveLayers(layerSpecs, inputShape, options.dt);
+  const spikeFn = spikeFunctionOf(options.surrogate);
+  const params = createParams(layers, options.seed ?? 0);
+  const fused = options.fused ?? true;
+  const outputShape = layers[layers.length - 1].outShape;
+  const lastNeuron = [...layers].reverse().find((l) => 'model' in l);
+  const dt = lastNeuron && 'model' in lastNeuron ? lastNeuron.model.dt : (options.dt ?? 1);
+
+  function connect(layer: ResolvedLayer, h: tf.Tensor): tf.Tensor {
+    const p = (name: string) => params[`layer${layer.index}/${name}`];
+    const withBias = (y: tf.Tensor) => ('bias' in layer && layer.bias ? tf.add(y, p('bias')) : y);
+    switch (layer.type) {
+      case 'dense':
+      case 'recurrent':
+        return withBias(timeDistributedMatMul(h as tf.Tensor3D, p('kernel') as tf.Tensor2D));
+      case 'conv2d':
+        return withBias(
+          timeDistributed(h, (x) =>
+            conv2d(x as tf.Tensor4D, p('kernel') as tf.Tensor4D, layer.stride, layer.padding),
+          ),
+        );
+      case 'pool2d':
+        return timeDistributed(h, (x) =>
+          pool2d(x as tf.Tensor4D, layer.kind, layer.size, layer.stride, layer.padding),
+        );
+      case 'flatten':
+        return tf.reshape(h, [...h.shape.slice(0, 2), layer.outShape[0]]);
+      default:
+        throw new Error(`not a connection: ${layer.type}`);
+    }
+  }
+
+  function run(x: tf.Tensor, runOptions: { readonly record?: boolean } = {}): NetworkRun {
+    const expected = ['T', 'B', ...inputShape].join(', ');
+    if (x.rank !== inputShape.length + 2 || inputShape.some((d, i) => x.shape[i + 2] !== d)) {
+      throw new PlasticityError(
+        'E_SHAPE',
+        `network input must have shape [${expected}], got [${x.shape.join(', ')}]`,
+        { field: 'x', expected: inputShape, actual: x.shape },
+      );
+    }
+    const record = runOptions.record ?? false;
+    return tidy(() => {
+      const traces: LayerTrace[] = [];
+      let h = x;
+      let trace: LayerTrace = {};
+      for (const layer of layers) {
+        if ('model' in layer) {
+          const previous = layers[layer.index - 1];
+          const recurrent =
+            previous?.type === 'recurrent'
+              ? (params[`layer${previous.index}/recurrent`] as tf.Tensor2D)
+              : undefined;
+          trace = runNeurons(layer.model, h, recurrent, spikeFn, { record, fused });
+          h = isSpikingType(layer.type) ? trace.spikes! : trace.v!;
+        } else {
+          trace = {};
+          h = connect(layer, h);
+        }
+        traces.push(trace);
+      }
+      return { ...trace, output: h, dt, layers: traces };
+    });
+  }
+
+  function dispose(): void {
+    for (const v of Object.values(params)) if (!v.isDisposed) v.dispose();
+  }
+
+  return Object.freeze({ layers, inputShape: [...inputShape], outputShape, params, spikeFn, run, dispose });
+}
