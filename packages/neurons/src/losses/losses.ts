@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
 import { expectShape } from '../layers/checks.js';
+import { VOLTAGE_READOUTS } from '../vocabulary.js';
 import { expWeightedMeanVoltage, maxVoltage, spikeCount } from '../readouts.js';
 
 /**
@@ -10,13 +11,7 @@ import { expWeightedMeanVoltage, maxVoltage, spikeCount } from '../readouts.js';
  * an LI readout's voltage and take the softmax cross-entropy of its `max-voltage` over time,
  * `mean-voltage`, or `exp-mean-voltage` (`(1/D)∫e^(−t/D)V dt`, D the run's duration).
  */
-export const LOSS_NAMES = [
-  'spike-count-ce',
-  'spike-rate-mse',
-  'max-voltage',
-  'mean-voltage',
-  'exp-mean-voltage',
-] as const;
+export const LOSS_NAMES = ['spike-count-ce', 'spike-rate-mse', ...VOLTAGE_READOUTS] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** What a loss reads: the output layer's spikes and/or voltage `[T, B, classes]` (a `NetworkRun` is one). */

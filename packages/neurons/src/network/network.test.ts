@@ -272,7 +272,7 @@ describe.each(backends)('%s', (backend) => {
       ],
       [IN],
       {
-        surrogate: { kind: 'fastSigmoid', slope },
+        surrogate: { kind: 'fast-sigmoid', slope },
       },
     );
     const x1 = [1, 0, 1];
@@ -294,7 +294,7 @@ describe.each(backends)('%s', (backend) => {
     });
     // v1 = x1·W; s1 = H(v1 − ϑ); v2 = β·v1 − ϑ·s1 + x2·W (the reset carries no gradient).
     // dL/dW_ij = a1_j σ'(v1_j − ϑ) x1_i + a2_j σ'(v2_j − ϑ) (β x1_i + x2_i).
-    const spec = { kind: 'fastSigmoid', slope } as const;
+    const spec = { kind: 'fast-sigmoid', slope } as const;
     const expected: number[] = [];
     for (let i = 0; i < IN; i++)
       for (let j = 0; j < N; j++) {

@@ -75,11 +75,11 @@ function spikeFunctionOf(surrogate: SpikeFunction | SurrogateSpec | undefined): 
   if (surrogate === undefined) return fastSigmoid();
   if (typeof surrogate === 'function') return surrogate;
   switch (surrogate.kind) {
-    case 'fastSigmoid':
+    case 'fast-sigmoid':
       return fastSigmoid({ slope: surrogate.slope });
     case 'arctan':
       return arctan({ alpha: surrogate.alpha });
-    case 'superSpike':
+    case 'super-spike':
       return superSpike({ beta: surrogate.beta });
     case 'none':
       return heaviside;

@@ -26,7 +26,7 @@ describe.each(backends)('%s', (backend) => {
         { type: 'li' },
       ],
       [12, 12, 1], // per-sample input shape: NHWC frames
-      { seed: 1, surrogate: { kind: 'fastSigmoid', slope: 25 } },
+      { seed: 1, surrogate: { kind: 'fast-sigmoid', slope: 25 } },
     );
     // Rate-coded images: [T, B, 12, 12, 1] spikes from intensities in [0, 1].
     const images = uniformTensor(createRng(0), [4, 12, 12, 1]);
