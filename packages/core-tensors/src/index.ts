@@ -86,15 +86,13 @@ export type {
 } from './training/events.js';
 export type { EarlyStopState } from './training/early-stop.js';
 
-// Learners
+// Optimisers and learners
+export { OPTIMIZERS, optimizerConfigShape, weightDecaySchema } from './optim/optimizer-config.js';
+export type { GradientOptimizerName, GradientOptimizerOptions } from './optim/optimizer-config.js';
+export { createGradientStep, stepLearner } from './optim/gradient-step.js';
+export type { GradientStep, GradientStepOptions } from './optim/gradient-step.js';
 export { createGradientLearner } from './learner/gradient-learner.js';
-export type {
-  GradientLearner,
-  GradientLearnerOptions,
-  GradientOptimizerName,
-  GradientOptimizerOptions,
-  LossOutput,
-} from './learner/gradient-learner.js';
+export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors
 export { saveCheckpoint, loadCheckpoint, restoreParams, disposeCheckpoint } from './checkpoint/checkpoint.js';
