@@ -92,6 +92,7 @@ export type { GradientOptimizerName, GradientOptimizerOptions } from './optim/op
 export { createGradientStep, stepLearner } from './optim/gradient-step.js';
 export type { GradientStep, GradientStepOptions } from './optim/gradient-step.js';
 export { createGradientLearner } from './learner/gradient-learner.js';
+export { accuracyMetric, readMetrics } from './learner/metrics.js';
 export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors

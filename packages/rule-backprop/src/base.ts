@@ -1,7 +1,7 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
 export { ACTIVATIONS, activate } from './activations.js';
 export type { ActivationName } from './activations.js';
-export { INITS, OPTIMIZERS, backpropConfigSchema } from './config.js';
+export { INITS, backpropConfigSchema } from './config.js';
 export type { BackpropConfig, BackpropConfigInput, InitName } from './config.js';
 export { initWeights, resolveInit } from './init.js';
 export type { ConcreteInit } from './init.js';

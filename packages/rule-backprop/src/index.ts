@@ -23,7 +23,6 @@ export {
   surrogateSpikeFunction,
   voltageScores,
   INITS,
-  OPTIMIZERS,
   activate,
   backpropConfigSchema,
   backpropRecipes,

@@ -44,13 +44,7 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
     predict: (x) => tf.tidy(() => forward(x, false)),
     optimizer: config.optimizer,
     learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-      nesterov: config.nesterov,
-    },
+    optimizerOptions: config,
     weightDecay:
       config.weightDecay > 0
         ? { rate: config.weightDecay, params: Array.from({ length: layers }, (_, i) => kernelName(i)) }

@@ -11,7 +11,7 @@ export type { TtfsLossOptions } from './loss.js';
 export { LOSSES, LOSS_OUTPUT, finishBatch, runBatch, runSamples, scoreSamples } from './objective.js';
 export type { BatchResult, LossName, ObjectiveOptions, PartialResult } from './objective.js';
 export { EngineThreads } from './parallel/engine-threads.js';
-export { OPTIMIZERS, eventpropConfigSchema } from './config.js';
+export { eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
 export { downloadWeights, gradientTensors } from './host-params.js';
 export { benchmarkEventProp } from './bench.js';

@@ -6,7 +6,6 @@ export {
   EventPropNetwork,
   LOSSES,
   LOSS_OUTPUT,
-  OPTIMIZERS,
   READOUTS,
   benchmarkEventProp,
   createEventPropLearner,

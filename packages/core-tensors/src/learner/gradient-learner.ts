@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap, StepMetrics } from '../contract/learner.js';
 import type { Batch, BatchInput } from '../contract/task.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
+import { accuracyMetric, readMetrics } from './metrics.js';
 import { checkRate, createGradientStep, stepLearner } from '../optim/gradient-step.js';
 import type { GradientOptimizerName, GradientOptimizerOptions } from '../optim/optimizer-config.js';
 
@@ -39,12 +40,6 @@ export interface GradientLearner extends Learner {
   readonly iterations: number;
 }
 
-function defaultMetrics(batch: Batch, scores: tf.Tensor): Record<string, tf.Scalar> {
-  if (scores.rank !== 2 || batch.y.rank !== 1 || scores.shape[0] !== batch.y.shape[0]) return {};
-  const hits = tf.equal(tf.argMax(scores, 1), tf.cast(batch.y, 'int32'));
-  return { accuracy: tf.mean(tf.cast(hits, 'float32')) };
-}
-
 /**
  * Turns a differentiable loss and a tfjs-core optimiser (`adam`, `sgd`, `momentum`) into a
  * `Learner`: each `trainStep` takes the loss's gradients by autodiff inside `tidy` and hands
@@ -62,16 +57,15 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
   });
   const variables = Object.values(step.params);
   const names = Object.keys(step.params);
-  const metricsOf = options.metrics ?? defaultMetrics;
+  const metricsOf = options.metrics ?? accuracyMetric;
   let disposed = false;
 
   async function trainStep(batch: Batch): Promise<StepMetrics> {
     if (disposed) throw new PlasticityError('E_USAGE', 'this learner has been disposed');
     let scores: tf.Tensor | undefined;
-    let packed: { names: string[]; values: tf.Tensor1D };
     try {
-      packed = tf.tidy(() => {
-        const { value: cost, grads } = tf.variableGrads(() => {
+      return (await readMetrics(() => {
+        const { value: loss, grads } = tf.variableGrads(() => {
           const out = options.loss(batch);
           if (out instanceof tf.Tensor) return out;
           // Kept past the gradient tape's scope so metrics reuse the forward pass.
@@ -79,24 +73,11 @@ export function createGradientLearner(options: GradientLearnerOptions): Gradient
           return out.loss;
         }, variables);
         step.apply(Object.fromEntries(variables.map((v, i) => [names[i], grads[v.name]])));
-        const metrics: Record<string, tf.Scalar> = {
-          loss: cost,
-          ...(scores ? metricsOf(batch, scores) : {}),
-        };
-        const metricNames = Object.keys(metrics);
-        return {
-          names: metricNames,
-          values: tf.stack(metricNames.map((n) => tf.cast(tf.reshape(metrics[n], []), 'float32'))),
-        };
-      }) as { names: string[]; values: tf.Tensor1D };
+        return { loss, ...(scores ? metricsOf(batch, scores) : {}) };
+      })) as StepMetrics;
     } finally {
       scores?.dispose();
     }
-    const values = await packed.values.data();
-    packed.values.dispose();
-    const result: Record<string, number> = {};
-    packed.names.forEach((name, i) => (result[name] = values[i]));
-    return result as StepMetrics;
   }
 
   return stepLearner(step, {

@@ -146,12 +146,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     },
     optimizer: config.optimizer,
     learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-    },
+    optimizerOptions: config,
   });
 
   async function trainStep(batch: Batch) {
