@@ -1,6 +1,6 @@
 // plasticity: one import for the whole toolkit. Re-exports the public APIs of the core, the
 // datasets and the neuron models flat, and each built-in rule package as a namespace (their
-// helper names overlap: kernelName, OPTIMIZERS, ...); importing it registers the built-in rules.
+// helper names overlap: kernelName, INITS, ...); importing it registers the built-in rules.
 import '@tensorflow/tfjs-core'; // before core-tensors' gradient bundle: see cli/main.ts
 import '@plasticity/rule-backprop';
 import '@plasticity/rule-eventprop';
@@ -9,8 +9,10 @@ import '@plasticity/rule-least-control';
 
 // Core: backends, RNG, the rule contract and registry, training, checkpoints
 export {
+  accuracyMetric,
   atomicWriteFile,
   createGradientLearner,
+  createGradientStep,
   createRng,
   decodeSafetensors,
   DEFAULT_FIT_SETTINGS,
@@ -38,12 +40,15 @@ export {
   MANIFEST_FILE,
   MODEL_FILE,
   normalTensor,
+  OPTIMIZERS,
+  optimizerConfigShape,
   OPTIMIZER_FILE,
   packEventBatch,
   parseConfig,
   parseFitSettings,
   PlasticityError,
   probeBackends,
+  readMetrics,
   readSafetensors,
   recipeKeys,
   registerRule,
@@ -53,12 +58,14 @@ export {
   restoreParams,
   saveCheckpoint,
   startNodeWorkers,
+  stepLearner,
   tensorInput,
   threadCount,
   toWorkerError,
   uniformTensor,
   unregisterRule,
   validateWithSchema,
+  weightDecaySchema,
   writeSafetensors,
 } from '@plasticity/core-tensors';
 export type {
@@ -90,6 +97,8 @@ export type {
   GradientLearnerOptions,
   GradientOptimizerName,
   GradientOptimizerOptions,
+  GradientStep,
+  GradientStepOptions,
   HostDtype,
   HostTensor,
   InitBackendOptions,
