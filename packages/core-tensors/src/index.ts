@@ -93,6 +93,7 @@ export { createGradientStep, stepLearner } from './optim/gradient-step.js';
 export type { GradientStep, GradientStepOptions } from './optim/gradient-step.js';
 export { createGradientLearner } from './learner/gradient-learner.js';
 export { accuracyMetric, readMetrics } from './learner/metrics.js';
+export { meanSquaredError, softmaxCrossEntropy } from './learner/losses.js';
 export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors

@@ -5,7 +5,6 @@ export { INITS, backpropConfigSchema } from './config.js';
 export type { BackpropConfig, BackpropConfigInput, InitName } from './config.js';
 export { initWeights, resolveInit } from './init.js';
 export type { ConcreteInit } from './init.js';
-export { meanSquaredError, softmaxCrossEntropy } from './loss.js';
 export { dense } from './dense.js';
 export { biasName, createMlpParams, layerCount, mlpForward, kernelName } from './mlp.js';
 export type { ForwardOptions } from './mlp.js';

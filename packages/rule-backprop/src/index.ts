@@ -33,10 +33,8 @@ export {
   dense,
   initWeights,
   layerCount,
-  meanSquaredError,
   mlpForward,
   resolveInit,
-  softmaxCrossEntropy,
   kernelName,
 } from './base.js';
 export type {

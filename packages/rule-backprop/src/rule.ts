@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createGradientLearner, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
+import {
+  createGradientLearner,
+  createRng,
+  denseBatch,
+  denseFeatureCount,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from '@plasticity/core-tensors';
 import type { Batch, BatchInput, GradientLearner, RulePlugin, TaskSpec } from '@plasticity/core-tensors';
 import { backpropConfigSchema } from './config.js';
 import type { BackpropConfig } from './config.js';
 import { resolveInit } from './init.js';
-import { meanSquaredError, softmaxCrossEntropy } from './loss.js';
 import { createMlpParams, mlpForward, kernelName } from './mlp.js';
 import { backpropRecipes } from './recipes.js';
 

@@ -3,10 +3,9 @@
 // check is meaningless here (the forward pass is a step function), so this is the arbiter.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, parseConfig } from '@plasticity/core-tensors';
+import { createRng, parseConfig, softmaxCrossEntropy } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { assertClose, testBackends, tolerance, useBackend } from '@plasticity/core-tensors/testing';
-import { softmaxCrossEntropy } from '../loss.js';
 import type { BpttLossName } from './config.js';
 import { snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
 import { voltageScores } from './readout.js';

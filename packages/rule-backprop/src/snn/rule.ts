@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createGradientLearner,
+  createRng,
+  softmaxCrossEntropy,
+} from '@plasticity/core-tensors';
 import type {
   Batch,
   BatchInput,
@@ -12,7 +17,6 @@ import type {
 } from '@plasticity/core-tensors';
 import { arctan, fastSigmoid, heaviside, superSpike } from '@plasticity/neurons';
 import type { SpikeFunction } from '@plasticity/neurons';
-import { softmaxCrossEntropy } from '../loss.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
