@@ -13,7 +13,7 @@ export type { BatchResult, LossName, ObjectiveOptions, PartialResult } from './o
 export { EngineThreads } from './parallel/engine-threads.js';
 export { eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
-export { downloadWeights, gradientTensors } from './host-params.js';
+export { downloadWeights } from './host-params.js';
 export { benchmarkEventProp } from './bench.js';
 export type { EventPropBenchInput, EventPropBenchOptions, EventPropBenchResult } from './bench.js';
 export { eventpropRecipes } from './recipes.js';

@@ -15,7 +15,6 @@ export {
   eventpropRecipes,
   eventpropRule,
   finishBatch,
-  gradientTensors,
   kernelName,
   lifConstants,
   networkSpec,

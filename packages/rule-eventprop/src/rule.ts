@@ -23,7 +23,7 @@ import { EventPropNetwork, kernelName } from './engine/network.js';
 import type { NetworkSpec } from './engine/network.js';
 import { lifConstants, stationaryTime, voltageAfter } from './engine/lif.js';
 import type { LifConstants } from './engine/lif.js';
-import { downloadWeights } from './host-params.js';
+import { downloadWeights, gradientTensors } from './host-params.js';
 import { hostSamples, inputChannels } from './inputs.js';
 import type { HostSamples } from './host-samples.js';
 import type { InputCoding } from './inputs.js';
@@ -162,7 +162,6 @@ export function createEventPropLearner(
   const { spec, coding } = networkSpec(config, task);
   const network = new EventPropNetwork(spec);
   const params = createParams(spec, config, network, seed);
-  const names = Object.keys(network.shapes);
   const grads = network.gradientBuffers();
   const objective: ObjectiveOptions = {
     loss: config.loss,
@@ -224,11 +223,7 @@ export function createEventPropLearner(
       for (const g of Object.values(grads)) for (let k = 0; k < g.length; k++) g[k] *= scale;
     }
     const metrics = await readMetrics(() => {
-      step.apply(
-        Object.fromEntries(
-          names.map((name) => [name, tf.tensor2d(Float32Array.from(grads[name]), network.shapes[name])]),
-        ),
-      );
+      step.apply(gradientTensors(network, grads));
       const scores = tf.tensor2d(result.scores, [samples.size, spec.outputs]);
       return { loss: tf.scalar(result.loss), ...accuracyMetric(batch, scores) };
     });
