@@ -3,7 +3,7 @@ export { ACTIVATIONS, activate } from './activations.js';
 export type { ActivationName } from './activations.js';
 export { INITS, backpropConfigSchema } from './config.js';
 export type { BackpropConfig, BackpropConfigInput, InitName } from './config.js';
-export { initWeights, resolveInit } from './init.js';
+export { resolveInit } from './init.js';
 export type { ConcreteInit } from './init.js';
 export { dense } from './dense.js';
 export { biasName, createMlpParams, layerCount, mlpForward, kernelName } from './mlp.js';

@@ -31,7 +31,6 @@ export {
   createBackpropLearner,
   createMlpParams,
   dense,
-  initWeights,
   layerCount,
   mlpForward,
   resolveInit,

@@ -4,6 +4,7 @@ import {
   accuracyMetric,
   createGradientStep,
   createRng,
+  normalTensor,
   readMetrics,
   stepLearner,
 } from '@plasticity/core-tensors';
@@ -127,8 +128,7 @@ function createParams(
     const { mean, std } = name.endsWith('/recurrent')
       ? config.recurrentInit
       : (config.init?.[layer] ?? defaultInit(c, rows));
-    const values = rng.fork(name).normalArray(rows * cols, mean, std);
-    params[name] = tf.tidy(() => tf.variable(tf.tensor2d(values, [rows, cols]), true));
+    params[name] = tf.tidy(() => tf.variable(normalTensor(rng.fork(name), [rows, cols], mean, std), true));
   }
   return params;
 }
