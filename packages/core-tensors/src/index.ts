@@ -51,7 +51,14 @@ export type {
 // Seeded randomness
 export { createRng } from './rng/rng.js';
 export type { Rng } from './rng/rng.js';
-export { uniformTensor, normalTensor, glorotNormal, glorotUniform, heNormal, heUniform } from './rng/tensors.js';
+export {
+  uniformTensor,
+  normalTensor,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+} from './rng/tensors.js';
 
 // Registry and configuration
 export { registerRule, getRule, listRules, unregisterRule } from './registry/registry.js';
