@@ -51,7 +51,14 @@ export type {
 // Seeded randomness
 export { createRng } from './rng/rng.js';
 export type { Rng } from './rng/rng.js';
-export { uniformTensor, normalTensor, glorotUniform, heNormal } from './rng/tensors.js';
+export {
+  uniformTensor,
+  normalTensor,
+  glorotNormal,
+  glorotUniform,
+  heNormal,
+  heUniform,
+} from './rng/tensors.js';
 
 // Registry and configuration
 export { registerRule, getRule, listRules, unregisterRule } from './registry/registry.js';
@@ -86,15 +93,15 @@ export type {
 } from './training/events.js';
 export type { EarlyStopState } from './training/early-stop.js';
 
-// Learners
+// Optimisers and learners
+export { OPTIMIZERS, optimizerConfigShape, weightDecaySchema } from './optim/optimizer-config.js';
+export type { GradientOptimizerName, GradientOptimizerOptions } from './optim/optimizer-config.js';
+export { createGradientStep, stepLearner } from './optim/gradient-step.js';
+export type { GradientStep, GradientStepOptions } from './optim/gradient-step.js';
 export { createGradientLearner } from './learner/gradient-learner.js';
-export type {
-  GradientLearner,
-  GradientLearnerOptions,
-  GradientOptimizerName,
-  GradientOptimizerOptions,
-  LossOutput,
-} from './learner/gradient-learner.js';
+export { accuracyMetric, readMetrics } from './learner/metrics.js';
+export { meanSquaredError, softmaxCrossEntropy } from './learner/losses.js';
+export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors
 export { saveCheckpoint, loadCheckpoint, restoreParams, disposeCheckpoint } from './checkpoint/checkpoint.js';

@@ -115,5 +115,5 @@ export { rateEncode } from './encoding/rate.js';
 export type { RateEncodeOptions } from './encoding/rate.js';
 export { deltaEncode } from './encoding/delta.js';
 export type { DeltaEncodeOptions } from './encoding/delta.js';
-export { LOSS_NAMES, lossByName, readoutScores, softmaxCrossEntropy } from './losses/losses.js';
+export { LOSS_NAMES, lossByName, readoutScores } from './losses/losses.js';
 export type { LossName, LossOptions, ReadoutRecord, SpikingLoss } from './losses/losses.js';

@@ -1,6 +1,6 @@
 // plasticity: one import for the whole toolkit. Re-exports the public APIs of the core, the
 // datasets and the neuron models flat, and each built-in rule package as a namespace (their
-// helper names overlap: kernelName, OPTIMIZERS, ...); importing it registers the built-in rules.
+// helper names overlap: kernelName, INITS, ...); importing it registers the built-in rules.
 import '@tensorflow/tfjs-core'; // before core-tensors' gradient bundle: see cli/main.ts
 import '@plasticity/rule-backprop';
 import '@plasticity/rule-bptt';
@@ -10,8 +10,10 @@ import '@plasticity/rule-least-control';
 
 // Core: backends, RNG, the rule contract and registry, training, checkpoints
 export {
+  accuracyMetric,
   atomicWriteFile,
   createGradientLearner,
+  createGradientStep,
   createRng,
   decodeSafetensors,
   DEFAULT_FIT_SETTINGS,
@@ -26,8 +28,10 @@ export {
   fromWorkerError,
   getBackendInfo,
   getRule,
+  glorotNormal,
   glorotUniform,
   heNormal,
+  heUniform,
   initBackend,
   isBackendName,
   isEventBatch,
@@ -37,14 +41,18 @@ export {
   listRules,
   loadCheckpoint,
   MANIFEST_FILE,
+  meanSquaredError,
   MODEL_FILE,
   normalTensor,
+  OPTIMIZERS,
+  optimizerConfigShape,
   OPTIMIZER_FILE,
   packEventBatch,
   parseConfig,
   parseFitSettings,
   PlasticityError,
   probeBackends,
+  readMetrics,
   readSafetensors,
   recipeKeys,
   registerRule,
@@ -53,13 +61,16 @@ export {
   resolveRecipe,
   restoreParams,
   saveCheckpoint,
+  softmaxCrossEntropy,
   startNodeWorkers,
+  stepLearner,
   tensorInput,
   threadCount,
   toWorkerError,
   uniformTensor,
   unregisterRule,
   validateWithSchema,
+  weightDecaySchema,
   writeSafetensors,
 } from '@plasticity/core-tensors';
 export type {
@@ -91,6 +102,8 @@ export type {
   GradientLearnerOptions,
   GradientOptimizerName,
   GradientOptimizerOptions,
+  GradientStep,
+  GradientStepOptions,
   HostDtype,
   HostTensor,
   InitBackendOptions,

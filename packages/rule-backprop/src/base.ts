@@ -1,11 +1,10 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
 export { ACTIVATIONS, activate } from './activations.js';
 export type { ActivationName } from './activations.js';
-export { INITS, OPTIMIZERS, backpropConfigSchema } from './config.js';
+export { INITS, backpropConfigSchema } from './config.js';
 export type { BackpropConfig, BackpropConfigInput, InitName } from './config.js';
-export { initWeights, resolveInit } from './init.js';
+export { resolveInit } from './init.js';
 export type { ConcreteInit } from './init.js';
-export { meanSquaredError, softmaxCrossEntropy } from './loss.js';
 export { dense } from './dense.js';
 export { biasName, createMlpParams, layerCount, mlpForward, kernelName } from './mlp.js';
 export type { ForwardOptions } from './mlp.js';

@@ -4,7 +4,6 @@ import { backpropRule } from './base.js';
 export {
   ACTIVATIONS,
   INITS,
-  OPTIMIZERS,
   activate,
   backpropConfigSchema,
   backpropRecipes,
@@ -13,12 +12,9 @@ export {
   createBackpropLearner,
   createMlpParams,
   dense,
-  initWeights,
   layerCount,
-  meanSquaredError,
   mlpForward,
   resolveInit,
-  softmaxCrossEntropy,
   kernelName,
 } from './base.js';
 export type {

@@ -1,4 +1,6 @@
+import { glorotNormal, glorotUniform, heNormal, heUniform } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ActivationName } from './activations.js';
 import type { InitName } from './config.js';
 
@@ -10,24 +12,11 @@ export function resolveInit(init: InitName, activation: ActivationName): Concret
   return activation === 'tanh' || activation === 'sigmoid' ? 'glorot-uniform' : 'he-normal';
 }
 
-/**
- * Host-side weights for one `[fanOut, fanIn]` layer, drawn from `rng`: the same numbers on
- * every backend because no backend random op is involved.
- */
-export function initWeights(init: ConcreteInit, fanIn: number, fanOut: number, rng: Rng): Float32Array {
-  const n = fanIn * fanOut;
-  switch (init) {
-    case 'he-normal':
-      return rng.normalArray(n, 0, Math.sqrt(2 / fanIn));
-    case 'he-uniform': {
-      const limit = Math.sqrt(6 / fanIn);
-      return rng.uniformArray(n, -limit, limit);
-    }
-    case 'glorot-normal':
-      return rng.normalArray(n, 0, Math.sqrt(2 / (fanIn + fanOut)));
-    case 'glorot-uniform': {
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      return rng.uniformArray(n, -limit, limit);
-    }
-  }
-}
+/** Core's host-drawn initialisers (the same numbers on every backend), by config name. */
+export const INITIALIZERS: Readonly<Record<ConcreteInit, (rng: Rng, shape: readonly number[]) => tf.Tensor>> =
+  {
+    'he-normal': heNormal,
+    'he-uniform': heUniform,
+    'glorot-normal': glorotNormal,
+    'glorot-uniform': glorotUniform,
+  };

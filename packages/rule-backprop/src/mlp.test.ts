@@ -3,7 +3,7 @@
 // and against float32 finite differences on the backend itself.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@plasticity/core-tensors';
+import { createRng, softmaxCrossEntropy } from '@plasticity/core-tensors';
 import {
   assertClose,
   expectNoLeaks,
@@ -14,7 +14,6 @@ import {
 import { ACTIVATIONS } from './activations.js';
 import type { ActivationName } from './activations.js';
 import { dense } from './dense.js';
-import { softmaxCrossEntropy } from './loss.js';
 import { biasName, createMlpParams, kernelName, mlpForward } from './mlp.js';
 
 const backends = await testBackends();

@@ -3,7 +3,7 @@ import type { Rng } from '@plasticity/core-tensors';
 import { activate } from './activations.js';
 import type { ActivationName } from './activations.js';
 import { dense } from './dense.js';
-import { initWeights } from './init.js';
+import { INITIALIZERS } from './init.js';
 import type { ConcreteInit } from './init.js';
 
 // Kernels are `[in, out]` (Keras/tfjs layout): a PyTorch nn.Linear takes `kernel.T` as weight.
@@ -22,8 +22,10 @@ export function createMlpParams(
   const params: Record<string, tf.Variable> = {};
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
     const [fanIn, fanOut] = [sizes[layer], sizes[layer + 1]];
-    const kernel = initWeights(init, fanIn, fanOut, rng.fork(kernelName(layer)));
-    params[kernelName(layer)] = tf.tidy(() => tf.variable(tf.tensor2d(kernel, [fanIn, fanOut])));
+    const draw = INITIALIZERS[init];
+    params[kernelName(layer)] = tf.tidy(() =>
+      tf.variable(draw(rng.fork(kernelName(layer)), [fanIn, fanOut])),
+    );
     params[biasName(layer)] = tf.tidy(() => tf.variable(tf.zeros([fanOut])));
   }
   return params;

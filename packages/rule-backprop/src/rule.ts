@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createGradientLearner, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
+import {
+  createGradientLearner,
+  createRng,
+  denseBatch,
+  denseFeatureCount,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from '@plasticity/core-tensors';
 import type { Batch, BatchInput, GradientLearner, RulePlugin, TaskSpec } from '@plasticity/core-tensors';
 import { backpropConfigSchema } from './config.js';
 import type { BackpropConfig } from './config.js';
 import { resolveInit } from './init.js';
-import { meanSquaredError, softmaxCrossEntropy } from './loss.js';
 import { createMlpParams, mlpForward, kernelName } from './mlp.js';
 import { backpropRecipes } from './recipes.js';
 
@@ -44,13 +50,7 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
     predict: (x) => tf.tidy(() => forward(x, false)),
     optimizer: config.optimizer,
     learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-      nesterov: config.nesterov,
-    },
+    optimizerOptions: config,
     weightDecay:
       config.weightDecay > 0
         ? { rate: config.weightDecay, params: Array.from({ length: layers }, (_, i) => kernelName(i)) }

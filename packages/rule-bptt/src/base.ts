@@ -1,5 +1,5 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
-export { OPTIMIZERS, bpttConfigSchema } from './config.js';
+export { bpttConfigSchema } from './config.js';
 export type { BpttConfig, BpttConfigInput, NormalInit } from './config.js';
 export { createSpikeInput } from './input.js';
 export type { GridSpikes, SpikeGrid, SpikeInput } from './input.js';

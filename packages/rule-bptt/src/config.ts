@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { SURROGATES, VOLTAGE_READOUTS, choiceSchema, latencyEncoderSchema } from '@plasticity/neurons';
+import { optimizerConfigShape } from '@plasticity/core-tensors';
 
 /** Optimisers of tfjs-core's `train.*` this rule offers. */
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 
 const ms = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
-const fraction = (fallback: number, what: string) => z.number().min(0).lt(1).default(fallback).describe(what);
 
 const normalInit = z.strictObject({
   mean: z.number().describe('Mean weight.'),
@@ -68,12 +67,7 @@ export const bpttConfigSchema = z.strictObject({
   recurrentInit: normalInit
     .optional()
     .describe('Normal init of recurrent kernels; default N(0, σ), σ = 1/(PSP peak·√units).'),
-  optimizer: z.enum(OPTIMIZERS).default('adam').describe('Optimiser: adam, sgd or momentum.'),
-  learningRate: z.number().positive().default(1e-3).describe('Initial learning rate.'),
-  momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
-  beta1: fraction(0.9, 'Adam first-moment decay.'),
-  beta2: fraction(0.999, 'Adam second-moment decay.'),
-  epsilon: z.number().positive().default(1e-7).describe('Adam denominator epsilon.'),
+  ...optimizerConfigShape,
 });
 
 export type BpttConfig = z.output<typeof bpttConfigSchema>;

@@ -3,11 +3,10 @@
 // check is meaningless here (the forward pass is a step function), so this is the arbiter.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, parseConfig } from '@plasticity/core-tensors';
+import { createRng, parseConfig, softmaxCrossEntropy } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { assertClose, testBackends, tolerance, useBackend } from '@plasticity/core-tensors/testing';
 import { lifExpParams, surrogateFunction } from '@plasticity/neurons';
-import { softmaxCrossEntropy } from './readout.js';
 import type { VoltageReadout } from '@plasticity/neurons';
 import { snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
 import { voltageScores } from './readout.js';

@@ -18,10 +18,3 @@ export function voltageScores(v: tf.Tensor3D, loss: VoltageReadout, grid: SpikeG
       return expWeightedMeanVoltage(v, grid.dt, v.shape[0] * grid.dt);
   }
 }
-
-/** Mean over the batch of the softmax cross-entropy of `logits [B, C]` against integer `labels [B]`. */
-export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor): tf.Scalar {
-  const classes = logits.shape[1];
-  const oneHot = tf.oneHot(tf.cast(tf.reshape(labels, [-1]), 'int32'), classes);
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
-}

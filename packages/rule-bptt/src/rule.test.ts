@@ -56,6 +56,7 @@ describe('config', () => {
       optimizer: 'adam',
       learningRate: 1e-3,
       momentum: 0.9,
+      nesterov: false,
       beta1: 0.9,
       beta2: 0.999,
       epsilon: 1e-7,

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createGradientLearner,
+  createRng,
+  softmaxCrossEntropy,
+} from '@plasticity/core-tensors';
 import type {
   Batch,
   BatchInput,
@@ -11,7 +16,6 @@ import type {
   TaskSpec,
 } from '@plasticity/core-tensors';
 import { heaviside, lifExpParams, surrogateFunction } from '@plasticity/neurons';
-import { softmaxCrossEntropy } from './readout.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
@@ -132,12 +136,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     },
     optimizer: config.optimizer,
     learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-    },
+    optimizerOptions: config,
   });
 
   async function trainStep(batch: Batch) {

@@ -1,7 +1,7 @@
 // Pure exports: importing this module registers nothing (index.ts adds the registration).
 // The event-driven simulator and adjoint it trains with live in @plasticity/neurons.
 export { EngineThreads } from './parallel/engine-threads.js';
-export { OPTIMIZERS, eventpropConfigSchema } from './config.js';
+export { eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
 export { benchmarkEventProp } from './bench.js';
 export type { EventPropBenchInput, EventPropBenchOptions, EventPropBenchResult } from './bench.js';

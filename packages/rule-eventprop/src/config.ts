@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { EVENT_LOSSES, choiceSchema } from '@plasticity/neurons';
-
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+import { optimizerConfigShape, weightDecaySchema } from '@plasticity/core-tensors';
 
 const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
-const fraction = (fallback: number, what: string) => z.number().min(0).lt(1).default(fallback).describe(what);
 
 const hiddenLayer = z.union([
   z.number().int().positive().max(100_000),
@@ -91,13 +89,8 @@ export const eventpropConfigSchema = z.strictObject({
   recurrentInit: normalInit
     .default({ mean: 0, std: 0.1 })
     .describe('Normal init of recurrent weights (hidden layers with recurrent: true).'),
-  optimizer: z.enum(OPTIMIZERS).default('adam').describe('adam, sgd or momentum (tfjs-core train.*).'),
-  learningRate: positive(1e-3, 'Initial learning rate (the trainer’s schedule sets it per epoch).'),
-  momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
-  beta1: fraction(0.9, 'Adam first-moment decay.'),
-  beta2: fraction(0.999, 'Adam second-moment decay.'),
-  epsilon: positive(1e-7, 'Adam denominator epsilon.'),
-  weightDecay: z.number().min(0).default(0).describe('Decoupled weight decay on all weights (0 = off).'),
+  ...optimizerConfigShape,
+  weightDecay: weightDecaySchema.describe('Decoupled weight decay on all weights (0 = off).'),
   spikeRegularisation: z
     .strictObject({
       strength: z.number().min(0).default(0).describe('0 = off.'),

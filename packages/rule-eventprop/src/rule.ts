@@ -1,8 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner, createRng } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  accuracyMetric,
+  createGradientStep,
+  createRng,
+  normalTensor,
+  readMetrics,
+  stepLearner,
+} from '@plasticity/core-tensors';
 import type {
   Batch,
   BatchInput,
+  InspectOptions,
   Learner,
   ParamMap,
   RulePlugin,
@@ -15,7 +24,7 @@ import { EventPropNetwork, kernelName } from '@plasticity/neurons';
 import type { NetworkSpec } from '@plasticity/neurons';
 import { lifConstants, lifExpParams, stationaryTime, voltageAfter } from '@plasticity/neurons';
 import type { LifConstants } from '@plasticity/neurons';
-import { downloadWeights } from '@plasticity/neurons';
+import { downloadWeights, gradientTensors } from '@plasticity/neurons';
 import { hostSamples, inputChannels } from './inputs.js';
 import type { HostSamples } from '@plasticity/neurons';
 import type { InputCoding } from './inputs.js';
@@ -119,8 +128,7 @@ function createParams(
     const { mean, std } = name.endsWith('/recurrent')
       ? config.recurrentInit
       : (config.init?.[layer] ?? defaultInit(c, rows));
-    const values = rng.fork(name).normalArray(rows * cols, mean, std);
-    params[name] = tf.tidy(() => tf.variable(tf.tensor2d(values, [rows, cols]), true));
+    params[name] = tf.tidy(() => tf.variable(normalTensor(rng.fork(name), [rows, cols], mean, std), true));
   }
   return params;
 }
@@ -154,24 +162,13 @@ export function createEventPropLearner(
   const { spec, coding } = networkSpec(config, task);
   const network = new EventPropNetwork(spec);
   const params = createParams(spec, config, network, seed);
-  const names = Object.keys(network.shapes);
   const grads = network.gradientBuffers();
   const objective: ObjectiveOptions = {
     loss: config.loss,
     ttfs: config.ttfs,
     spikeRegularisation: config.spikeRegularisation,
   };
-  let pending: { loss: number; scores: Float32Array; size: number } | undefined;
-
-  // The tfjs optimiser sees the host gradients through a custom-gradient op on the weights.
-  const hostLoss = tf.customGrad((..._weights: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const { loss } = pending as { loss: number };
-    return {
-      value: tf.scalar(loss),
-      gradFunc: (dy: tf.Tensor) =>
-        names.map((name) => tf.mul(dy, tf.tensor2d(Float32Array.from(grads[name]), network.shapes[name]))),
-    };
-  });
+  const step = createGradientStep(params, config);
 
   // Worker threads start with the first batch (starting them is asynchronous).
   let engine: Promise<EngineThreads | undefined> | undefined;
@@ -189,31 +186,6 @@ export function createEventPropLearner(
     }
     return tf.tensor2d(scores, [samples.size, spec.outputs]);
   };
-
-  const inner = createGradientLearner({
-    params,
-    loss: () => {
-      if (pending === undefined) throw new PlasticityError('E_USAGE', 'eventprop: loss outside trainStep');
-      return {
-        loss: hostLoss(...names.map((n) => params[n])) as tf.Scalar,
-        scores: tf.tensor2d(pending.scores, [pending.size, spec.outputs]),
-      };
-    },
-    // Async: the weights and the input are read without blocking WebGPU.
-    predict: async (x: BatchInput) => {
-      const [samples] = await Promise.all([hostSamples(x, coding), downloadWeights(network, params)]);
-      return predictSamples(samples);
-    },
-    optimizer: config.optimizer,
-    learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-    },
-    weightDecay: config.weightDecay > 0 ? { rate: config.weightDecay } : undefined,
-  });
 
   // Raises every input weight of the hidden neurons that stayed silent for a whole batch.
   function boostSilent(silent: readonly Uint8Array[]): void {
@@ -250,46 +222,34 @@ export function createEventPropLearner(
       const scale = config.clipNorm / gradientNorm;
       for (const g of Object.values(grads)) for (let k = 0; k < g.length; k++) g[k] *= scale;
     }
-    pending = { loss: result.loss, scores: result.scores, size: samples.size };
-    try {
-      const metrics = await inner.trainStep(batch);
-      if (config.silentBoost > 0) boostSilent(result.silent);
-      return {
-        ...metrics,
-        hiddenRate: result.hiddenRate,
-        silentFraction: result.silentFraction,
-        gradientNorm,
-      };
-    } finally {
-      pending = undefined;
-    }
+    const metrics = await readMetrics(() => {
+      step.apply(gradientTensors(network, grads));
+      const scores = tf.tensor2d(result.scores, [samples.size, spec.outputs]);
+      return { loss: tf.scalar(result.loss), ...accuracyMetric(batch, scores) };
+    });
+    if (config.silentBoost > 0) boostSilent(result.silent);
+    return {
+      ...(metrics as StepMetrics),
+      hiddenRate: result.hiddenRate,
+      silentFraction: result.silentFraction,
+      gradientNorm,
+    };
   }
 
-  return {
-    params,
+  return stepLearner(step, {
     network,
-    get iterations() {
-      return inner.iterations;
-    },
-    get learningRate() {
-      return inner.learningRate;
-    },
-    set learningRate(value: number) {
-      inner.learningRate = value;
-    },
     trainStep,
-    predict: (x) => inner.predict(x),
-    async inspect(x, options) {
+    // Async: the weights and the input are read without blocking WebGPU.
+    async predict(x: BatchInput) {
+      const [samples] = await Promise.all([hostSamples(x, coding), downloadWeights(network, params)]);
+      return predictSamples(samples);
+    },
+    async inspect(x: BatchInput, options?: InspectOptions) {
       await downloadWeights(network, params);
       return inspectNetwork(network, await hostSamples(x, coding), options);
     },
-    saveState: () => inner.saveState!(),
-    loadState: (state) => inner.loadState!(state),
-    dispose: () => {
-      inner.dispose();
-      void engine?.then((parallel) => parallel?.dispose());
-    },
-  };
+    dispose: () => void engine?.then((parallel) => parallel?.dispose()),
+  });
 }
 
 /** EventProp: exact gradients of spiking networks from an event-driven simulation. */

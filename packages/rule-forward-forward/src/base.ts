@@ -4,7 +4,6 @@ export {
   MODES,
   NEGATIVES,
   NORMALIZATIONS,
-  OPTIMIZERS,
   PREDICTIONS,
   forwardForwardConfigSchema,
 } from './config.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { optimizerConfigShape, weightDecaySchema } from '@plasticity/core-tensors';
 
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 export const GOODNESS = ['sum', 'mean'] as const;
 export const NORMALIZATIONS = ['rms', 'length'] as const;
 export const NEGATIVES = ['hard', 'random'] as const;
@@ -123,12 +123,11 @@ export const forwardForwardConfigSchema = z.strictObject({
     .describe(
       "Threads a training batch is split over (data parallel; Node only, CPU backends). 'auto': one per core on wasm/cpu, 1 elsewhere. Pays off with large batches on real cores (see the README).",
     ),
-  optimizer: z
-    .enum(OPTIMIZERS)
-    .default('adam')
-    .describe('Optimiser of each layer and of the readout (one instance each): adam, sgd or momentum.'),
-  learningRate: rate(
-    1e-3,
+  ...optimizerConfigShape,
+  optimizer: optimizerConfigShape.optimizer.describe(
+    'Optimiser of each layer and of the readout (one instance each): adam, sgd or momentum.',
+  ),
+  learningRate: optimizerConfigShape.learningRate.describe(
     'Learning rate of the layers; the trainer’s learningRate and schedule set it per epoch.',
   ),
   layerLearningRates: z
@@ -139,12 +138,8 @@ export const forwardForwardConfigSchema = z.strictObject({
     1e-3,
     'Learning rate of the softmax readout (scaled by the schedule like the layers).',
   ),
-  momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
-  beta1: fraction(0.9, 'Adam first-moment decay.'),
-  beta2: fraction(0.999, 'Adam second-moment decay.'),
-  epsilon: rate(1e-7, 'Adam denominator epsilon.'),
-  weightDecay: z.number().min(0).default(0).describe('Decoupled weight decay on layer weights (not biases).'),
-  readoutWeightDecay: z.number().min(0).default(0).describe('Decoupled weight decay on readout weights.'),
+  weightDecay: weightDecaySchema.describe('Decoupled weight decay on layer weights (not biases).'),
+  readoutWeightDecay: weightDecaySchema.describe('Decoupled weight decay on readout weights.'),
 });
 
 export type ForwardForwardConfig = z.output<typeof forwardForwardConfigSchema>;

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createRng,
+  denseBatch,
+  denseFeatureCount,
+  softmaxCrossEntropy,
+} from '@plasticity/core-tensors';
 import type { Batch, BatchInput, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
 import { goodness, layerObjective, normalizeRows } from './goodness.js';
@@ -190,7 +196,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
     const size = y.shape[0];
     const target = tf.oneHot(y, classes);
     const probs = tf.softmax(logits);
-    const loss = tf.neg(tf.div(tf.sum(tf.mul(target, tf.logSoftmax(logits))), size)) as tf.Scalar;
+    const loss = softmaxCrossEntropy(logits, y);
     const dLogits = tf.div(tf.sub(probs, target), size) as tf.Tensor2D;
     const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as tf.Scalar;
     return {

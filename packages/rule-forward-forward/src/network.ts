@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { normalTensor } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { NormalizationKind } from './config.js';
 import { normalizeRows } from './goodness.js';
@@ -14,12 +15,11 @@ export function createLayerParams(sizes: readonly number[], rng: Rng): Record<st
   const layers: Record<string, tf.Variable>[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
-    const layerRng = rng.fork(kernelName(l));
-    const values = new Float32Array(fanIn * fanOut);
     const std = 1 / Math.sqrt(fanIn);
-    for (let k = 0; k < values.length; k++) values[k] = layerRng.normal(0, std);
     layers.push({
-      [kernelName(l)]: tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut]))),
+      [kernelName(l)]: tf.tidy(() =>
+        tf.variable(normalTensor(rng.fork(kernelName(l)), [fanIn, fanOut], 0, std)),
+      ),
       [biasName(l)]: tf.tidy(() => tf.variable(tf.zeros([fanOut]))),
     });
   }

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng, isEventBatch } from '@plasticity/core-tensors';
+import { PlasticityError, createGradientStep, createRng, isEventBatch } from '@plasticity/core-tensors';
 import { shiftImages } from './augment.js';
 import type { Batch, BatchInput, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import { forwardForwardConfigSchema } from './config.js';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
 import { createFfNetwork, peerName } from './core.js';
 import type { LocalGradients } from './core.js';
-import { createLocalOptimizer } from './local-optimizer.js';
-import type { LocalOptimizer } from './local-optimizer.js';
 import { READOUT_KERNEL, kernelName } from './network.js';
 import { FfThreads, hostStep } from './parallel/threads.js';
 import type { CombinedStep } from './parallel/threads.js';
@@ -39,31 +37,22 @@ export function createForwardForwardLearner(
   const network = createFfNetwork(config, task, seed);
   const { layers, readout, peerMeans } = network;
   const stepRng = createRng(seed).fork('steps');
-  const optimizerOptions = {
-    beta1: config.beta1,
-    beta2: config.beta2,
-    epsilon: config.epsilon,
-    momentum: config.momentum,
-  };
   // One optimiser per layer (and one for the readout): nothing couples the layers' updates.
   const multipliers = config.layerLearningRates ?? config.hidden.map(() => 1);
-  const layerOptimizers: LocalOptimizer[] = layers.map((params, l) =>
-    createLocalOptimizer(params, {
-      optimizer: config.optimizer,
+  const layerSteps = layers.map((params, l) =>
+    createGradientStep(params, {
+      ...config,
       learningRate: config.learningRate * multipliers[l],
-      optimizerOptions,
-      weightDecay: config.weightDecay,
       decayed: [kernelName(l)],
     }),
   );
-  const readoutOptimizer = createLocalOptimizer(readout, {
-    optimizer: config.optimizer,
+  const readoutStep = createGradientStep(readout, {
+    ...config,
     learningRate: config.readoutLearningRate,
-    optimizerOptions,
     weightDecay: config.readoutWeightDecay,
     decayed: [READOUT_KERNEL],
   });
-  const optimizers = [...layerOptimizers, readoutOptimizer];
+  const steps = [...layerSteps, readoutStep];
   let learningRate = config.learningRate;
   let disposed = false;
   // Worker threads start with the first batch (starting them is asynchronous).
@@ -75,7 +64,7 @@ export function createForwardForwardLearner(
   };
   // Negatives and masks depend only on (seed, step), so a resumed run draws the same ones.
   const stepSeeds = (): number[] => {
-    const r = stepRng.fork(layerOptimizers[0].inner.iterations);
+    const r = stepRng.fork(layerSteps[0].iterations);
     return [r.int(2 ** 31 - 1), r.int(2 ** 31 - 1)];
   };
 
@@ -83,7 +72,7 @@ export function createForwardForwardLearner(
   async function augmented(batch: Batch): Promise<Batch> {
     if (config.shift === 0) return batch;
     if (isEventBatch(batch.x) || batch.x.size !== batch.size * network.spec.features) return batch; // the step reports the shape error
-    const rng = stepRng.fork(`shift.${layerOptimizers[0].inner.iterations}`);
+    const rng = stepRng.fork(`shift.${layerSteps[0].iterations}`);
     const moved = shiftImages(
       (await batch.x.data()) as Float32Array,
       batch.size,
@@ -115,10 +104,8 @@ export function createForwardForwardLearner(
           { loss: step.metrics.loss },
         );
       }
-      await Promise.all([
-        ...layerOptimizers.map((opt, l) => opt.step(step.grads.layers[l], input)),
-        readoutOptimizer.step(step.grads.readout, input),
-      ]);
+      layerSteps.forEach((layer, l) => layer.apply(step.grads.layers[l]));
+      readoutStep.apply(step.grads.readout);
       step.peer.forEach((mean, l) => peerMeans[l].assign(mean));
       return step.metrics as StepMetrics;
     } finally {
@@ -132,7 +119,7 @@ export function createForwardForwardLearner(
   return {
     params: Object.assign({}, ...layers, readout) as Record<string, tf.Variable>,
     get iterations() {
-      return layerOptimizers[0].inner.iterations;
+      return layerSteps[0].iterations;
     },
     get threads() {
       return threadCount;
@@ -142,8 +129,8 @@ export function createForwardForwardLearner(
     },
     set learningRate(value: number) {
       const factor = value / config.learningRate;
-      layerOptimizers.forEach((opt, l) => (opt.learningRate = config.learningRate * multipliers[l] * factor));
-      readoutOptimizer.learningRate = config.readoutLearningRate * factor;
+      layerSteps.forEach((layer, l) => (layer.learningRate = config.learningRate * multipliers[l] * factor));
+      readoutStep.learningRate = config.readoutLearningRate * factor;
       learningRate = value;
     },
     trainStep,
@@ -164,9 +151,9 @@ export function createForwardForwardLearner(
     async saveState() {
       assertLive();
       const state: Record<string, tf.Tensor> = {};
-      for (const [i, opt] of optimizers.entries()) {
-        const inner = await opt.inner.saveState!();
-        for (const [key, value] of Object.entries(inner)) state[optimizerPrefix(i) + key] = value;
+      for (const [i, optimizer] of steps.entries()) {
+        const own = await optimizer.saveState();
+        for (const [key, value] of Object.entries(own)) state[optimizerPrefix(i) + key] = value;
       }
       peerMeans.forEach((mean, l) => (state[peerName(l)] = mean.clone()));
       return state;
@@ -174,7 +161,7 @@ export function createForwardForwardLearner(
     async loadState(state) {
       assertLive();
       const known = new Set<string>();
-      for (const [i, opt] of optimizers.entries()) {
+      for (const [i, optimizer] of steps.entries()) {
         const prefix = optimizerPrefix(i);
         const part: Record<string, tf.Tensor> = {};
         for (const [key, value] of Object.entries(state)) {
@@ -183,7 +170,7 @@ export function createForwardForwardLearner(
             known.add(key);
           }
         }
-        await opt.inner.loadState!(part);
+        await optimizer.loadState(part);
       }
       peerMeans.forEach((mean, l) => {
         const saved = state[peerName(l)];
@@ -207,7 +194,7 @@ export function createForwardForwardLearner(
     dispose() {
       if (disposed) return;
       disposed = true;
-      optimizers.forEach((opt) => opt.dispose()); // disposes the layer and readout variables
+      steps.forEach((optimizer) => optimizer.dispose()); // disposes the layer and readout variables
       peerMeans.forEach((mean) => mean.dispose());
       void threads?.then((parallel) => parallel?.dispose());
     },

@@ -5,7 +5,6 @@ export {
   FEEDBACKS,
   INITS,
   NETWORKS,
-  OPTIMIZERS,
   SOLVERS,
   STATE_INITS,
   leastControlConfigSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optimizerConfigShape, weightDecaySchema } from '@plasticity/core-tensors';
 
 export const NETWORKS = ['feedforward', 'recurrent'] as const;
 export const SOLVERS = ['dynamics', 'energy'] as const;
@@ -7,7 +8,6 @@ export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'linear'] as const;
 export const INITS = ['glorot-uniform', 'torch'] as const;
 export const STATE_INITS = ['free', 'zero'] as const;
 export const ENERGY_OPTIMIZERS = ['adam', 'gd'] as const;
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
 
 export type NetworkKind = (typeof NETWORKS)[number];
 export type SolverKind = (typeof SOLVERS)[number];
@@ -16,7 +16,6 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 export type InitName = (typeof INITS)[number];
 
 const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
-const fraction = (fallback: number, what: string) => z.number().min(0).lt(1).default(fallback).describe(what);
 
 const linearFeedbackSchema = z.strictObject({
   learningRate: z
@@ -146,23 +145,8 @@ export const leastControlConfigSchema = z.strictObject({
   linearFeedback: linearFeedbackSchema
     .default(linearFeedbackSchema.parse({}))
     .describe('feedback: linear settings.'),
-  optimizer: z
-    .enum(OPTIMIZERS)
-    .default('adam')
-    .describe('Weight optimiser: adam, sgd or momentum (tfjs-core train.*).'),
-  learningRate: positive(
-    1e-3,
-    'Initial learning rate of the weights (the trainer’s schedule sets it per epoch).',
-  ),
-  momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
-  beta1: fraction(0.9, 'Adam first-moment decay.'),
-  beta2: fraction(0.999, 'Adam second-moment decay.'),
-  epsilon: positive(1e-7, 'Adam denominator epsilon.'),
-  weightDecay: z
-    .number()
-    .min(0)
-    .default(0)
-    .describe('Decoupled weight decay on kernels, not biases (0 = off).'),
+  ...optimizerConfigShape,
+  weightDecay: weightDecaySchema.describe('Decoupled weight decay on kernels, not biases (0 = off).'),
   clipNorm: z
     .number()
     .positive()

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { normalTensor } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { LinearFeedbackConfig } from './config.js';
 import type { ControlledState, DynamicsContext } from './dynamics.js';
@@ -16,8 +17,9 @@ export function createFeedbackParams(
   const params: Record<string, tf.Variable> = {};
   const std = config.initScale / Math.sqrt(spec.outputs);
   spec.hidden.forEach((width, k) => {
-    const values = rng.fork(feedbackName(k)).normalArray(spec.outputs * width, 0, std);
-    params[feedbackName(k)] = tf.tidy(() => tf.variable(tf.tensor2d(values, [spec.outputs, width]), false));
+    params[feedbackName(k)] = tf.tidy(() =>
+      tf.variable(normalTensor(rng.fork(feedbackName(k)), [spec.outputs, width], 0, std), false),
+    );
   });
   return params;
 }

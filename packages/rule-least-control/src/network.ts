@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { glorotUniform, uniformTensor } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { ActivationName, InitName } from './config.js';
 
@@ -63,21 +64,26 @@ export function createNetworkParams(
   const params: Record<string, tf.Variable> = {};
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
     const [fanIn, fanOut] = [sizes[layer], sizes[layer + 1]];
-    const limit = init === 'torch' ? 1 / Math.sqrt(fanIn) : Math.sqrt(6 / (fanIn + fanOut));
-    const kernel = rng.fork(kernelName(layer)).uniformArray(fanIn * fanOut, -limit, limit);
-    const bias =
-      init === 'torch'
-        ? rng.fork(biasName(layer)).uniformArray(fanOut, -limit, limit)
-        : new Float32Array(fanOut);
-    params[kernelName(layer)] = tf.tidy(() => tf.variable(tf.tensor2d(kernel, [fanIn, fanOut])));
-    params[biasName(layer)] = tf.tidy(() => tf.variable(tf.tensor1d(bias)));
+    const [kernelRng, biasRng] = [rng.fork(kernelName(layer)), rng.fork(biasName(layer))];
+    const torch = 1 / Math.sqrt(fanIn);
+    params[kernelName(layer)] = tf.tidy(() =>
+      tf.variable(
+        init === 'torch'
+          ? uniformTensor(kernelRng, [fanIn, fanOut], -torch, torch)
+          : glorotUniform(kernelRng, [fanIn, fanOut]),
+      ),
+    );
+    params[biasName(layer)] = tf.tidy(() =>
+      tf.variable(init === 'torch' ? uniformTensor(biasRng, [fanOut], -torch, torch) : tf.zeros([fanOut])),
+    );
   }
   if (spec.recurrent) {
     spec.hidden.forEach((size, layer) => {
       // Uniform entries with variance r²/n give a spectral radius of about r.
       const limit = recurrentRadius * Math.sqrt(3 / size);
-      const values = rng.fork(recurrentName(layer)).uniformArray(size * size, -limit, limit);
-      params[recurrentName(layer)] = tf.tidy(() => tf.variable(tf.tensor2d(values, [size, size])));
+      params[recurrentName(layer)] = tf.tidy(() =>
+        tf.variable(uniformTensor(rng.fork(recurrentName(layer)), [size, size], -limit, limit)),
+      );
     });
   }
   return params;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { meanSquaredError, softmaxCrossEntropy } from '@plasticity/core-tensors';
 
 /**
  * The output loss L of one batch and its gradient. Both losses are means over the batch, as
@@ -35,7 +36,7 @@ export function createObjective(
       scale,
       pred: (vp) => tf.softmax(vp),
       gradient: (vp) => tf.mul(tf.sub(tf.softmax(vp), targets), scale),
-      loss: (vp) => tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(vp)), 1))),
+      loss: (vp) => softmaxCrossEntropy(vp as tf.Tensor2D, y),
       dispose: () => targets.dispose(),
     };
   }
@@ -47,7 +48,7 @@ export function createObjective(
     scale,
     pred: (vp) => vp,
     gradient: (vp) => tf.mul(tf.sub(vp, targets), scale),
-    loss: (vp) => tf.mean(tf.sum(tf.squaredDifference(vp, targets), 1)),
+    loss: (vp) => meanSquaredError(vp as tf.Tensor2D, targets),
     dispose: () => targets.dispose(),
   };
 }

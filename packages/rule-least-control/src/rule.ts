@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   PlasticityError,
-  createGradientLearner,
+  accuracyMetric,
+  createGradientStep,
   createRng,
   denseBatch,
   denseFeatureCount,
+  readMetrics,
+  stepLearner,
 } from '@plasticity/core-tensors';
 import type {
   Batch,
@@ -103,16 +106,9 @@ export function createLeastControlLearner(
   };
   const rateV = config.dt / config.tauV;
 
-  let pending: { loss: number; scores: tf.Tensor; grads: Record<string, tf.Tensor> } | undefined;
-
-  // The optimiser sees the local update through a custom-gradient op on the weights: Adam,
-  // schedules, weight decay and exact saveState/loadState come from createGradientLearner.
-  const hostLoss = tf.customGrad((..._weights: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const { loss, grads } = pending as NonNullable<typeof pending>;
-    return {
-      value: tf.scalar(loss),
-      gradFunc: (dy: tf.Tensor) => names.map((name) => tf.mul(dy, grads[name])),
-    };
+  const step = createGradientStep(weights, {
+    ...config,
+    decayed: names.filter((n) => n.endsWith('.kernel') || n.endsWith('.recurrent')),
   });
 
   /** Free scores for `x`; recurrent networks iterate to their fixed point (async). */
@@ -130,54 +126,29 @@ export function createLeastControlLearner(
     }
   }
 
-  const inner = createGradientLearner({
-    params: weights,
-    loss: () => {
-      if (pending === undefined)
-        throw new PlasticityError('E_USAGE', 'least-control: loss outside trainStep');
-      return {
-        loss: hostLoss(...names.map((n) => weights[n])) as tf.Scalar,
-        scores: tf.clone(pending.scores),
-      };
-    },
-    predict: (input: BatchInput) => {
-      const { x, owned } = denseInput(input, features);
-      if (!spec.recurrent) {
-        // One forward pass: synchronous, as the feed-forward free equilibrium is exact.
-        const net = new BoundNetwork(spec, weights);
-        try {
-          return tf.tidy(() => {
-            let h = activate(spec.activation, net.encode(x));
-            for (let k = 1; k < spec.hidden.length; k++) h = activate(spec.activation, net.chain(k, [h]));
-            return net.decode(h);
-          });
-        } finally {
-          net.dispose();
-          if (owned) x.dispose();
-        }
-      }
-      return freeScores(x)
-        .then((r) => r.scores)
-        .finally(() => {
-          if (owned) x.dispose();
+  /** Free scores of a batch: one synchronous pass feed-forward, the fixed point (async) recurrent. */
+  function predict(input: BatchInput): tf.Tensor | Promise<tf.Tensor> {
+    const { x, owned } = denseInput(input, features);
+    if (!spec.recurrent) {
+      // One forward pass: synchronous, as the feed-forward free equilibrium is exact.
+      const net = new BoundNetwork(spec, weights);
+      try {
+        return tf.tidy(() => {
+          let h = activate(spec.activation, net.encode(x));
+          for (let k = 1; k < spec.hidden.length; k++) h = activate(spec.activation, net.chain(k, [h]));
+          return net.decode(h);
         });
-    },
-    optimizer: config.optimizer,
-    learningRate: config.learningRate,
-    optimizerOptions: {
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: config.epsilon,
-      momentum: config.momentum,
-    },
-    weightDecay:
-      config.weightDecay > 0
-        ? {
-            rate: config.weightDecay,
-            params: names.filter((n) => n.endsWith('.kernel') || n.endsWith('.recurrent')),
-          }
-        : undefined,
-  });
+      } finally {
+        net.dispose();
+        if (owned) x.dispose();
+      }
+    }
+    return freeScores(x)
+      .then((r) => r.scores)
+      .finally(() => {
+        if (owned) x.dispose();
+      });
+  }
 
   /**
    * Free pass, controlled equilibrium, local update. Returns everything the step needs; the
@@ -283,12 +254,15 @@ export function createLeastControlLearner(
         const { update } = solved;
         const norm =
           config.clipNorm !== undefined ? clipByGlobalNorm(update.grads, config.clipNorm) : undefined;
-        const packed = tf.tidy(() =>
-          tf.stack([solved.loss, tf.mean(update.controlU), tf.mean(update.controlE), norm ?? tf.scalar(0)]),
-        );
+        const { controlU, controlE, updateNorm, ...metrics } = await readMetrics(() => ({
+          loss: solved.loss,
+          ...accuracyMetric(batch, solved.scores),
+          controlU: tf.mean(update.controlU),
+          controlE: tf.mean(update.controlE),
+          updateNorm: norm ?? tf.scalar(0),
+        }));
         norm?.dispose();
-        const [loss, controlU, controlE, updateNorm] = await packed.data();
-        packed.dispose();
+        const { loss } = metrics;
         if (!Number.isFinite(loss) || !Number.isFinite(controlU) || !Number.isFinite(controlE)) {
           throw new PlasticityError(
             'E_DIVERGED',
@@ -296,20 +270,14 @@ export function createLeastControlLearner(
             { loss, controlU, controlE },
           );
         }
-        pending = { loss, scores: solved.scores, grads: update.grads };
-        let metrics: StepMetrics;
-        try {
-          metrics = await inner.trainStep(batch);
-        } finally {
-          pending = undefined;
-        }
+        step.apply(update.grads);
         if (linear && config.linearFeedback.steps > 0 && config.linearFeedback.learningRate > 0) {
-          const stepSeed = noiseRng.fork(inner.iterations).int(2 ** 30);
+          const stepSeed = noiseRng.fork(step.iterations).int(2 ** 30);
           const equilibrium = solved.takeState() as ControlledState;
           learnFeedback(solved.ctx, equilibrium, feedbackKernels, config.linearFeedback, stepSeed);
         }
         return {
-          ...metrics,
+          ...(metrics as StepMetrics),
           iterations: solved.report.iterations,
           residual: solved.report.residual,
           unconverged: solved.report.unconverged,
@@ -345,29 +313,14 @@ export function createLeastControlLearner(
     }
   }
 
-  const params: ParamMap = { ...weights, ...feedbackParams };
-  return {
-    params,
+  return stepLearner(step, {
+    params: { ...weights, ...feedbackParams } as ParamMap,
     spec,
-    get iterations() {
-      return inner.iterations;
-    },
-    get learningRate() {
-      return inner.learningRate;
-    },
-    set learningRate(value: number) {
-      inner.learningRate = value;
-    },
     trainStep,
     equilibrium,
-    predict: (x) => inner.predict(x),
-    saveState: () => inner.saveState!(),
-    loadState: (state) => inner.loadState!(state),
-    dispose: () => {
-      inner.dispose();
-      for (const q of Object.values(feedbackParams)) q.dispose();
-    },
-  };
+    predict,
+    dispose: () => Object.values(feedbackParams).forEach((q) => q.dispose()),
+  });
 }
 
 /** The least-control principle: learning from the controls that hold a network at its target. */

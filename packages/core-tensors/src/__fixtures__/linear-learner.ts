@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap, StepMetrics } from '../contract/learner.js';
 import type { Batch } from '../contract/task.js';
 import { tensorInput } from '../contract/events.js';
+import { softmaxCrossEntropy } from '../learner/losses.js';
 import { createRng } from '../rng/rng.js';
 import { glorotUniform } from '../rng/tensors.js';
 
@@ -40,9 +41,8 @@ export function linearLearner(options: {
     const poison = options.nanFromStep !== undefined && steps >= options.nanFromStep;
     const values = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => {
-        const scores = predict(tensorInput(batch.x, 'linear learner'));
-        const onehot = tf.oneHot(tf.cast(batch.y, 'int32'), options.classes);
-        const loss = tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(scores)), 1))) as tf.Scalar;
+        const scores = predict(tensorInput(batch.x, 'linear learner')) as tf.Tensor2D;
+        const loss = softmaxCrossEntropy(scores, batch.y);
         return poison ? (tf.mul(loss, NaN) as tf.Scalar) : loss;
       }, [w, b]);
       for (const [name, variable] of Object.entries({ w, b })) {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/init.js';
 import { isPlasticityError } from '../errors/plasticity-error.js';
 import { createRng } from './rng.js';
-import { glorotUniform, heNormal, normalTensor, uniformTensor } from './tensors.js';
+import { glorotNormal, glorotUniform, heNormal, heUniform, normalTensor, uniformTensor } from './tensors.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -31,6 +31,16 @@ describe('seeded initialisers', () => {
     const std = Math.sqrt(hv.reduce((s, v) => s + v * v, 0) / hv.length);
     // 100 000 draws: the sample std is within 1% of √(2/200) = 0.1 with overwhelming probability.
     expect(Math.abs(std - 0.1)).toBeLessThan(0.001);
+    tf.dispose([g, h]);
+  });
+
+  test('glorotNormal and heUniform are the host draws scaled by their fans', async () => {
+    // [40, 10]: Glorot std √(2/50) = 0.2, He limit √(6/40).
+    const g = glorotNormal(createRng(5), [40, 10]);
+    expect(Array.from(await g.data())).toEqual(Array.from(createRng(5).normalArray(400, 0, 0.2)));
+    const h = heUniform(createRng(6), [40, 10]);
+    const limit = Math.sqrt(6 / 40);
+    expect(Array.from(await h.data())).toEqual(Array.from(createRng(6).uniformArray(400, -limit, limit)));
     tf.dispose([g, h]);
   });
 

@@ -38,7 +38,19 @@ export function glorotUniform(rng: Rng, shape: readonly number[]): tf.Tensor {
   return uniformTensor(rng, shape, -limit, limit);
 }
 
+/** Glorot/Xavier normal: N(0, 2 / (fanIn + fanOut)). */
+export function glorotNormal(rng: Rng, shape: readonly number[]): tf.Tensor {
+  const { fanIn, fanOut } = fans(shape);
+  return normalTensor(rng, shape, 0, Math.sqrt(2 / (fanIn + fanOut)));
+}
+
 /** He/Kaiming normal: N(0, 2 / fanIn). */
 export function heNormal(rng: Rng, shape: readonly number[]): tf.Tensor {
   return normalTensor(rng, shape, 0, Math.sqrt(2 / fans(shape).fanIn));
+}
+
+/** He/Kaiming uniform: U(±√(6 / fanIn)). */
+export function heUniform(rng: Rng, shape: readonly number[]): tf.Tensor {
+  const limit = Math.sqrt(6 / fans(shape).fanIn);
+  return uniformTensor(rng, shape, -limit, limit);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError } from '@plasticity/core-tensors';
+import { PlasticityError, softmaxCrossEntropy } from '@plasticity/core-tensors';
 import { expectShape } from '../layers/checks.js';
 import { VOLTAGE_READOUTS } from '../vocabulary.js';
 import { expWeightedMeanVoltage, maxVoltage, spikeCount } from '../readouts.js';
@@ -84,15 +84,6 @@ function checkLabels(scores: tf.Tensor2D, labels: tf.Tensor): void {
   }
 }
 
-/** Mean over the batch of `−log softmax(scores)[label]`, via logSoftmax (no overflow). */
-export function softmaxCrossEntropy(scores: tf.Tensor2D, labels: tf.Tensor): tf.Scalar {
-  checkLabels(scores, labels);
-  return tf.tidy(() => {
-    const picked = tf.mul(tf.logSoftmax(scores), tf.oneHot(tf.cast(labels, 'int32'), scores.shape[1]));
-    return tf.neg(tf.div(tf.sum(picked), scores.shape[0])) as tf.Scalar;
-  });
-}
-
 /**
  * snnTorch's `mse_count_loss`: spike counts against `rate·T` (correct or incorrect rate), the
  * squared error averaged over batch and classes, divided by T.
@@ -132,5 +123,10 @@ export function lossByName(name: LossName, options: LossOptions = {}): SpikingLo
     );
   }
   if (name === 'spike-rate-mse') return (record, labels) => rateMse(record, labels, options);
-  return (record, labels) => tf.tidy(() => softmaxCrossEntropy(readoutScores(name, record), labels));
+  return (record, labels) =>
+    tf.tidy(() => {
+      const scores = readoutScores(name, record);
+      checkLabels(scores, labels);
+      return softmaxCrossEntropy(scores, labels);
+    });
 }

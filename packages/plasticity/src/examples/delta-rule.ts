@@ -1,11 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { PlasticityError, createRng, registerRule, tensorInput } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createGradientStep,
+  createRng,
+  optimizerConfigShape,
+  readMetrics,
+  registerRule,
+  stepLearner,
+  tensorInput,
+} from '@plasticity/core-tensors';
 import type { Batch, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 
 // What a user may set under "config" (CLI --config file, or the API). Every field has a
 // default; strictObject turns a misspelt key into an error instead of silently ignoring it.
+// The optimiser fields (optimizer, learningRate, beta1, ...) are the core's shared ones.
 export const deltaConfigSchema = z.strictObject({
+  ...optimizerConfigShape,
+  optimizer: optimizerConfigShape.optimizer.default('sgd'),
   initStd: z.number().min(0).default(0.01).describe('Std of the initial weights.'),
 });
 export type DeltaConfig = z.output<typeof deltaConfigSchema>;
@@ -28,43 +40,28 @@ export function createDeltaLearner(config: DeltaConfig, task: TaskSpec, seed: nu
   const w = tf.variable(tf.tensor2d(init, [inputs, classes]));
   const b = tf.variable(tf.zeros([classes]));
   const logits = (x: tf.Tensor): tf.Tensor2D => tf.add(tf.matMul(tf.reshape(x, [-1, inputs]), w), b);
-  let learningRate = 0.1; // the trainer sets it every epoch from the fit settings
+  // The optimiser (plain SGD unless configured) applies our update; it also gives us the
+  // learning rate the trainer sets each epoch, and saveState/loadState for exact resume.
+  const step = createGradientStep({ w, b }, config);
 
-  return {
-    // What checkpoints save (as safetensors) and restore.
-    params: { w, b },
-    get learningRate() {
-      return learningRate;
-    },
-    set learningRate(value: number) {
-      learningRate = value;
-    },
-    async trainStep(batch: Batch): Promise<StepMetrics> {
-      const stats = tf.tidy(() => {
+  return stepLearner(step, {
+    trainStep: async (batch: Batch) =>
+      // One async read per step (never dataSync: it would stall WebGPU).
+      (await readMetrics(() => {
         const x = tf.reshape(tensorInput(batch.x, 'delta rule'), [-1, inputs]);
         const labels = tf.cast(batch.y, 'int32');
         const target = tf.oneHot(labels, classes);
         const p = tf.softmax(logits(x));
-        const error = tf.sub(target, p);
+        // The step descends, so it gets −Δ/η: xᵀ(p − t)/B and Σ(p − t)/B.
+        const error = tf.div(tf.sub(p, target), batch.size);
+        step.apply({ w: tf.matMul(x, error, true, false), b: tf.sum(error, 0) });
         // Metrics of this batch before the update: cross-entropy and accuracy.
         const loss = tf.neg(tf.mean(tf.log(tf.add(tf.sum(tf.mul(target, p), 1), 1e-7))));
         const accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(p, 1), labels), 'float32'));
-        const step = learningRate / batch.size;
-        w.assign(tf.add(w, tf.mul(tf.matMul(x, error, true, false), step)));
-        b.assign(tf.add(b, tf.mul(tf.sum(error, 0), step)));
-        return tf.stack([loss, accuracy]);
-      });
-      // One async read per step (never dataSync: it would stall WebGPU).
-      const [loss, accuracy] = await stats.data();
-      stats.dispose();
-      return { loss, accuracy };
-    },
+        return { loss, accuracy };
+      })) as StepMetrics,
     predict: (x) => tf.tidy(() => logits(tensorInput(x, 'delta rule'))),
-    dispose() {
-      w.dispose();
-      b.dispose();
-    },
-  };
+  });
 }
 
 export const deltaRule: RulePlugin<DeltaConfig> = {

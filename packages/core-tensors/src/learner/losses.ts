@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Mean softmax cross-entropy of `logits [B, C]` against int labels `[B]`. Built from a one-hot
- * product rather than `gather`, whose gradient (UnsortedSegmentSum) the wasm backend lacks.
+ * Mean softmax cross-entropy of `logits [B, C]` against int labels `[B]`. Numerically safe
+ * (`logSoftmax` subtracts the row maximum), and built from a one-hot product rather than
+ * `gather`, whose gradient (UnsortedSegmentSum) the wasm backend lacks.
  */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor): tf.Scalar {
   const classes = logits.shape[1];
