@@ -6,7 +6,7 @@ export type { GridSpikes, SpikeGrid, SpikeInput } from './input.js';
 export { defaultInit, defaultRecurrentInit, pspPeak } from './init.js';
 export { createSnnParams, snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
 export type { NetworkRun, SpikingNetwork, SpikingNetworkSpec } from './network.js';
-export { softmaxCrossEntropy, voltageScores } from './readout.js';
+export { voltageScores } from './readout.js';
 export { bpttRecipes } from './recipes.js';
 export { bpttRule, createBpttLearner } from './rule.js';
 export type { BpttLearner } from './rule.js';
