@@ -1,4 +1,5 @@
 // Bundles entries for the browser with esbuild and reports every Node built-in they reach.
+/* global console, process */
 // Used by packages/plasticity/src/browser-bundle.test.ts; run it directly to see the report:
 //   node tools/bundle-check/bundle-check.js
 import { readFileSync, readdirSync } from 'node:fs';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Packs every published workspace package as npm would and checks the tarballs: publint (the
+/* global console, process */
 // package.json against the files actually shipped) and @arethetypeswrong/cli (types resolve
 // the way the runtime does), plus this project's own rules (no build info, source maps or
 // unexported test helpers). Run by the root `npm test` after the build; exits 1 on any problem.
