@@ -1,7 +1,7 @@
 // Bundles entries for the browser with esbuild and reports every Node built-in they reach.
-/* global console, process */
 // Used by packages/plasticity/src/browser-bundle.test.ts; run it directly to see the report:
 //   node tools/bundle-check/bundle-check.js
+/* global console, process */
 import { readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Packs every published workspace package as npm would and checks the tarballs: publint (the
-/* global console, process */
 // package.json against the files actually shipped) and @arethetypeswrong/cli (types resolve
 // the way the runtime does), plus this project's own rules (no build info, source maps or
 // unexported test helpers). Run by the root `npm test` after the build; exits 1 on any problem.
 //   node tools/pack-check/pack-check.js [--json sizes.json]
+/* global console, process */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
