@@ -106,7 +106,7 @@ async function requestDevice(adapter: AdapterLike): Promise<DeviceLike> {
 }
 
 /** tfjs' webgpu backend is an optional peer (34 MB): E_BACKEND says what to install when it is missing. */
-async function importWebgpuBackend(): Promise<{ readonly WebGPUBackend: unknown }> {
+export async function importWebgpuBackend(): Promise<{ readonly WebGPUBackend: unknown }> {
   try {
     return await import('@tensorflow/tfjs-backend-webgpu');
   } catch (error) {
