@@ -25,7 +25,11 @@ function workspaceSourceMap() {
       continue;
     }
     const escaped = manifest.name.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&');
-    map[`^${escaped}$`] = join(packagesDir, dir, 'src', 'index.ts');
+    // Tests run in Node, so a package with a Node entry (the `node` export condition) resolves to it.
+    const nodeEntry = join(packagesDir, dir, 'src', 'node.ts');
+    const hasNodeEntry = existsSync(nodeEntry);
+    map[`^${escaped}$`] = hasNodeEntry ? nodeEntry : join(packagesDir, dir, 'src', 'index.ts');
+    if (hasNodeEntry) map[`^${escaped}/node$`] = nodeEntry;
     map[`^${escaped}/(.*)$`] = join(packagesDir, dir, 'src', '$1', 'index.ts');
   }
   return map;

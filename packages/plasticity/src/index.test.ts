@@ -10,7 +10,11 @@ import * as bptt from '@plasticity/rule-bptt';
 import * as eventprop from '@plasticity/rule-eventprop';
 import * as forwardForward from '@plasticity/rule-forward-forward';
 import * as leastControl from '@plasticity/rule-least-control';
-import * as umbrella from './index.js';
+// The environment-neutral side of datasets, which Jest (running in Node) does not resolve by name.
+import * as neutralDatasets from '../../datasets/src/index.js';
+import * as neutral from './index.js';
+// What Node gets for 'plasticity' (the `node` condition); Jest resolves the packages the same way.
+import * as umbrella from './node.js';
 
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -58,15 +62,26 @@ describe('plasticity re-exports', () => {
   });
 
   test('every type export of the flat packages', () => {
-    const ours = new Set(
-      exportedTypeNames(readFileSync(join(packagesDir, 'plasticity', 'src', 'index.ts'), 'utf8')),
-    );
+    const typesIn = (pkg: string, entry: string): string[] => {
+      const path = join(packagesDir, pkg, 'src', entry);
+      return existsSync(path) ? exportedTypeNames(readFileSync(path, 'utf8')) : [];
+    };
+    const ours = new Set([...typesIn('plasticity', 'index.ts'), ...typesIn('plasticity', 'node.ts')]);
     for (const pkg of ['core-tensors', 'datasets', 'neurons']) {
       // A barrel that is `export *` from base.ts lists its types there.
-      const files = ['index.ts', 'base.ts'].map((f) => join(packagesDir, pkg, 'src', f)).filter(existsSync);
-      const theirs = files.flatMap((f) => exportedTypeNames(readFileSync(f, 'utf8')));
+      const theirs = ['index.ts', 'base.ts', 'node.ts'].flatMap((entry) => typesIn(pkg, entry));
       expect(theirs.length).toBeGreaterThan(0);
       expect(theirs.filter((name) => !ours.has(name))).toEqual([]);
+    }
+  });
+
+  test("the neutral entry re-exports every value of datasets' neutral entry, as the same object", () => {
+    // Under Jest '@plasticity/datasets' resolves to the Node entry, whose loadDataset (data dir,
+    // download cache) replaces the fetch-based one; every other name is shared.
+    for (const key of Object.keys(neutralDatasets).filter((k) => k !== 'loadDataset')) {
+      expect((neutral as Record<string, unknown>)[key]).toBe(
+        (neutralDatasets as Record<string, unknown>)[key],
+      );
     }
   });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '../errors/plasticity-error.js';
 import { activateTfBackend } from './activate.js';
 import { findDawnAdapter, gpuDeviceNodePresent, installDawnGlobals, uninstallDawnGlobals } from './dawn.js';
-import { isNode } from './environment.js';
+import { isNode, reasonOf } from './environment.js';
 import { describeAdapter, isSoftwareAdapter } from './gpu-types.js';
 import type { AdapterLike, DeviceLike, GpuLike } from './gpu-types.js';
 import type { BackendInfo } from './types.js';
@@ -105,6 +105,21 @@ async function requestDevice(adapter: AdapterLike): Promise<DeviceLike> {
   return adapter.requestDevice({ requiredLimits });
 }
 
+/** tfjs' webgpu backend is an optional peer (34 MB): E_BACKEND says what to install when it is missing. */
+export async function importWebgpuBackend(): Promise<{ readonly WebGPUBackend: unknown }> {
+  try {
+    return await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    throw new PlasticityError(
+      'E_BACKEND',
+      `webgpu: @tensorflow/tfjs-backend-webgpu is not installed (or failed to load: ${reasonOf(error)}); ` +
+        `install it with \`npm install @tensorflow/tfjs-backend-webgpu@${tf.version_core}\``,
+      { backend: 'webgpu', summary: 'package not installed' },
+      { cause: error },
+    );
+  }
+}
+
 /** Starts tfjs' webgpu backend on the adapter `findAdapter` picked (and nothing else). */
 export async function startWebgpu(options: WebgpuStartOptions): Promise<BackendInfo> {
   const engine = tf.engine();
@@ -117,7 +132,7 @@ export async function startWebgpu(options: WebgpuStartOptions): Promise<BackendI
   if (!options.allowSoftware && isSoftwareAdapter(found.adapter)) rejectSoftware(found);
   // Import before installing navigator.gpu: in Node the module then skips registering its own
   // factory (which would ask for an adapter of its choosing), and we register ours below.
-  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } = await importWebgpuBackend();
   if (found.dawn) await installDawnGlobals(found.gpu);
   const state: Active = { found, info: infoFor(found) };
   if ('webgpu' in engine.registryFactory && !('webgpu' in engine.registry)) tf.removeBackend('webgpu');

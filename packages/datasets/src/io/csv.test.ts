@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { tempDir } from '../testing/temp-dir.js';
-import { parseCsv, readCsv } from './csv.js';
+import { parseCsv } from './csv.js';
+import { readCsv } from './files.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {

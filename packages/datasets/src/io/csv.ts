@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { formatError } from './errors.js';
 
 export interface CsvOptions {
@@ -102,9 +101,4 @@ export function parseCsv(text: string, source = '<csv>', options: CsvOptions = {
   });
   const columns = names?.filter((_, c) => c !== labelIndex);
   return { features, shape: [rows.length, featureWidth], labels, columns };
-}
-
-/** Reads a numeric `.csv` file; see {@link parseCsv}. */
-export async function readCsv(path: string, options: CsvOptions = {}): Promise<CsvData> {
-  return parseCsv(await readFile(path, 'utf8'), path, options);
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { tempDir } from '../testing/temp-dir.js';
-import { encodeIdx, parseIdx, readIdx } from './idx.js';
+import { readIdx } from './files.js';
+import { encodeIdx, parseIdx } from './idx.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {

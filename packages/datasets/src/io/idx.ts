@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { formatError } from './errors.js';
 import { maybeGunzip } from './gzip.js';
 
@@ -68,11 +67,9 @@ export function parseIdx(bytes: Uint8Array, source = '<bytes>', kind?: IdxKind):
   return { dims, data: bytes.subarray(headerBytes) };
 }
 
-/** Reads an IDX file, gzipped (detected by its magic bytes) or raw, and validates it. */
-export async function readIdx(path: string, kind?: IdxKind): Promise<IdxArray> {
-  const raw = await readFile(path);
-  const bytes = await maybeGunzip(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), path);
-  return parseIdx(bytes, path, kind);
+/** Parses IDX bytes, gzipped (detected by the magic bytes) or raw, and validates them. */
+export async function decodeIdx(bytes: Uint8Array, source = '<bytes>', kind?: IdxKind): Promise<IdxArray> {
+  return parseIdx(await maybeGunzip(bytes, source), source, kind);
 }
 
 /** Encodes unsigned bytes as IDX (for tests and for exporting data). */

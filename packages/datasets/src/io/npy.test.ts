@@ -3,7 +3,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { tempDir } from '../testing/temp-dir.js';
-import { encodeNpy, npyLabels, parseNpy, readNpy, writeNpy } from './npy.js';
+import { readNpy, writeNpy } from './files.js';
+import { encodeNpy, npyLabels, parseNpy } from './npy.js';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {

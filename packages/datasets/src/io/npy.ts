@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { atomicWrite } from './atomic-write.js';
 import { formatError } from './errors.js';
 
 export type NpyDtype = 'float32' | 'float64' | 'uint8' | 'int32' | 'int64';
@@ -185,13 +183,6 @@ export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
   return { dtype: kind.dtype, shape, data: typedCopy(bytes.subarray(dataStart), kind.dtype, count, source) };
 }
 
-/** Reads a `.npy` file (or parses bytes already in memory). */
-export async function readNpy(pathOrBytes: string | Uint8Array): Promise<NpyArray> {
-  if (typeof pathOrBytes !== 'string') return parseNpy(pathOrBytes);
-  const raw = await readFile(pathOrBytes);
-  return parseNpy(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), pathOrBytes);
-}
-
 function dtypeOf(data: ArrayLike<number>): NpyDtype {
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Uint8Array) return 'uint8';
@@ -251,11 +242,6 @@ export function encodeNpy(array: NpyInput): Uint8Array {
     }
   }
   return out;
-}
-
-/** Writes an array as a `.npy` file atomically (temp file + rename). */
-export async function writeNpy(path: string, array: NpyInput): Promise<void> {
-  await atomicWrite(path, encodeNpy(array));
 }
 
 /**

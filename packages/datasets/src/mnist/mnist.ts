@@ -3,75 +3,10 @@ import { PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
 import { defaultDataDir } from '../io/data-dir.js';
 import type { DownloadProgress } from '../io/download.js';
 import { downloadFile } from '../io/download.js';
-import { formatError } from '../io/errors.js';
-import { readIdx } from '../io/idx.js';
+import { readIdx } from '../io/files.js';
+import type { MnistData, MnistFamily, MnistFamilyName, MnistFileRole, MnistSplit } from './family.js';
+import { MNIST_FAMILIES, mnistSplit } from './family.js';
 import { exists } from '../io/exists.js';
-
-export type MnistFamilyName = 'mnist' | 'fashion-mnist';
-export type MnistFileRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
-
-export interface MnistFamily {
-  readonly name: MnistFamilyName;
-  /** Folder under the data dir (`<dataDir>/mnist/`). */
-  readonly folder: string;
-  /** Canonical gzip file names and their md5s. */
-  readonly files: Readonly<Record<MnistFileRole, { readonly file: string; readonly md5: string }>>;
-  /** Download mirrors, tried in order. */
-  readonly mirrors: readonly string[];
-  readonly classNames: readonly string[];
-}
-
-const STANDARD_FILES = {
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-} as const;
-
-/** The MNIST family: same IDX layout and file names, different content. md5s are the canonical files'. */
-export const MNIST_FAMILIES: Readonly<Record<MnistFamilyName, MnistFamily>> = {
-  mnist: {
-    name: 'mnist',
-    folder: 'mnist',
-    files: {
-      trainImages: { file: STANDARD_FILES.trainImages, md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
-      trainLabels: { file: STANDARD_FILES.trainLabels, md5: 'd53e105ee54ea40749a09fcbcd1e9432' },
-      testImages: { file: STANDARD_FILES.testImages, md5: '9fb629c4189551a2d022fa330f9573f3' },
-      testLabels: { file: STANDARD_FILES.testLabels, md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
-    },
-    mirrors: [
-      'https://ossci-datasets.s3.amazonaws.com/mnist/',
-      'https://storage.googleapis.com/cvdf-datasets/mnist/',
-    ],
-    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  },
-  'fashion-mnist': {
-    name: 'fashion-mnist',
-    folder: 'fashion-mnist',
-    files: {
-      trainImages: { file: STANDARD_FILES.trainImages, md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
-      trainLabels: { file: STANDARD_FILES.trainLabels, md5: '25c81989df183df01b3e8a0aad5dffbe' },
-      testImages: { file: STANDARD_FILES.testImages, md5: 'bef4ecab320f06d8554ea6380940ec79' },
-      testLabels: { file: STANDARD_FILES.testLabels, md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
-    },
-    mirrors: [
-      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
-      'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
-    ],
-    classNames: [
-      'T-shirt/top',
-      'Trouser',
-      'Pullover',
-      'Dress',
-      'Coat',
-      'Sandal',
-      'Shirt',
-      'Sneaker',
-      'Bag',
-      'Ankle boot',
-    ],
-  },
-};
 
 export interface MnistProgress extends DownloadProgress {
   readonly file: string;
@@ -90,20 +25,6 @@ export interface MnistOptions {
   readonly signal?: AbortSignal;
   /** Which member of the family (default 'mnist'). */
   readonly family?: MnistFamilyName;
-}
-
-/** One split as stored: `count` images of `rows × cols` uint8 pixels, row-major, and uint8 labels. */
-export interface MnistSplit {
-  readonly images: Uint8Array;
-  readonly labels: Uint8Array;
-  readonly count: number;
-  readonly rows: number;
-  readonly cols: number;
-}
-
-export interface MnistData {
-  readonly train: MnistSplit;
-  readonly test: MnistSplit;
 }
 
 /** Local names a user may have: the canonical `.gz`, it unzipped, or the dotted variant (`train-images.idx3-ubyte`). */
@@ -158,15 +79,7 @@ async function locate(
 
 async function readSplit(imagesPath: string, labelsPath: string, classes: number): Promise<MnistSplit> {
   const [images, labels] = await Promise.all([readIdx(imagesPath, 'images'), readIdx(labelsPath, 'labels')]);
-  const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) {
-    throw formatError(labelsPath, `has ${labels.dims[0]} labels but ${imagesPath} has ${count} images`);
-  }
-  const bad = labels.data.findIndex((label) => label >= classes);
-  if (bad >= 0) {
-    throw formatError(labelsPath, `label ${labels.data[bad]} at index ${bad} is outside 0..${classes - 1}`);
-  }
-  return { images: images.data, labels: labels.data, count, rows, cols };
+  return mnistSplit(images, labels, { images: imagesPath, labels: labelsPath }, classes);
 }
 
 /**

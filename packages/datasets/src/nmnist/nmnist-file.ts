@@ -2,6 +2,8 @@ import type { SpikeEvents } from '@plasticity/core-tensors';
 import { sortEvents } from '../events/sort.js';
 import { formatError } from '../io/errors.js';
 
+/** Window, ms: a recording is three 100 ms saccades; the little that runs later is dropped. */
+export const NMNIST_DURATION = 350;
 /** N-MNIST's ATIS crop is 34 × 34 pixels. */
 export const NMNIST_SIZE = 34;
 /** Channels of an N-MNIST sample: 34 · 34 pixels × 2 polarities. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isEventBatch, isPlasticityError } from '@plasticity/core-tensors';
-import { loadDataset } from '../registry/registry.js';
+import { loadDataset } from '../registry/node-sources.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { useCpuBackend } from '../testing/tf-backend.js';
 import { NMNIST_CHANNELS, encodeNmnist, nmnistChannel, nmnistSample, parseNmnist } from './nmnist-file.js';

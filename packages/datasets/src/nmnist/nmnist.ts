@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { EventBatch, SpikeEvents } from '@plasticity/core-tensors';
 import { defaultDataDir } from '../io/data-dir.js';
-import { NMNIST_CHANNELS, nmnistSample, parseNmnist } from './nmnist-file.js';
-
-/** Window, ms: a recording is three 100 ms saccades; the little that runs later is dropped. */
-export const NMNIST_DURATION = 350;
+import { NMNIST_CHANNELS, NMNIST_DURATION, nmnistSample, parseNmnist } from './nmnist-file.js';
 
 export interface NmnistOptions {
   /** Data folder; recordings are read from `<dataDir>/nmnist/{Train,Test}/<digit>/*.bin`. */

@@ -8,7 +8,8 @@ import { tinyMnist } from '../testing/mnist-fixture.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { useCpuBackend } from '../testing/tf-backend.js';
 import { YINYANG_SPLITS, yinYang } from '../yinyang/yinyang.js';
-import { carveValidation, listDatasets, loadDataset } from './registry.js';
+import { loadDataset } from './node-sources.js';
+import { carveValidation, listDatasets } from './registry.js';
 
 const tiny = tinyMnist(40, 6);
 let dir: { path: string; remove: () => Promise<void> };

@@ -2,8 +2,9 @@ import { PlasticityError, createRng } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import type { ArraySplit } from '../batching/array-split.js';
 import { arraySplit } from '../batching/array-split.js';
-import type { MnistFamilyName, MnistProgress } from '../mnist/mnist.js';
-import { MNIST_FAMILIES, loadMnist } from '../mnist/mnist.js';
+import type { MnistData, MnistFamilyName } from '../mnist/family.js';
+import { MNIST_FAMILIES } from '../mnist/family.js';
+import type { MnistProgress } from '../mnist/mnist.js';
 import type { PreprocessSpec } from '../preprocess/preprocess.js';
 import { scaleValues } from '../preprocess/preprocess.js';
 import { YINYANG_CLASS_NAMES, YINYANG_SPLITS, yinYang } from '../yinyang/yinyang.js';
@@ -11,10 +12,8 @@ import type { EventSplit, EventSplitOptions } from '../events/event-split.js';
 import { eventSplit } from '../events/event-split.js';
 import { stepsFor } from '../events/bin.js';
 import type { EventBatch } from '@plasticity/core-tensors';
-import { SHD_CHANNELS, SHD_CLASSES } from '../shd/shd-file.js';
-import { loadShd } from '../shd/shd.js';
+import { SHD_CHANNELS, SHD_CLASSES } from '../shd/constants.js';
 import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';
-import { loadNmnist } from '../nmnist/nmnist.js';
 
 /** Carve a validation split from train: a sample count, a fraction (0–1), or either with a seed (default 0). */
 export type ValidationOption =
@@ -70,7 +69,26 @@ export interface DatasetInfo {
 }
 
 interface DatasetEntry extends DatasetInfo {
-  load(options: LoadDatasetOptions): Promise<LoadedDataset>;
+  load(options: LoadDatasetOptions, sources: DatasetSources): Promise<LoadedDataset>;
+}
+
+/** Packed events and labels of one split, as the event loaders return them. */
+export interface EventSource {
+  readonly events: EventBatch;
+  readonly labels: Int32Array;
+}
+
+/**
+ * Where the file-backed data sets get their raw data: the Node entry reads (and downloads
+ * into) the data dir, the browser entry fetches over HTTP.
+ */
+export interface DatasetSources {
+  mnist(family: MnistFamilyName, options: LoadDatasetOptions): Promise<MnistData>;
+  shd(options: LoadDatasetOptions): Promise<{
+    readonly train: EventSource & { readonly keys?: readonly string[] };
+    readonly test: EventSource;
+  }>;
+  nmnist(options: LoadDatasetOptions): Promise<{ readonly train: EventSource; readonly test: EventSource }>;
 }
 
 function yinYangSplit(split: keyof typeof YINYANG_SPLITS, shuffle: boolean): ArraySplit {
@@ -130,8 +148,8 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
     description,
     sizes: { train: 60000, test: 10000 },
     files: true,
-    async load(options) {
-      const data = await loadMnist({ ...options, family });
+    async load(options, sources) {
+      const data = await sources.mnist(family, options);
       const { rows, cols } = data.train;
       const preprocess: PreprocessSpec = {
         kind: 'scale',
@@ -177,12 +195,6 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
       };
     },
   };
-}
-
-/** Packed events and labels of one split, as the event loaders return them. */
-interface EventSource {
-  readonly events: EventBatch;
-  readonly labels: Int32Array;
 }
 
 function checkEventOptions(name: string, options: LoadDatasetOptions): { dt: number; binned: boolean } {
@@ -272,9 +284,9 @@ const REGISTRY: readonly DatasetEntry[] = [
     description: SHD_DESCRIPTION,
     sizes: { train: 8156, test: 2264 },
     files: true,
-    async load(options) {
+    async load(options, sources) {
       checkEventOptions('shd', options);
-      const data = await loadShd({ ...options, duration: options.duration });
+      const data = await sources.shd(options);
       const keys = data.train.keys;
       const classNames =
         keys !== undefined && keys.length === SHD_CLASSES
@@ -293,9 +305,9 @@ const REGISTRY: readonly DatasetEntry[] = [
     description: NMNIST_DESCRIPTION,
     sizes: { train: 60000, test: 10000 },
     files: true,
-    async load(options) {
+    async load(options, sources) {
       checkEventOptions('nmnist', options);
-      const data = await loadNmnist({ dataDir: options.dataDir, duration: options.duration });
+      const data = await sources.nmnist(options);
       const classNames = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
       return eventDataset(
         'nmnist',
@@ -317,24 +329,29 @@ export type DenseDatasetName = 'yinyang' | MnistFamilyName;
 /** Names of the data sets whose splits are event lists. */
 export type EventDatasetName = 'shd' | 'nmnist';
 
-/** Loads a data set by name; an unknown name is E_UNKNOWN_DATASET listing the known ones. */
-export async function loadDataset(
-  name: DenseDatasetName,
-  options?: LoadDatasetOptions,
-): Promise<LoadedDataset<ArraySplit>>;
-export async function loadDataset(
-  name: EventDatasetName,
-  options?: LoadDatasetOptions,
-): Promise<LoadedDataset<EventSplit>>;
-export async function loadDataset(name: string, options?: LoadDatasetOptions): Promise<LoadedDataset>;
-export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> {
-  const entry = REGISTRY.find((d) => d.name === name);
-  if (entry === undefined) {
-    const known = REGISTRY.map((d) => d.name);
-    throw new PlasticityError('E_UNKNOWN_DATASET', `unknown dataset '${name}'; known: ${known.join(', ')}`, {
-      name,
-      known,
-    });
-  }
-  return entry.load(options);
+/** `loadDataset`: a data set by name; an unknown name is E_UNKNOWN_DATASET listing the known ones. */
+export interface LoadDataset {
+  (name: DenseDatasetName, options?: LoadDatasetOptions): Promise<LoadedDataset<ArraySplit>>;
+  (name: EventDatasetName, options?: LoadDatasetOptions): Promise<LoadedDataset<EventSplit>>;
+  (name: string, options?: LoadDatasetOptions): Promise<LoadedDataset>;
+}
+
+/** A `loadDataset` whose file-backed data sets read through `sources`. */
+export function datasetLoader(sources: DatasetSources): LoadDataset {
+  const load = async (name: string, options: LoadDatasetOptions = {}): Promise<LoadedDataset> => {
+    const entry = REGISTRY.find((d) => d.name === name);
+    if (entry === undefined) {
+      const known = REGISTRY.map((d) => d.name);
+      throw new PlasticityError(
+        'E_UNKNOWN_DATASET',
+        `unknown dataset '${name}'; known: ${known.join(', ')}`,
+        {
+          name,
+          known,
+        },
+      );
+    }
+    return entry.load(options, sources);
+  };
+  return load as LoadDataset;
 }

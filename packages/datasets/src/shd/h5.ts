@@ -1,21 +1,38 @@
-import h5wasm from 'h5wasm/node';
+import type * as H5Wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Metadata } from 'h5wasm/node';
+import { PlasticityError } from '@plasticity/core-tensors';
 import { formatError } from '../io/errors.js';
 
-type H5Module = Awaited<typeof h5wasm.ready>;
+type H5Package = typeof H5Wasm.default;
+type H5Module = Awaited<H5Package['ready']>;
 
-let moduleReady: Promise<H5Module> | undefined;
+let moduleReady: Promise<{ h5wasm: H5Package; module: H5Module }> | undefined;
 let loaded: H5Module | undefined;
+
+/** Imports h5wasm, an optional peer only SHD needs; E_USAGE says what to install when it is missing. */
+async function importH5wasm(): Promise<H5Package> {
+  try {
+    return (await import('h5wasm/node')).default;
+  } catch (error) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `reading SHD (HDF5) needs the optional package h5wasm: npm install h5wasm (${(error as Error).message})`,
+      { package: 'h5wasm' },
+      { cause: error },
+    );
+  }
+}
 
 /**
  * Loads h5wasm once and switches HDF5 to throwing errors (instead of printing them and returning
  * bad ids). That switch is process-wide for h5wasm.
  */
-function h5Module(): Promise<H5Module> {
-  moduleReady ??= h5wasm.ready.then((module) => {
+function h5Module(): Promise<{ h5wasm: H5Package; module: H5Module }> {
+  moduleReady ??= importH5wasm().then(async (h5wasm) => {
+    const module = await h5wasm.ready;
     module.activate_throwing_error_handler();
     loaded = module;
-    return module;
+    return { h5wasm, module };
   });
   return moduleReady;
 }
@@ -49,7 +66,7 @@ export interface H5Reader {
 
 /** Opens an HDF5 file read-only; a file that is not HDF5 (or is damaged) is E_DATA_FORMAT. */
 export async function openH5(path: string): Promise<H5Reader> {
-  await h5Module();
+  const { h5wasm } = await h5Module();
   let file: H5File;
   try {
     file = new h5wasm.File(path, 'r');

@@ -1,15 +1,9 @@
 import type { EventBatch } from '@plasticity/core-tensors';
 import { sortEvents } from '../events/sort.js';
 import { formatError } from '../io/errors.js';
+import { SHD_CHANNELS, SHD_CLASSES, SHD_DURATION } from './constants.js';
 import type { H5Reader } from './h5.js';
 import { openH5, readNumbers, readRagged, readStrings } from './h5.js';
-
-/** SHD's cochlea model has 700 channels. */
-export const SHD_CHANNELS = 700;
-/** SHD's 20 classes: digits 0–9 in two languages. */
-export const SHD_CLASSES = 20;
-/** Window used for SHD in the EventProp work (T = 1.4 s); the recordings fit in it. */
-export const SHD_DURATION = 1400;
 
 export interface ShdFileOptions {
   /** Window, ms (default {@link SHD_DURATION}). Spikes at or after it are dropped and counted in `dropped`. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { isEventBatch, isPlasticityError } from '@plasticity/core-tensors';
-import { loadDataset } from '../registry/registry.js';
+import { loadDataset } from '../registry/node-sources.js';
 import { serveFiles } from '../testing/http-server.js';
 import { md5 } from '../testing/mnist-fixture.js';
 import { tempDir } from '../testing/temp-dir.js';

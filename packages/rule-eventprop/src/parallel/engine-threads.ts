@@ -12,7 +12,7 @@ import { packSamples } from './protocol.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 /** The worker script beside this module (present once the package is built). */
-export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
+export const DEFAULT_WORKER_URL: URL = new URL('./worker.js', import.meta.url);
 
 interface Helper {
   readonly worker: NodeWorker;

@@ -7,7 +7,7 @@ import { layout, view } from './protocol.js';
 import type { Slot, WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 /** The worker script beside this module (present once the package is built). */
-export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
+export const DEFAULT_WORKER_URL: URL = new URL('./worker.js', import.meta.url);
 
 interface Helper {
   readonly worker: NodeWorker;
