@@ -23,6 +23,8 @@ export type {
 } from './contract/learner.js';
 export { isEventBatch, eventBatchSample, packEventBatch, tensorInput } from './contract/events.js';
 export { denseBatch, denseFeatureCount } from './contract/dense.js';
+export { paramName } from './contract/param-names.js';
+export type { ParamKind } from './contract/param-names.js';
 export {
   fromWorkerError,
   requestWorker,

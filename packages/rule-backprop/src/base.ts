@@ -6,7 +6,7 @@ export type { BackpropConfig, BackpropConfigInput, InitName } from './config.js'
 export { resolveInit } from './init.js';
 export type { ConcreteInit } from './init.js';
 export { dense } from './dense.js';
-export { biasName, createMlpParams, layerCount, mlpForward, kernelName } from './mlp.js';
+export { createMlpParams, layerCount, mlpForward } from './mlp.js';
 export type { ForwardOptions } from './mlp.js';
 export { backpropRecipes } from './recipes.js';
 export { backpropRule, createBackpropLearner } from './rule.js';

@@ -3,7 +3,7 @@
 // and against float32 finite differences on the backend itself.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, softmaxCrossEntropy } from '@plasticity/core-tensors';
+import { createRng, softmaxCrossEntropy, paramName } from '@plasticity/core-tensors';
 import {
   assertClose,
   expectNoLeaks,
@@ -14,7 +14,7 @@ import {
 import { ACTIVATIONS } from './activations.js';
 import type { ActivationName } from './activations.js';
 import { dense } from './dense.js';
-import { biasName, createMlpParams, kernelName, mlpForward } from './mlp.js';
+import { createMlpParams, mlpForward } from './mlp.js';
 
 const backends = await testBackends();
 const SIZES = [5, 6, 4, 3];
@@ -54,9 +54,9 @@ function hostLoss(p: HostParams, x: Float32Array, labels: number[], act: Activat
     let h = Array.from(x.subarray(s * SIZES[0], (s + 1) * SIZES[0]));
     for (let l = 0; l + 1 < SIZES.length; l++) {
       const [nIn, nOut] = [SIZES[l], SIZES[l + 1]];
-      const kernel = p[kernelName(l)];
+      const kernel = p[paramName(l, 'kernel')];
       const z = Array.from({ length: nOut }, (_, j) => {
-        let acc = p[biasName(l)][j];
+        let acc = p[paramName(l, 'bias')][j];
         for (let i = 0; i < nIn; i++) acc += h[i] * kernel[i * nOut + j];
         return acc;
       });
@@ -204,10 +204,10 @@ describe.each(backends)('%s', (backend) => {
     const params = createMlpParams([3, 4, 2], 'he-normal', createRng(11).fork('init'));
     const expected = createRng(11)
       .fork('init')
-      .fork(kernelName(0))
+      .fork(paramName(0, 'kernel'))
       .normalArray(12, 0, Math.sqrt(2 / 3));
-    expect(Array.from(await params[kernelName(0)].data())).toEqual(Array.from(expected));
-    expect(Array.from(await params[biasName(1)].data())).toEqual([0, 0]);
+    expect(Array.from(await params[paramName(0, 'kernel')].data())).toEqual(Array.from(expected));
+    expect(Array.from(await params[paramName(1, 'bias')].data())).toEqual([0, 0]);
     tf.dispose(Object.values(params));
   });
 

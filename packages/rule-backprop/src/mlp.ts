@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { paramName } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import { activate } from './activations.js';
 import type { ActivationName } from './activations.js';
@@ -7,8 +8,6 @@ import { INITIALIZERS } from './init.js';
 import type { ConcreteInit } from './init.js';
 
 // Kernels are `[in, out]` (Keras/tfjs layout): a PyTorch nn.Linear takes `kernel.T` as weight.
-export const kernelName = (layer: number): string => `layers.${layer}.kernel`;
-export const biasName = (layer: number): string => `layers.${layer}.bias`;
 
 /**
  * Variables for an MLP with layer widths `sizes` (input first, output last): kernels from
@@ -23,10 +22,10 @@ export function createMlpParams(
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
     const [fanIn, fanOut] = [sizes[layer], sizes[layer + 1]];
     const draw = INITIALIZERS[init];
-    params[kernelName(layer)] = tf.tidy(() =>
-      tf.variable(draw(rng.fork(kernelName(layer)), [fanIn, fanOut])),
+    params[paramName(layer, 'kernel')] = tf.tidy(() =>
+      tf.variable(draw(rng.fork(paramName(layer, 'kernel')), [fanIn, fanOut])),
     );
-    params[biasName(layer)] = tf.tidy(() => tf.variable(tf.zeros([fanOut])));
+    params[paramName(layer, 'bias')] = tf.tidy(() => tf.variable(tf.zeros([fanOut])));
   }
   return params;
 }
@@ -34,7 +33,7 @@ export function createMlpParams(
 /** Number of dense layers in a param map built by `createMlpParams`. */
 export function layerCount(params: Readonly<Record<string, tf.Tensor>>): number {
   let layers = 0;
-  while (kernelName(layers) in params) layers++;
+  while (paramName(layers, 'kernel') in params) layers++;
   return layers;
 }
 
@@ -56,7 +55,12 @@ export function mlpForward(
     const hidden = layer + 1 < layers;
     // ReLU rides in the fused matmul kernel; other activations follow it as separate ops.
     const fusedRelu = hidden && options.activation === 'relu';
-    h = dense(h, params[kernelName(layer)] as tf.Tensor2D, params[biasName(layer)] as tf.Tensor1D, fusedRelu);
+    h = dense(
+      h,
+      params[paramName(layer, 'kernel')] as tf.Tensor2D,
+      params[paramName(layer, 'bias')] as tf.Tensor1D,
+      fusedRelu,
+    );
     if (hidden && !fusedRelu) h = activate(options.activation, h) as tf.Tensor2D;
     if (hidden && options.dropout && options.dropout.rate > 0) {
       h = tf.dropout(h, options.dropout.rate, undefined, options.dropout.seeds[layer]) as tf.Tensor2D;

@@ -8,6 +8,7 @@ import {
   parseConfig,
   parseFitSettings,
   resolveRecipe,
+  paramName,
 } from '@plasticity/core-tensors';
 import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import {
@@ -19,7 +20,7 @@ import {
 } from '@plasticity/core-tensors/testing';
 import { backpropRule } from './index.js';
 import type { BackpropConfig } from './config.js';
-import { biasName, kernelName } from './mlp.js';
+import {} from './mlp.js';
 
 const backends = await testBackends();
 const XOR_TASK: TaskSpec = { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' };
@@ -157,10 +158,17 @@ describe.each(backends)('%s', (backend) => {
     const a = backpropRule.create(config({ hidden: [8] }), XOR_TASK, 5);
     const b = backpropRule.create(config({ hidden: [8] }), XOR_TASK, 5);
     const c = backpropRule.create(config({ hidden: [8] }), XOR_TASK, 6);
-    expect(Object.keys(a.params)).toEqual([kernelName(0), biasName(0), kernelName(1), biasName(1)]);
-    expect(a.params[kernelName(0)].shape).toEqual([2, 8]);
+    expect(Object.keys(a.params)).toEqual([
+      paramName(0, 'kernel'),
+      paramName(0, 'bias'),
+      paramName(1, 'kernel'),
+      paramName(1, 'bias'),
+    ]);
+    expect(a.params[paramName(0, 'kernel')].shape).toEqual([2, 8]);
     expect(await values(a.params)).toEqual(await values(b.params));
-    expect((await values(c.params))[kernelName(0)]).not.toEqual((await values(a.params))[kernelName(0)]);
+    expect((await values(c.params))[paramName(0, 'kernel')]).not.toEqual(
+      (await values(a.params))[paramName(0, 'kernel')],
+    );
     [a, b, c].forEach((l) => l.dispose());
   });
 
@@ -197,8 +205,10 @@ describe.each(backends)('%s', (backend) => {
     const y = await learner.predict(x);
     await learner.trainStep({ x, y, size: 1 });
     const after = await values(learner.params);
-    after[kernelName(0)].forEach((v, i) => expect(v).toBeCloseTo(before[kernelName(0)][i] * 0.95, 6));
-    expect(after[biasName(0)]).toEqual(before[biasName(0)]);
+    after[paramName(0, 'kernel')].forEach((v, i) =>
+      expect(v).toBeCloseTo(before[paramName(0, 'kernel')][i] * 0.95, 6),
+    );
+    expect(after[paramName(0, 'bias')]).toEqual(before[paramName(0, 'bias')]);
     tf.dispose([x, y]);
     learner.dispose();
   });

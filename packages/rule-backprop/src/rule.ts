@@ -6,12 +6,13 @@ import {
   denseFeatureCount,
   meanSquaredError,
   softmaxCrossEntropy,
+  paramName,
 } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, GradientLearner, RulePlugin, TaskSpec } from '@plasticity/core-tensors';
 import { backpropConfigSchema } from './config.js';
 import type { BackpropConfig } from './config.js';
 import { resolveInit } from './init.js';
-import { createMlpParams, mlpForward, kernelName } from './mlp.js';
+import { createMlpParams, mlpForward } from './mlp.js';
 import { backpropRecipes } from './recipes.js';
 
 /** Builds the learner for a validated config (what `backpropRule.create` does). */
@@ -53,7 +54,10 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
     optimizerOptions: config,
     weightDecay:
       config.weightDecay > 0
-        ? { rate: config.weightDecay, params: Array.from({ length: layers }, (_, i) => kernelName(i)) }
+        ? {
+            rate: config.weightDecay,
+            params: Array.from({ length: layers }, (_, i) => paramName(i, 'kernel')),
+          }
         : undefined,
   });
   return learner;

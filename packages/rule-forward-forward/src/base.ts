@@ -19,7 +19,7 @@ export type {
 export { goodness, layerObjective, normalizeRows } from './goodness.js';
 export type { LayerObjective, ObjectiveOptions } from './goodness.js';
 export { hardWrongLabels, hybridImages, randomWrongLabels } from './negatives.js';
-export { READOUT_BIAS, READOUT_KERNEL, biasName, kernelName } from './network.js';
+export { READOUT_BIAS, READOUT_KERNEL } from './network.js';
 export { forwardForwardRecipes } from './recipes.js';
 export { createFfNetwork, peerName, resolveSpec } from './core.js';
 export type { FfNetwork, FfSpec, LocalGradients, StepTensors } from './core.js';

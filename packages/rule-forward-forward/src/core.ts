@@ -5,6 +5,7 @@ import {
   denseBatch,
   denseFeatureCount,
   softmaxCrossEntropy,
+  paramName,
 } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
@@ -23,10 +24,8 @@ import { hardWrongLabels, hybridImages, randomWrongLabels } from './negatives.js
 import {
   READOUT_BIAS,
   READOUT_KERNEL,
-  biasName,
   createLayerParams,
   createReadoutParams,
-  kernelName,
   outerSum,
   propagate,
 } from './network.js';
@@ -161,8 +160,8 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
   const readout = createReadoutParams(readoutWidth, classes);
   const peerMeans = config.hidden.map((width) => tf.variable(tf.fill([width], 0.5), false));
 
-  const kernel = (l: number) => layers[l][kernelName(l)] as tf.Tensor2D;
-  const bias = (l: number) => layers[l][biasName(l)] as tf.Tensor1D;
+  const kernel = (l: number) => layers[l][paramName(l, 'kernel')] as tf.Tensor2D;
+  const bias = (l: number) => layers[l][paramName(l, 'bias')] as tf.Tensor1D;
 
   const flatten = (x: BatchInput): tf.Tensor2D => denseBatch(x, features, 'forward-forward');
 
@@ -241,7 +240,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
               outerSum(positive.normalized[l - 1], dPositive),
               outerSum(negative.normalized[l - 1], dNegative),
             );
-      return { [kernelName(l)]: dKernel, [biasName(l)]: dBias };
+      return { [paramName(l, 'kernel')]: dKernel, [paramName(l, 'bias')]: dBias };
     });
     return { grads, peer };
   }

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { normalTensor } from '@plasticity/core-tensors';
+import { normalTensor, paramName } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { NormalizationKind } from './config.js';
 import { normalizeRows } from './goodness.js';
 
 // Kernels are `[in, out]` (Keras/tfjs layout), as in @plasticity/rule-backprop.
-export const kernelName = (layer: number): string => `layers.${layer}.kernel`;
-export const biasName = (layer: number): string => `layers.${layer}.bias`;
 export const READOUT_KERNEL = 'readout.kernel';
 export const READOUT_BIAS = 'readout.bias';
 
@@ -17,10 +15,10 @@ export function createLayerParams(sizes: readonly number[], rng: Rng): Record<st
     const [fanIn, fanOut] = [sizes[l], sizes[l + 1]];
     const std = 1 / Math.sqrt(fanIn);
     layers.push({
-      [kernelName(l)]: tf.tidy(() =>
-        tf.variable(normalTensor(rng.fork(kernelName(l)), [fanIn, fanOut], 0, std)),
+      [paramName(l, 'kernel')]: tf.tidy(() =>
+        tf.variable(normalTensor(rng.fork(paramName(l, 'kernel')), [fanIn, fanOut], 0, std)),
       ),
-      [biasName(l)]: tf.tidy(() => tf.variable(tf.zeros([fanOut]))),
+      [paramName(l, 'bias')]: tf.tidy(() => tf.variable(tf.zeros([fanOut]))),
     });
   }
   return layers;
@@ -54,8 +52,8 @@ export function propagate(
   const activities = [tf.relu(firstPre)];
   const normalized = [normalizeRows(activities[0], normalization)];
   for (let l = 1; l < layers.length; l++) {
-    const kernel = layers[l][kernelName(l)] as tf.Tensor2D;
-    activities.push(reluLayer(normalized[l - 1], kernel, layers[l][biasName(l)] as tf.Tensor1D));
+    const kernel = layers[l][paramName(l, 'kernel')] as tf.Tensor2D;
+    activities.push(reluLayer(normalized[l - 1], kernel, layers[l][paramName(l, 'bias')] as tf.Tensor1D));
     normalized.push(normalizeRows(activities[l], normalization));
   }
   return { activities, normalized };

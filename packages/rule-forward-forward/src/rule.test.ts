@@ -9,6 +9,7 @@ import {
   parseConfig,
   parseFitSettings,
   resolveRecipe,
+  paramName,
 } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import {
@@ -19,7 +20,7 @@ import {
   tolerance,
   useBackend,
 } from '@plasticity/core-tensors/testing';
-import { biasName, forwardForwardRule, kernelName, READOUT_BIAS, READOUT_KERNEL } from './index.js';
+import { forwardForwardRule, READOUT_BIAS, READOUT_KERNEL } from './index.js';
 import type { ForwardForwardConfigInput, ForwardForwardLearner } from './index.js';
 import {
   activities,
@@ -75,8 +76,8 @@ async function accuracyOf(scores: tf.Tensor, y: Int32Array): Promise<number> {
 async function referenceNet(learner: ForwardForwardLearner, layers: number): Promise<ReferenceNet> {
   const net: ReferenceNet = { kernels: [], biases: [] };
   for (let l = 0; l < layers; l++) {
-    net.kernels.push((await learner.params[kernelName(l)].array()) as number[][]);
-    net.biases.push((await learner.params[biasName(l)].array()) as number[]);
+    net.kernels.push((await learner.params[paramName(l, 'kernel')].array()) as number[][]);
+    net.biases.push((await learner.params[paramName(l, 'bias')].array()) as number[]);
   }
   return net;
 }
@@ -205,16 +206,18 @@ describe.each(backends)('%s', (backend) => {
       const tol = backend === 'webgpu' ? { rtol: 2e-3, atol: 2e-4 } : { rtol: 1e-4, atol: 1e-5 };
       for (let l = 0; l < HIDDEN.length; l++) {
         // Only this layer's params, nothing of the layers below or above.
-        expect(Object.keys(grads.layers[l]).sort()).toEqual([biasName(l), kernelName(l)].sort());
+        expect(Object.keys(grads.layers[l]).sort()).toEqual(
+          [paramName(l, 'bias'), paramName(l, 'kernel')].sort(),
+        );
         const loss = () => layerLoss(net, positives, negatives, l, o);
         assertClose(
-          await grads.layers[l][kernelName(l)].data(),
+          await grads.layers[l][paramName(l, 'kernel')].data(),
           finiteDifferences(net.kernels[l], loss),
           tol,
           `kernel ${l}`,
         );
         assertClose(
-          await grads.layers[l][biasName(l)].data(),
+          await grads.layers[l][paramName(l, 'bias')].data(),
           finiteDifferences(net.biases[l], loss),
           tol,
           `bias ${l}`,
@@ -229,22 +232,26 @@ describe.each(backends)('%s', (backend) => {
     const learner = create({ hidden: [5, 4, 3], negatives: 'random', peerNormalization: 0 }, TASK2, 1);
     const batch = tinyBatch(8, 2);
     const before = learner.gradients(batch);
-    const top = learner.params[kernelName(2)];
+    const top = learner.params[paramName(2, 'kernel')];
     tf.tidy(() => top.assign(tf.mul(top, -2)));
     const afterTop = learner.gradients(batch);
     for (const l of [0, 1]) {
       assertClose(
-        await afterTop.layers[l][kernelName(l)].data(),
-        await before.layers[l][kernelName(l)].data(),
+        await afterTop.layers[l][paramName(l, 'kernel')].data(),
+        await before.layers[l][paramName(l, 'kernel')].data(),
         { rtol: 0, atol: 0 },
       );
     }
-    const bottom = learner.params[kernelName(0)];
+    const bottom = learner.params[paramName(0, 'kernel')];
     // A uniform scale would not do: the next layer sees normalised rows, so reorder the inputs instead.
     tf.tidy(() => bottom.assign(tf.reverse(bottom, 0)));
     const afterBottom = learner.gradients(batch);
     const moved = tf.tidy(() =>
-      tf.max(tf.abs(tf.sub(afterBottom.layers[1][kernelName(1)], before.layers[1][kernelName(1)]))),
+      tf.max(
+        tf.abs(
+          tf.sub(afterBottom.layers[1][paramName(1, 'kernel')], before.layers[1][paramName(1, 'kernel')]),
+        ),
+      ),
     );
     expect((await moved.data())[0]).toBeGreaterThan(1e-6);
     tf.dispose([batch.x, batch.y, moved, before, afterTop, afterBottom] as unknown as tf.TensorContainer);

@@ -1,12 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientStep, createRng, isEventBatch } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createGradientStep,
+  createRng,
+  isEventBatch,
+  paramName,
+} from '@plasticity/core-tensors';
 import { shiftImages } from './augment.js';
 import type { Batch, BatchInput, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import { forwardForwardConfigSchema } from './config.js';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
 import { createFfNetwork, peerName } from './core.js';
 import type { LocalGradients } from './core.js';
-import { READOUT_KERNEL, kernelName } from './network.js';
+import { READOUT_KERNEL } from './network.js';
 import { FfThreads, hostStep } from './parallel/threads.js';
 import type { CombinedStep } from './parallel/threads.js';
 import { forwardForwardRecipes } from './recipes.js';
@@ -43,7 +49,7 @@ export function createForwardForwardLearner(
     createGradientStep(params, {
       ...config,
       learningRate: config.learningRate * multipliers[l],
-      decayed: [kernelName(l)],
+      decayed: [paramName(l, 'kernel')],
     }),
   );
   const readoutStep = createGradientStep(readout, {

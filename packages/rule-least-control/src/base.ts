@@ -19,16 +19,7 @@ export type {
   NetworkKind,
   SolverKind,
 } from './config.js';
-export {
-  BoundNetwork,
-  activate,
-  biasName,
-  createNetworkParams,
-  derivative,
-  feedbackName,
-  kernelName,
-  recurrentName,
-} from './network.js';
+export { BoundNetwork, activate, createNetworkParams, derivative, feedbackName } from './network.js';
 export type { NetworkSpec } from './network.js';
 export { freeEquilibrium } from './free.js';
 export { controlledStep, solveDynamics } from './dynamics.js';

@@ -6,11 +6,11 @@
 //  - α → ∞: the update, times α, becomes the backprop gradient of the batch loss.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, parseConfig } from '@plasticity/core-tensors';
+import { createRng, parseConfig, paramName } from '@plasticity/core-tensors';
 import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import { assertClose, testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import type { Tolerance } from '@plasticity/core-tensors/testing';
-import { biasName, kernelName, leastControlRule, recurrentName } from './index.js';
+import { leastControlRule } from './index.js';
 import type { LeastControlConfigInput, LeastControlLearner } from './index.js';
 
 const backends = await testBackends();
@@ -55,8 +55,8 @@ function create(task: TaskSpec, raw: LeastControlConfigInput, seed = 1): LeastCo
 /** Names of the trainable weights, in a fixed order. */
 function weightNames(hidden: number, recurrent: boolean): string[] {
   const names: string[] = [];
-  for (let k = 0; k <= hidden; k++) names.push(kernelName(k), biasName(k));
-  if (recurrent) for (let k = 0; k < hidden; k++) names.push(recurrentName(k));
+  for (let k = 0; k <= hidden; k++) names.push(paramName(k, 'kernel'), paramName(k, 'bias'));
+  if (recurrent) for (let k = 0; k < hidden; k++) names.push(paramName(k, 'recurrent'));
   return names;
 }
 
@@ -77,15 +77,21 @@ function residualEnergy(
   let total = tf.scalar(0);
   for (let k = 0; k < L; k++) {
     const input = k === 0 ? x : act(v[k - 1], options.linear);
-    let f = tf.add(tf.matMul(input as tf.Tensor2D, w[kernelName(k)] as tf.Tensor2D), w[biasName(k)]);
+    let f = tf.add(
+      tf.matMul(input as tf.Tensor2D, w[paramName(k, 'kernel')] as tf.Tensor2D),
+      w[paramName(k, 'bias')],
+    );
     if (options.recurrent) {
-      f = tf.add(f, tf.matMul(act(v[k], options.linear) as tf.Tensor2D, w[recurrentName(k)] as tf.Tensor2D));
+      f = tf.add(
+        f,
+        tf.matMul(act(v[k], options.linear) as tf.Tensor2D, w[paramName(k, 'recurrent')] as tf.Tensor2D),
+      );
     }
     total = tf.add(total, tf.mul(0.5, tf.sum(tf.square(tf.sub(v[k], f)))));
   }
   const dec = tf.add(
-    tf.matMul(act(v[L - 1], options.linear) as tf.Tensor2D, w[kernelName(L)] as tf.Tensor2D),
-    w[biasName(L)],
+    tf.matMul(act(v[L - 1], options.linear) as tf.Tensor2D, w[paramName(L, 'kernel')] as tf.Tensor2D),
+    w[paramName(L, 'bias')],
   );
   return tf.add(total, tf.mul(0.5, tf.sum(tf.square(tf.sub(vp, dec))))) as tf.Scalar;
 }
@@ -221,7 +227,9 @@ describe.each(backends)('%s', (backend) => {
       [
         batch.x,
         batch.y,
-        ...[kernelName(0), biasName(0), kernelName(1), biasName(1)].map((n) => learner.params[n]),
+        ...[paramName(0, 'kernel'), paramName(0, 'bias'), paramName(1, 'kernel'), paramName(1, 'bias')].map(
+          (n) => learner.params[n],
+        ),
       ].map((t) => t.data()),
     );
     const H = 4;
@@ -271,7 +279,7 @@ describe.each(backends)('%s', (backend) => {
     for (let s = 0; s < BATCH; s++)
       for (let i = 0; i < INPUTS; i++)
         for (let h = 0; h < H; h++) gW0[i * H + h] -= x[s * INPUTS + i] * eExpected[s][h];
-    assertClose(await eq.grads[kernelName(0)].data(), gW0, tol, 'layers.0.kernel update');
+    assertClose(await eq.grads[paramName(0, 'kernel')].data(), gW0, tol, 'layers.0.kernel update');
     tf.dispose([...eq.v, eq.vp, ...Object.values(eq.grads), batch.x, batch.y]);
     learner.dispose();
   });
@@ -288,7 +296,10 @@ describe.each(backends)('%s', (backend) => {
         const w = Object.fromEntries(names.map((n, i) => [n, ws[i]]));
         let h: tf.Tensor = batch.x;
         for (let k = 0; k <= 2; k++) {
-          h = tf.add(tf.matMul(h as tf.Tensor2D, w[kernelName(k)] as tf.Tensor2D), w[biasName(k)]);
+          h = tf.add(
+            tf.matMul(h as tf.Tensor2D, w[paramName(k, 'kernel')] as tf.Tensor2D),
+            w[paramName(k, 'bias')],
+          );
           if (k < 2) h = tf.tanh(h);
         }
         return crossEntropy(h, batch.y);

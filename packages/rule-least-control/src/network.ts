@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { glorotUniform, uniformTensor } from '@plasticity/core-tensors';
+import { glorotUniform, uniformTensor, paramName } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { ActivationName, InitName } from './config.js';
 
@@ -16,9 +16,6 @@ export interface NetworkSpec {
 
 // Kernels are `[in, out]` (the tfjs layout, as in rule-backprop): layer k < L drives hidden
 // layer k, layer L (= hidden.length) is the decoder.
-export const kernelName = (layer: number): string => `layers.${layer}.kernel`;
-export const biasName = (layer: number): string => `layers.${layer}.bias`;
-export const recurrentName = (layer: number): string => `layers.${layer}.recurrent`;
 export const feedbackName = (layer: number): string => `feedback.${layer}`;
 
 /** φ(v). */
@@ -64,16 +61,16 @@ export function createNetworkParams(
   const params: Record<string, tf.Variable> = {};
   for (let layer = 0; layer + 1 < sizes.length; layer++) {
     const [fanIn, fanOut] = [sizes[layer], sizes[layer + 1]];
-    const [kernelRng, biasRng] = [rng.fork(kernelName(layer)), rng.fork(biasName(layer))];
+    const [kernelRng, biasRng] = [rng.fork(paramName(layer, 'kernel')), rng.fork(paramName(layer, 'bias'))];
     const torch = 1 / Math.sqrt(fanIn);
-    params[kernelName(layer)] = tf.tidy(() =>
+    params[paramName(layer, 'kernel')] = tf.tidy(() =>
       tf.variable(
         init === 'torch'
           ? uniformTensor(kernelRng, [fanIn, fanOut], -torch, torch)
           : glorotUniform(kernelRng, [fanIn, fanOut]),
       ),
     );
-    params[biasName(layer)] = tf.tidy(() =>
+    params[paramName(layer, 'bias')] = tf.tidy(() =>
       tf.variable(init === 'torch' ? uniformTensor(biasRng, [fanOut], -torch, torch) : tf.zeros([fanOut])),
     );
   }
@@ -81,8 +78,8 @@ export function createNetworkParams(
     spec.hidden.forEach((size, layer) => {
       // Uniform entries with variance r²/n give a spectral radius of about r.
       const limit = recurrentRadius * Math.sqrt(3 / size);
-      params[recurrentName(layer)] = tf.tidy(() =>
-        tf.variable(uniformTensor(rng.fork(recurrentName(layer)), [size, size], -limit, limit)),
+      params[paramName(layer, 'recurrent')] = tf.tidy(() =>
+        tf.variable(uniformTensor(rng.fork(paramName(layer, 'recurrent')), [size, size], -limit, limit)),
       );
     });
   }
@@ -109,10 +106,10 @@ export class BoundNetwork {
   ) {
     this.layers = spec.hidden.length;
     const L = this.layers;
-    this.kernels = Array.from({ length: L + 1 }, (_, k) => params[kernelName(k)] as tf.Tensor2D);
-    this.biases = Array.from({ length: L + 1 }, (_, k) => params[biasName(k)] as tf.Tensor1D);
+    this.kernels = Array.from({ length: L + 1 }, (_, k) => params[paramName(k, 'kernel')] as tf.Tensor2D);
+    this.biases = Array.from({ length: L + 1 }, (_, k) => params[paramName(k, 'bias')] as tf.Tensor1D);
     this.recurrent = spec.recurrent
-      ? Array.from({ length: L }, (_, k) => params[recurrentName(k)] as tf.Tensor2D)
+      ? Array.from({ length: L }, (_, k) => params[paramName(k, 'recurrent')] as tf.Tensor2D)
       : [];
   }
 

@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, fit, isPlasticityError, packEventBatch, parseConfig } from '@plasticity/core-tensors';
+import {
+  createRng,
+  fit,
+  isPlasticityError,
+  packEventBatch,
+  parseConfig,
+  paramName,
+} from '@plasticity/core-tensors';
 import type { Batch, StepMetrics, TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import {
   expectNoLeaks,
@@ -9,7 +16,7 @@ import {
   testBackends,
   useBackend,
 } from '@plasticity/core-tensors/testing';
-import { feedbackName, kernelName, leastControlRule } from './index.js';
+import { feedbackName, leastControlRule } from './index.js';
 import type { LeastControlConfigInput, LeastControlLearner } from './index.js';
 
 const backends = await testBackends();
@@ -236,10 +243,12 @@ describe.each(backends)('%s', (backend) => {
         'feedback.0',
       ].sort(),
     );
-    expect(a.params[kernelName(0)].shape).toEqual([2, 6]);
+    expect(a.params[paramName(0, 'kernel')].shape).toEqual([2, 6]);
     expect(a.params[feedbackName(0)].shape).toEqual([2, 6]);
     expect(await values(a.params)).toEqual(await values(b.params));
-    expect((await values(c.params))[kernelName(0)]).not.toEqual((await values(a.params))[kernelName(0)]);
+    expect((await values(c.params))[paramName(0, 'kernel')]).not.toEqual(
+      (await values(a.params))[paramName(0, 'kernel')],
+    );
     [a, b, c].forEach((l) => l.dispose());
   });
 

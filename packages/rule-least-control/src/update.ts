@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { paramName } from '@plasticity/core-tensors';
 import { impliedControls } from './energy.js';
 import type { BoundNetwork } from './network.js';
-import { biasName, derivative, kernelName, modulate, recurrentName } from './network.js';
+import { derivative, modulate } from './network.js';
 
 export interface LocalUpdate {
   /** Descent directions for the optimiser, by param name: −ΔW (minus the local update). */
@@ -46,10 +47,10 @@ export function localUpdate(
     const pre = (k: number): tf.Tensor2D => tf.transpose(k === 0 ? x : state.h[k - 1]) as tf.Tensor2D;
     for (let k = 0; k <= L; k++) {
       const signal = tf.neg(k === L ? u : e[k]) as tf.Tensor2D;
-      grads[kernelName(k)] = tf.matMul(pre(k), signal);
-      grads[biasName(k)] = tf.sum(signal, 0);
+      grads[paramName(k, 'kernel')] = tf.matMul(pre(k), signal);
+      grads[paramName(k, 'bias')] = tf.sum(signal, 0);
       if (net.spec.recurrent && k < L) {
-        grads[recurrentName(k)] = tf.matMul(tf.transpose(state.h[k]) as tf.Tensor2D, signal);
+        grads[paramName(k, 'recurrent')] = tf.matMul(tf.transpose(state.h[k]) as tf.Tensor2D, signal);
       }
     }
     const norms = (blocks: readonly tf.Tensor[]): tf.Tensor1D =>

@@ -1,0 +1,8 @@
+/** What a layer's weight is: its input kernel, its bias, or its recurrent kernel. */
+export type ParamKind = 'kernel' | 'bias' | 'recurrent';
+
+/**
+ * The one naming scheme of weights in a `ParamMap`, checkpoints and EASGD: `layers.{k}.{kind}`,
+ * as PyTorch state dicts name them, so a safetensors checkpoint reads the same in Python.
+ */
+export const paramName = (layer: number, kind: ParamKind): string => `layers.${layer}.${kind}`;
