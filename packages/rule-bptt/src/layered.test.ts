@@ -213,3 +213,46 @@ describe.each(backends)('%s', (backend) => {
     });
   });
 });
+
+test('README example: a conv net on event frames takes a step and predicts', async () => {
+  await useBackend(backends[0]);
+  // --- README begin (keep in sync) ---
+  // Events of an 8 × 8 sensor with 2 polarities, channel (polarity·8 + y)·8 + x.
+  const task: TaskSpec = {
+    input: { kind: 'events', channels: 128, duration: 20 },
+    outputs: 3,
+    kind: 'classification',
+  };
+  const config = parseConfig(bpttRule, {
+    layers: [
+      { type: 'conv2d', filters: 8, kernel: 3 },
+      { type: 'lif', tauMem: 10 },
+      { type: 'pool2d', kind: 'max', size: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 3 },
+      { type: 'li' },
+    ],
+    frame: { height: 8, width: 8, channels: 2, layout: 'chw' },
+    dt: 1,
+    learningRate: 1e-2,
+  });
+  const learner = bpttRule.create(config, task, 0);
+  const x = packEventBatch(
+    [
+      { times: Float32Array.of(1, 5), units: Int32Array.of(9, 75) },
+      { times: Float32Array.of(2), units: Int32Array.of(30) },
+    ],
+    128,
+    20,
+  );
+  const y = tf.tensor1d([0, 2], 'int32');
+  const metrics = await learner.trainStep({ x, y, size: 2 }); // loss, accuracy, hiddenRate, silentFraction
+  const scores = await learner.predict(x); // [2, 3] max-voltage scores
+  // --- README end ---
+  expect(Object.keys(metrics)).toEqual(
+    expect.arrayContaining(['loss', 'accuracy', 'hiddenRate', 'silentFraction']),
+  );
+  expect(scores.shape).toEqual([2, 3]);
+  tf.dispose([y, scores]);
+  learner.dispose();
+});

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseConfig } from '@plasticity/core-tensors';
+import { isPlasticityError, parseConfig } from '@plasticity/core-tensors';
 import type { Batch, TaskSpec } from '@plasticity/core-tensors';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import { eventpropRule } from './index.js';
@@ -147,4 +147,41 @@ describe('layers config', () => {
       expect.objectContaining({ code: 'E_CONFIG', details: expect.objectContaining({ field: 'init' }) }),
     );
   });
+});
+
+test('README example: a recurrent layer list builds; conv2d is refused', () => {
+  const logged: unknown[][] = [];
+  const console = { log: (...args: unknown[]) => logged.push(args) };
+  // --- README begin (keep in sync) ---
+  const task: TaskSpec = { input: { kind: 'dense', shape: [5] }, outputs: 3, kind: 'classification' };
+  // The same network as {hidden: [{size: 64, recurrent: true}]}.
+  const learner = eventpropRule.create(
+    parseConfig(eventpropRule, {
+      layers: [
+        { type: 'recurrent', units: 64 },
+        { type: 'lif-exp' },
+        { type: 'dense', units: 3 },
+        { type: 'li' },
+      ],
+      threads: 1,
+    }),
+    task,
+    0,
+  );
+  learner.dispose();
+  try {
+    const conv = [{ type: 'conv2d', filters: 4, kernel: 3 }, { type: 'lif-exp' }];
+    eventpropRule.create(parseConfig(eventpropRule, { layers: conv }), task, 0);
+  } catch (error) {
+    // E_CONFIG layers[0] "eventprop: layer 0 (conv2d): EventProp takes only dense and recurrent connections"
+    if (isPlasticityError(error)) console.log(error.code, error.details?.field, error.message);
+  }
+  // --- README end ---
+  expect(logged).toEqual([
+    [
+      'E_CONFIG',
+      'layers[0]',
+      'eventprop: layer 0 (conv2d): EventProp takes only dense and recurrent connections',
+    ],
+  ]);
 });
