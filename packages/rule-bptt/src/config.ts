@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { SURROGATES, VOLTAGE_READOUTS, choiceSchema, latencyEncoderSchema } from '@plasticity/neurons';
+import { LOSS_NAMES, SURROGATES, choiceSchema, latencyEncoderSchema } from '@plasticity/neurons';
 import { optimizerConfigShape } from '@plasticity/core-tensors';
-
-/** Optimisers of tfjs-core's `train.*` this rule offers. */
 
 const ms = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
 
@@ -11,6 +9,29 @@ const normalInit = z.strictObject({
   std: z.number().min(0).describe('Standard deviation of the weights.'),
 });
 export type NormalInit = z.output<typeof normalInit>;
+
+const size = z.number().int().positive();
+
+/** How each time step's channel vector becomes an image for conv layers. */
+const frameSchema = z.strictObject({
+  height: size.describe('Sensor rows.'),
+  width: size.describe('Sensor columns.'),
+  channels: size.default(1).describe('Channels per pixel (2 polarities for event cameras).'),
+  layout: z
+    .enum(['chw', 'hwc'])
+    .default('chw')
+    .describe('Order of the channel ids: chw = (c·H + y)·W + x (N-MNIST), hwc = (y·W + x)·C + c.'),
+  crop: z
+    .strictObject({
+      top: z.number().int().min(0).default(0),
+      left: z.number().int().min(0).default(0),
+      height: size,
+      width: size,
+    })
+    .optional()
+    .describe('Keep only this window of the sensor.'),
+});
+export type FrameConfig = z.output<typeof frameSchema>;
 
 /**
  * Surrogate-gradient BPTT config. Every field has a default, so `{}` is valid; unknown keys
@@ -36,11 +57,21 @@ export const bpttConfigSchema = z.strictObject({
     .describe(
       'Steepness of the surrogate (fast-sigmoid slope, arctan alpha, SuperSpike beta); default the neurons package’s.',
     ),
-  loss: choiceSchema(VOLTAGE_READOUTS)
+  loss: choiceSchema(LOSS_NAMES)
     .default('max-voltage')
     .describe(
-      `Readout of output voltages into class scores: ${VOLTAGE_READOUTS.join(', ')} (max over time, time mean, exp-weighted time mean).`,
+      `Loss on the output layer: ${LOSS_NAMES.join(', ')}. Voltage losses read an li readout (the classic form has one); spike losses need a spiking output layer.`,
     ),
+  layers: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1)
+    .optional()
+    .describe(
+      'The network as a list of @plasticity/neurons layer specs (dense, recurrent, conv2d, pool2d, flatten, lif, alif, if, lif-exp, li), ending with one unit per class. Replaces hidden, recurrent, tauMem, tauSyn, threshold and init.',
+    ),
+  frame: frameSchema
+    .optional()
+    .describe('Reshape each step’s channels into [H, W, C] frames for conv layers (needs layers).'),
   dt: z
     .number()
     .positive()

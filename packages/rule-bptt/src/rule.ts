@@ -12,10 +12,11 @@ import type {
   InspectOptions,
   Inspection,
   RulePlugin,
-  SpikeEvents,
   TaskSpec,
 } from '@plasticity/core-tensors';
-import { heaviside, lifExpParams, surrogateFunction } from '@plasticity/neurons';
+import { VOLTAGE_READOUTS, heaviside, lifExpParams, surrogateFunction } from '@plasticity/neurons';
+import type { VoltageReadout } from '@plasticity/neurons';
+import { createLayeredLearner } from './layered.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
@@ -25,36 +26,13 @@ import { createSnnParams, spikingNetwork } from './network.js';
 import type { NetworkRun } from './network.js';
 import { voltageScores } from './readout.js';
 import { bpttRecipes } from './recipes.js';
+import { eventLists, traceSamples } from './inspect.js';
 
 /** A BPTT learner: a gradient learner that can also show spikes and voltages of a few samples. */
 export interface BpttLearner extends GradientLearner {
   /** The simulation grid inputs are put on (steps of `dt` ms). */
   readonly grid: SpikeGrid;
   inspect(x: BatchInput, options?: InspectOptions): Promise<Inspection>;
-}
-
-/** Per-sample event lists of `spikes [T, B, N]` (host values) for the first `samples` samples; times = step·dt. */
-function eventLists(
-  values: Float32Array,
-  shape: readonly number[],
-  samples: number,
-  dt: number,
-): SpikeEvents[] {
-  const [steps, batch, units] = shape;
-  return Array.from({ length: samples }, (_, b) => {
-    const times: number[] = [];
-    const ids: number[] = [];
-    for (let t = 0; t < steps; t++) {
-      const row = (t * batch + b) * units;
-      for (let n = 0; n < units; n++) {
-        if (values[row + n] > 0) {
-          times.push(t * dt);
-          ids.push(n);
-        }
-      }
-    }
-    return { times: Float32Array.from(times), units: Int32Array.from(ids) };
-  });
 }
 
 function classificationOutputs(task: TaskSpec): number {
@@ -72,10 +50,29 @@ function classificationOutputs(task: TaskSpec): number {
   return task.outputs;
 }
 
+/** The classic network's readout: its output is an LI layer, so only voltage losses apply. */
+function classicReadout(config: BpttConfig): VoltageReadout {
+  if (config.frame) {
+    throw new PlasticityError('E_CONFIG', 'bptt: frame reshapes input for conv layers; it needs layers', {
+      field: 'frame',
+    });
+  }
+  if (!(VOLTAGE_READOUTS as readonly string[]).includes(config.loss)) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `bptt: loss '${config.loss}' needs a spiking output layer; the hidden form ends in an li readout (use ${VOLTAGE_READOUTS.join(', ')}, or layers)`,
+      { field: 'loss', value: config.loss },
+    );
+  }
+  return config.loss as VoltageReadout;
+}
+
 /** Builds the learner for a validated config (what `bpttRule.create` does). */
 export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: number): BpttLearner {
   const outputs = classificationOutputs(task);
   const input = createSpikeInput(config, task);
+  if (config.layers) return createLayeredLearner(config, outputs, input, seed);
+  const loss = classicReadout(config);
   const { grid } = input;
   const network = spikingNetwork({
     inputs: grid.channels,
@@ -120,7 +117,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     loss: (batch: Batch) => {
       const run = network.run(params, batch.x as tf.Tensor3D, spikeFn);
       measureActivity(run);
-      const scores = voltageScores(run.v, config.loss, grid);
+      const scores = voltageScores(run.v, loss, grid);
       return { loss: softmaxCrossEntropy(scores, batch.y), scores };
     },
     // Unused: `predict` below encodes the input first.
@@ -154,7 +151,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
   async function predict(x: BatchInput): Promise<tf.Tensor2D> {
     const { spikes, owned } = await input.spikes(x);
     try {
-      return tf.tidy(() => voltageScores(network.run(params, spikes, heaviside).v, config.loss, grid));
+      return tf.tidy(() => voltageScores(network.run(params, spikes, heaviside).v, loss, grid));
     } finally {
       if (owned) spikes.dispose();
     }
@@ -180,25 +177,16 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
       }));
       // Voltages every `stride` steps (the grid is as fine as traces get).
       const stride = Math.max(1, Math.round((options.traceDt ?? grid.dt) / grid.dt));
-      const v = values[values.length - 1];
-      const traceSteps = Math.ceil(grid.steps / stride);
-      const traceSamples = Array.from({ length: samples }, (_, b) => {
-        const trace = new Float32Array(traceSteps * outputs);
-        for (let s = 0; s < traceSteps; s++) {
-          const row = (s * stride * samples + b) * outputs;
-          trace.set(v.subarray(row, row + outputs), s * outputs);
-        }
-        return trace;
-      });
+      const trace = traceSamples(values[values.length - 1], grid.steps, samples, outputs, stride);
       return {
         duration: grid.steps * grid.dt,
         layers,
         traces: {
           name: network.readout.name,
           dt: stride * grid.dt,
-          steps: traceSteps,
+          steps: trace.steps,
           units: outputs,
-          samples: traceSamples,
+          samples: trace.samples,
         },
       };
     } finally {

@@ -27,6 +27,13 @@ export const eventpropConfigSchema = z.strictObject({
     .array(hiddenLayer)
     .default([200])
     .describe('Hidden LIF layers from input to output: a size, or {size, recurrent}.'),
+  layers: z
+    .array(z.record(z.string(), z.unknown()))
+    .min(2)
+    .optional()
+    .describe(
+      'The network as @plasticity/neurons layer specs: dense or recurrent connections each followed by lif-exp, the last dense one by li (voltage losses) or lif-exp (ttfs). Replaces hidden; init per layer ({dist: normal}) replaces init and recurrentInit.',
+    ),
   loss: choiceSchema(EVENT_LOSSES)
     .default('max-voltage')
     .describe(

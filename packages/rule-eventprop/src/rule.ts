@@ -21,7 +21,8 @@ import type {
 import { eventpropConfigSchema } from './config.js';
 import type { EventpropConfig, NormalInit } from './config.js';
 import { EventPropNetwork, kernelName } from '@plasticity/neurons';
-import type { NetworkSpec } from '@plasticity/neurons';
+import type { LayerSpec, NetworkSpec } from '@plasticity/neurons';
+import { layerNetwork } from './layers.js';
 import { lifConstants, lifExpParams, stationaryTime, voltageAfter } from '@plasticity/neurons';
 import type { LifConstants } from '@plasticity/neurons';
 import { downloadWeights, gradientTensors } from '@plasticity/neurons';
@@ -78,18 +79,27 @@ function inputCoding(config: EventpropConfig, task: TaskSpec): { coding: InputCo
 export function networkSpec(
   config: EventpropConfig,
   task: TaskSpec,
-): { spec: NetworkSpec; coding: InputCoding } {
+): { spec: NetworkSpec; coding: InputCoding; inits: Readonly<Record<string, NormalInit>> } {
   const { coding, duration } = inputCoding(config, task);
+  const inputs = inputChannels(coding);
+  const network = config.layers
+    ? layerNetwork(config.layers as unknown as LayerSpec[], config, inputs, task.outputs)
+    : {
+        hidden: config.hidden.map((h) => (typeof h === 'number' ? { size: h, recurrent: false } : h)),
+        output: EVENT_LOSS_OUTPUT[config.loss],
+        model: lifExpParams({ tauMem: config.tauMem, tauSyn: config.tauSyn, threshold: config.threshold }),
+        inits: {},
+      };
   const spec: NetworkSpec = {
-    inputs: inputChannels(coding),
-    hidden: config.hidden.map((h) => (typeof h === 'number' ? { size: h, recurrent: false } : h)),
+    inputs,
+    hidden: network.hidden,
     outputs: task.outputs,
-    output: EVENT_LOSS_OUTPUT[config.loss],
-    model: lifExpParams({ tauMem: config.tauMem, tauSyn: config.tauSyn, threshold: config.threshold }),
+    output: network.output,
+    model: network.model,
     duration,
     maxSpikesPerNeuron: config.maxSpikesPerNeuron,
   };
-  return { spec, coding };
+  return { spec, coding, inits: network.inits };
 }
 
 /** Peak of the voltage one unit of current produces from rest. */
@@ -111,6 +121,7 @@ function createParams(
   config: EventpropConfig,
   network: EventPropNetwork,
   seed: number,
+  inits: Readonly<Record<string, NormalInit>>,
 ): ParamMap {
   const rng = createRng(seed).fork('init');
   const c = lifConstants(spec.model);
@@ -125,9 +136,9 @@ function createParams(
   const params: Record<string, tf.Variable> = {};
   for (const [name, [rows, cols]] of Object.entries(network.shapes)) {
     const layer = Number(name.slice('layer'.length, name.indexOf('/')));
-    const { mean, std } = name.endsWith('/recurrent')
-      ? config.recurrentInit
-      : (config.init?.[layer] ?? defaultInit(c, rows));
+    const { mean, std } =
+      inits[name] ??
+      (name.endsWith('/recurrent') ? config.recurrentInit : (config.init?.[layer] ?? defaultInit(c, rows)));
     params[name] = tf.tidy(() => tf.variable(normalTensor(rng.fork(name), [rows, cols], mean, std), true));
   }
   return params;
@@ -159,9 +170,9 @@ export function createEventPropLearner(
   seed: number,
   options: EventPropLearnerOptions = {},
 ): EventPropLearner {
-  const { spec, coding } = networkSpec(config, task);
+  const { spec, coding, inits } = networkSpec(config, task);
   const network = new EventPropNetwork(spec);
-  const params = createParams(spec, config, network, seed);
+  const params = createParams(spec, config, network, seed, inits);
   const grads = network.gradientBuffers();
   const objective: ObjectiveOptions = {
     loss: config.loss,

@@ -1,6 +1,9 @@
 import type { LayerSpec } from './spec.js';
 
-export type Compatibility = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+export type Compatibility =
+  | { readonly ok: true }
+  /** `index`: the first layer EventProp cannot take (`layers.length` when one is missing). */
+  | { readonly ok: false; readonly index: number; readonly reason: string };
 
 /**
  * Whether an event-driven engine (EventProp) can take `layers`: alternating `dense`/`recurrent`
@@ -10,6 +13,7 @@ export type Compatibility = { readonly ok: true } | { readonly ok: false; readon
 export function eventPropCompatible(layers: readonly LayerSpec[]): Compatibility {
   const fail = (index: number, why: string): Compatibility => ({
     ok: false,
+    index,
     reason: `layer ${index} (${layers[index]?.type ?? 'missing'}): ${why}`,
   });
   if (layers.length === 0 || layers.length % 2 !== 0) {

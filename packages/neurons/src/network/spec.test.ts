@@ -171,25 +171,28 @@ describe('eventPropCompatible', () => {
     });
   });
 
-  test.each<[LayerSpec[], RegExp]>([
+  test.each<[LayerSpec[], number, RegExp]>([
     [
       [{ type: 'conv2d', filters: 2, kernel: 3 }, { type: 'lif-exp' }],
+      0,
       /layer 0 \(conv2d\).*dense and recurrent/,
     ],
-    [[{ type: 'dense', units: 3 }, { type: 'lif' }], /layer 1 \(lif\).*lif-exp or li/],
-    [[{ type: 'dense', units: 3, bias: true }, { type: 'li' }], /layer 0 \(dense\).*bias/],
-    [[{ type: 'dense', units: 3 }], /pairs/],
-    [[{ type: 'recurrent', units: 3 }, { type: 'li' }], /layer 1 \(li\).*lif-exp/],
+    [[{ type: 'dense', units: 3 }, { type: 'lif' }], 1, /layer 1 \(lif\).*lif-exp or li/],
+    [[{ type: 'dense', units: 3, bias: true }, { type: 'li' }], 0, /layer 0 \(dense\).*bias/],
+    [[{ type: 'dense', units: 3 }], 1, /pairs/],
+    [[{ type: 'recurrent', units: 3 }, { type: 'li' }], 1, /layer 1 \(li\).*lif-exp/],
     [
       [
         { type: 'dense', units: 3 },
         { type: 'lif-exp', refractory: 2 },
       ],
+      1,
       /refractory/,
     ],
-  ])('refuses %j', (layers, reason) => {
+  ])('refuses %j at layer %i', (layers, index, reason) => {
     const result = eventPropCompatible(layers);
     expect(result.ok).toBe(false);
+    expect(!result.ok && result.index).toBe(index);
     expect(!result.ok && result.reason).toMatch(reason);
   });
 });

@@ -1,0 +1,215 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, createGradientLearner, isPlasticityError } from '@plasticity/core-tensors';
+import type { Batch, BatchInput, InspectOptions, Inspection } from '@plasticity/core-tensors';
+import { createSpikingNetwork, lossByName, readoutScores, surrogateFunction } from '@plasticity/neurons';
+import type { LayerSpec, LayerTrace, NetworkRun, SpikingNetwork } from '@plasticity/neurons';
+import type { BpttConfig } from './config.js';
+import { frameInput } from './frame.js';
+import { eventLists, traceSamples } from './inspect.js';
+import type { SpikeInput } from './input.js';
+import type { BpttLearner } from './rule.js';
+
+/** The neurons package's layer errors as config errors on `layers[i].field`. */
+function buildNetwork(
+  config: BpttConfig,
+  inputShape: readonly number[],
+  dt: number,
+  seed: number,
+): SpikingNetwork {
+  try {
+    // Neuron layers step on the input grid unless a layer sets its own dt.
+    return createSpikingNetwork(config.layers as unknown as LayerSpec[], inputShape, {
+      seed,
+      dt,
+      surrogate: surrogateFunction(config.surrogate, config.surrogateScale),
+    });
+  } catch (error) {
+    if (!isPlasticityError(error) || typeof error.details?.layer !== 'number') throw error;
+    const { layer, field, issues } = error.details as {
+      layer: number;
+      field?: string;
+      issues?: readonly { path: string }[];
+    };
+    const where = field ?? issues?.[0]?.path;
+    throw new PlasticityError('E_CONFIG', `bptt: ${error.message}`, {
+      ...error.details,
+      field: `layers[${layer}]${where ? `.${where}` : ''}`,
+    });
+  }
+}
+
+const CLASSIC_ONLY = ['init', 'recurrentInit'] as const;
+
+/**
+ * A BPTT learner for a `layers` config: the network comes from `createSpikingNetwork` on the
+ * input grid's channels (or `frame` images), the loss and scores from the neurons vocabulary.
+ */
+export function createLayeredLearner(
+  config: BpttConfig,
+  outputs: number,
+  input: SpikeInput,
+  seed: number,
+): BpttLearner {
+  for (const field of CLASSIC_ONLY) {
+    if (config[field] !== undefined) {
+      throw new PlasticityError(
+        'E_CONFIG',
+        `bptt: ${field} belongs to the hidden form; with layers, set init per layer`,
+        {
+          field,
+        },
+      );
+    }
+  }
+  const { grid } = input;
+  const frame = config.frame ? frameInput(config.frame, grid.channels) : undefined;
+  const network = buildNetwork(config, frame?.shape ?? [grid.channels], grid.dt, seed);
+  if (network.outputShape.length !== 1 || network.outputShape[0] !== outputs) {
+    network.dispose();
+    throw new PlasticityError(
+      'E_CONFIG',
+      `bptt: the last layer must give one unit per class ([${outputs}]), got [${network.outputShape.join(', ')}]`,
+      { field: `layers[${network.layers.length - 1}]` },
+    );
+  }
+  const lastType = network.layers[network.layers.length - 1].type;
+  const needs = config.loss.startsWith('spike-') ? 'spiking' : 'li';
+  if ((needs === 'li') !== (lastType === 'li')) {
+    network.dispose();
+    throw new PlasticityError(
+      'E_CONFIG',
+      `bptt: loss '${config.loss}' needs ${needs === 'li' ? "an 'li' readout" : 'a spiking output layer'} last, got '${lastType}'`,
+      { field: 'loss', value: config.loss },
+    );
+  }
+  const loss = lossByName(config.loss);
+  const framed = (spikes: tf.Tensor3D) => (frame ? frame.toFrames(spikes) : spikes);
+  const windowSeconds = (grid.steps * grid.dt) / 1000;
+  // Spiking layers before the output: their activity is what `hiddenRate` reports.
+  const hidden = network.layers.slice(0, -1).filter((l) => 'model' in l && l.type !== 'li');
+
+  let activity: { rate: tf.Scalar; silent: tf.Scalar } | undefined;
+  const measureActivity = (run: NetworkRun): void => {
+    if (hidden.length === 0) return;
+    const counts = hidden.map((l) => tf.sum(run.layers[l.index].spikes!, 0)); // [B, ...] per sample and neuron
+    const neurons = counts.reduce((a, c) => a + c.size / c.shape[0], 0);
+    const total = tf.addN(counts.map((c) => tf.sum(c)));
+    const silent = tf.addN(counts.map((c) => tf.sum(tf.cast(tf.equal(tf.max(c, 0), 0), 'float32'))));
+    const batch = counts[0].shape[0];
+    activity = {
+      rate: tf.keep(tf.div(total, neurons * batch * windowSeconds)),
+      silent: tf.keep(tf.div(silent, neurons)),
+    };
+  };
+
+  const inner = createGradientLearner({
+    params: network.params,
+    loss: (batch: Batch) => {
+      const run = network.run(framed(batch.x as tf.Tensor3D));
+      measureActivity(run);
+      const labels = tf.cast(tf.reshape(batch.y, [-1]), 'int32');
+      return { loss: loss(run, labels), scores: readoutScores(config.loss, run) };
+    },
+    predict: () => {
+      throw new PlasticityError('E_USAGE', 'bptt: internal predict is not used');
+    },
+    metrics: (batch, scores) => {
+      const hits = tf.equal(tf.argMax(scores, 1), tf.cast(tf.reshape(batch.y, [-1]), 'int32'));
+      return {
+        accuracy: tf.mean(tf.cast(hits, 'float32')),
+        ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
+      };
+    },
+    optimizer: config.optimizer,
+    learningRate: config.learningRate,
+    optimizerOptions: config,
+  });
+
+  async function withSpikes<T>(x: BatchInput, use: (spikes: tf.Tensor3D) => Promise<T> | T): Promise<T> {
+    const { spikes, owned } = await input.spikes(x);
+    try {
+      return await use(spikes);
+    } finally {
+      if (owned) spikes.dispose();
+    }
+  }
+
+  const trainStep = (batch: Batch) =>
+    withSpikes(batch.x, async (spikes) => {
+      try {
+        return await inner.trainStep({ x: spikes, y: batch.y, size: batch.size });
+      } finally {
+        if (activity) tf.dispose([activity.rate, activity.silent]);
+        activity = undefined;
+      }
+    });
+
+  const predict = (x: BatchInput) =>
+    withSpikes(x, (spikes) => tf.tidy(() => readoutScores(config.loss, network.run(framed(spikes)))));
+
+  // Rasters of the input and every spiking layer (flattened), voltages of an li readout.
+  const inspect = (x: BatchInput, options: InspectOptions = {}): Promise<Inspection> =>
+    withSpikes(x, async (spikes) => {
+      const samples = Math.min(options.samples ?? 4, spikes.shape[1]);
+      const flat = (t: tf.Tensor) => tf.reshape(t, [grid.steps, samples, -1]);
+      const named: { name: string; trace: LayerTrace }[] = [];
+      const picked = tf.tidy(() => {
+        const head = tf.slice(spikes, [0, 0, 0], [-1, samples, -1]);
+        const run = network.run(framed(head));
+        const out: tf.Tensor[] = [head];
+        network.layers.forEach((l) => {
+          const trace = run.layers[l.index];
+          if (trace.spikes) {
+            named.push({ name: `layer${l.index} (${l.type})`, trace });
+            out.push(flat(trace.spikes));
+          }
+        });
+        if (run.v && lastType === 'li') out.push(flat(run.v));
+        return out;
+      });
+      const values = await Promise.all(picked.map((t) => t.data() as Promise<Float32Array>));
+      const sizes = picked.map((t) => t.size / (grid.steps * samples));
+      tf.dispose(picked);
+      const names = ['input', ...named.map((n) => n.name)];
+      const result = names.map((name, k) => ({
+        name,
+        size: sizes[k],
+        samples: eventLists(values[k], [grid.steps, samples, sizes[k]], samples, grid.dt),
+      }));
+      const base = { duration: grid.steps * grid.dt, layers: result };
+      if (lastType !== 'li') return base;
+      const stride = Math.max(1, Math.round((options.traceDt ?? grid.dt) / grid.dt));
+      const trace = traceSamples(values[values.length - 1], grid.steps, samples, outputs, stride);
+      const name = `layer${network.layers.length - 1} (li)`;
+      return {
+        ...base,
+        traces: { name, dt: stride * grid.dt, steps: trace.steps, units: outputs, samples: trace.samples },
+      };
+    });
+
+  return {
+    params: inner.params,
+    grid,
+    get optimizerName() {
+      return inner.optimizerName;
+    },
+    get iterations() {
+      return inner.iterations;
+    },
+    get learningRate() {
+      return inner.learningRate;
+    },
+    set learningRate(value: number) {
+      inner.learningRate = value;
+    },
+    trainStep,
+    predict,
+    inspect,
+    saveState: () => inner.saveState!(),
+    loadState: (state) => inner.loadState!(state),
+    dispose: () => {
+      inner.dispose();
+      network.dispose();
+    },
+  };
+}
