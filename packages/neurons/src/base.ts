@@ -66,7 +66,7 @@ export { latencyEncoderSchema } from './encoding/latency-config.js';
 export type { LatencyEncoderConfig } from './encoding/latency-config.js';
 export { binEventBatch } from './encoding/bin.js';
 // The exact event-driven simulator and its adjoint (EventProp's engine).
-export { EventPropNetwork, kernelName, paramShapes, recurrentName, sharedFloat64 } from './event/network.js';
+export { EventPropNetwork, paramShapes, sharedFloat64 } from './event/network.js';
 export type { NetworkSpec } from './event/network.js';
 export { crossingTime, lifConstants, stationaryTime, voltageAfter } from './event/lif.js';
 export type { LifConstants } from './event/lif.js';

@@ -4,7 +4,7 @@ export type { BpttConfig, BpttConfigInput, NormalInit } from './config.js';
 export { createSpikeInput } from './input.js';
 export type { GridSpikes, SpikeGrid, SpikeInput } from './input.js';
 export { defaultInit, defaultRecurrentInit, pspPeak } from './init.js';
-export { createSnnParams, snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
+export { createSnnParams, spikingNetwork } from './network.js';
 export type { NetworkRun, SpikingNetwork, SpikingNetworkSpec } from './network.js';
 export { voltageScores } from './readout.js';
 export { bpttRecipes } from './recipes.js';

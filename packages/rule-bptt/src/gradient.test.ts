@@ -3,12 +3,12 @@
 // check is meaningless here (the forward pass is a step function), so this is the arbiter.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, parseConfig, softmaxCrossEntropy } from '@plasticity/core-tensors';
+import { createRng, parseConfig, softmaxCrossEntropy, paramName } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { assertClose, testBackends, tolerance, useBackend } from '@plasticity/core-tensors/testing';
 import { lifExpParams, surrogateFunction } from '@plasticity/neurons';
 import type { VoltageReadout } from '@plasticity/neurons';
-import { snnKernelName, snnRecurrentName, spikingNetwork } from './network.js';
+import { spikingNetwork } from './network.js';
 import { voltageScores } from './readout.js';
 import { bpttRule } from './rule.js';
 
@@ -219,10 +219,11 @@ function tinyNet(seed: number, recurrent: boolean): { net: Net; x: Float64Array 
 function weightTensors(net: Net): Record<string, tf.Tensor> {
   const out: Record<string, tf.Tensor> = {};
   net.kernels.forEach(
-    (w, l) => (out[snnKernelName(l)] = tf.tensor2d(Float32Array.from(w), [SIZES[l], SIZES[l + 1]])),
+    (w, l) => (out[paramName(l, 'kernel')] = tf.tensor2d(Float32Array.from(w), [SIZES[l], SIZES[l + 1]])),
   );
   net.recurrents.forEach(
-    (w, l) => (out[snnRecurrentName(l)] = tf.tensor2d(Float32Array.from(w), [SIZES[l + 1], SIZES[l + 1]])),
+    (w, l) =>
+      (out[paramName(l, 'recurrent')] = tf.tensor2d(Float32Array.from(w), [SIZES[l + 1], SIZES[l + 1]])),
   );
   return out;
 }
@@ -230,8 +231,8 @@ function weightTensors(net: Net): Record<string, tf.Tensor> {
 /** The reference's gradients keyed like the params. */
 function referenceGrads(net: Net, ref: Reference): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
-  ref.gradKernels.forEach((g, l) => (out[snnKernelName(l)] = g));
-  if (net.recurrent) ref.gradRecurrents.forEach((g, l) => (out[snnRecurrentName(l)] = g));
+  ref.gradKernels.forEach((g, l) => (out[paramName(l, 'kernel')] = g));
+  if (net.recurrent) ref.gradRecurrents.forEach((g, l) => (out[paramName(l, 'recurrent')] = g));
   return out;
 }
 

@@ -54,8 +54,8 @@ describe.each(backends)('%s', (backend) => {
     test('the network comes from the layer list, with its weight names and shapes', () => {
       const learner = create({ layers: DENSE_NET, encoder: { span: 10 } });
       expect(Object.fromEntries(Object.entries(learner.params).map(([k, v]) => [k, v.shape]))).toEqual({
-        'layer0/kernel': [2, 8],
-        'layer2/kernel': [8, 2],
+        'layers.0.kernel': [2, 8],
+        'layers.2.kernel': [8, 2],
       });
       learner.dispose();
     });
@@ -192,7 +192,7 @@ describe.each(backends)('%s', (backend) => {
         },
         task,
       );
-      expect(learner.params['layer0/kernel'].shape).toEqual([3, 3, 2, 2]);
+      expect(learner.params['layers.0.kernel'].shape).toEqual([3, 3, 2, 2]);
       const x = packEventBatch(
         [
           { times: Float32Array.of(1, 3), units: Int32Array.of(0, 17) },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { normalTensor } from '@plasticity/core-tensors';
+import { normalTensor, paramName } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import { denseSpiking, leakyIntegrator, leakyIntegratorParams } from '@plasticity/neurons';
 import type {
@@ -9,11 +9,6 @@ import type {
   SpikeFunction,
 } from '@plasticity/neurons';
 import type { NormalInit } from './config.js';
-
-/** Name of layer `k`'s feed-forward kernel `[in, out]` (the readout is the last layer). */
-export const snnKernelName = (k: number): string => `layer${k}/kernel`;
-/** Name of hidden layer `k`'s recurrent kernel `[n, n]`. */
-export const snnRecurrentName = (k: number): string => `layer${k}/recurrent`;
 
 /**
  * Shape and neuron model of a lifExp network with a leaky-integrator readout (the readout
@@ -66,15 +61,15 @@ export function spikingNetwork(spec: SpikingNetworkSpec): SpikingNetwork {
       hiddenLayers.forEach((layer, k) => {
         drive = layer.run(
           {
-            kernel: weights[snnKernelName(k)],
-            recurrent: layer.recurrent ? weights[snnRecurrentName(k)] : undefined,
+            kernel: weights[paramName(k, 'kernel')],
+            recurrent: layer.recurrent ? weights[paramName(k, 'recurrent')] : undefined,
           },
           drive,
           spikeFn,
         ).spikes;
         hidden.push(drive);
       });
-      const { v } = readout.run({ kernel: weights[snnKernelName(hiddenLayers.length)] }, drive);
+      const { v } = readout.run({ kernel: weights[paramName(hiddenLayers.length, 'kernel')] }, drive);
       return { hidden, v };
     });
   return { spec, hiddenLayers, readout, run };
@@ -97,16 +92,16 @@ export function createSnnParams(
   const params: Record<string, tf.Variable> = {};
   const layers = [...network.hiddenLayers, network.readout];
   layers.forEach((layer, k) => {
-    params[snnKernelName(k)] = normalVariable(
+    params[paramName(k, 'kernel')] = normalVariable(
       layer.weightShapes.kernel,
       kernelInits[k],
-      rng.fork(snnKernelName(k)),
+      rng.fork(`layer${k}/kernel`),
     );
     if (layer.kind === 'denseSpiking' && layer.weightShapes.recurrent) {
-      params[snnRecurrentName(k)] = normalVariable(
+      params[paramName(k, 'recurrent')] = normalVariable(
         layer.weightShapes.recurrent,
         recurrentInit,
-        rng.fork(snnRecurrentName(k)),
+        rng.fork(`layer${k}/recurrent`),
       );
     }
   });

@@ -168,11 +168,11 @@ describe.each(backends)('%s', (backend) => {
     const a = bpttRule.create(config({ hidden: [5, 4], recurrent: true }), TWO_FEATURES, 3);
     const b = bpttRule.create(config({ hidden: [5, 4], recurrent: true }), TWO_FEATURES, 3);
     expect(Object.fromEntries(Object.entries(a.params).map(([k, v]) => [k, v.shape]))).toEqual({
-      'layer0/kernel': [2, 5],
-      'layer0/recurrent': [5, 5],
-      'layer1/kernel': [5, 4],
-      'layer1/recurrent': [4, 4],
-      'layer2/kernel': [4, 2],
+      'layers.0.kernel': [2, 5],
+      'layers.0.recurrent': [5, 5],
+      'layers.1.kernel': [5, 4],
+      'layers.1.recurrent': [4, 4],
+      'layers.2.kernel': [4, 2],
     });
     for (const name of Object.keys(a.params)) {
       expect(Array.from(await a.params[name].data())).toEqual(Array.from(await b.params[name].data()));

@@ -77,7 +77,7 @@ describe('layers config', () => {
         { type: 'li' },
       ],
     } as unknown as EventpropConfigInput);
-    expect(Array.from(await learner.params['layer0/kernel'].data())).toEqual(new Array(12).fill(3));
+    expect(Array.from(await learner.params['layers.0.kernel'].data())).toEqual(new Array(12).fill(3));
     learner.dispose();
   });
 

@@ -1,4 +1,4 @@
-import { PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
+import { PlasticityError, isPlasticityError, paramName } from '@plasticity/core-tensors';
 import { EVENT_LOSS_OUTPUT, eventPropCompatible, lifExpParams, resolveLayers } from '@plasticity/neurons';
 import type { InitSpec, LayerSpec, LifExpParams, NetworkSpec } from '@plasticity/neurons';
 import type { EventpropConfig, NormalInit } from './config.js';
@@ -73,13 +73,13 @@ export function layerNetwork(
     const k = index / 2;
     const last = index + 2 === layers.length;
     const kernel = normalInit(connection.init, `layers[${index}].init`);
-    if (kernel) inits[`layer${k}/kernel`] = kernel;
+    if (kernel) inits[paramName(k, 'kernel')] = kernel;
     if (connection.type === 'recurrent') {
       const recurrent = normalInit(
         connection.recurrentInit ?? connection.init,
         `layers[${index}].recurrentInit`,
       );
-      if (recurrent) inits[`layer${k}/recurrent`] = recurrent;
+      if (recurrent) inits[paramName(k, 'recurrent')] = recurrent;
     }
     const { tauMem, tauSyn, threshold } = { ...defaults, ...neuron } as typeof defaults;
     const mine = lifExpParams({ tauMem, tauSyn, threshold });

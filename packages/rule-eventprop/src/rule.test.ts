@@ -160,7 +160,7 @@ describe.each(backends)('learner on %s', (backend) => {
       TASK,
       1,
     );
-    const kernel = learner.params['layer0/kernel'];
+    const kernel = learner.params['layers.0.kernel'];
     kernel.assign(
       tf.tensor2d([
         [-5, 20],

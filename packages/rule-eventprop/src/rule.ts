@@ -7,6 +7,7 @@ import {
   normalTensor,
   readMetrics,
   stepLearner,
+  paramName,
 } from '@plasticity/core-tensors';
 import type {
   Batch,
@@ -20,7 +21,7 @@ import type {
 } from '@plasticity/core-tensors';
 import { eventpropConfigSchema } from './config.js';
 import type { EventpropConfig, NormalInit } from './config.js';
-import { EventPropNetwork, kernelName } from '@plasticity/neurons';
+import { EventPropNetwork } from '@plasticity/neurons';
 import type { LayerSpec, NetworkSpec } from '@plasticity/neurons';
 import { layerNetwork } from './layers.js';
 import { lifConstants, lifExpParams, stationaryTime, voltageAfter } from '@plasticity/neurons';
@@ -135,11 +136,14 @@ function createParams(
   }
   const params: Record<string, tf.Variable> = {};
   for (const [name, [rows, cols]] of Object.entries(network.shapes)) {
-    const layer = Number(name.slice('layer'.length, name.indexOf('/')));
+    const [, index, kind] = name.split('.'); // layers.{k}.{kernel|recurrent}
+    const layer = Number(index);
     const { mean, std } =
       inits[name] ??
-      (name.endsWith('/recurrent') ? config.recurrentInit : (config.init?.[layer] ?? defaultInit(c, rows)));
-    params[name] = tf.tidy(() => tf.variable(normalTensor(rng.fork(name), [rows, cols], mean, std), true));
+      (kind === 'recurrent' ? config.recurrentInit : (config.init?.[layer] ?? defaultInit(c, rows)));
+    // Random streams keep their 0.1 labels, so a seed draws the weights it drew before.
+    const stream = rng.fork(`layer${layer}/${kind}`);
+    params[name] = tf.tidy(() => tf.variable(normalTensor(stream, [rows, cols], mean, std), true));
   }
   return params;
 }
@@ -202,7 +206,7 @@ export function createEventPropLearner(
   function boostSilent(silent: readonly Uint8Array[]): void {
     silent.forEach((flags, k) => {
       if (!flags.includes(1)) return;
-      const kernel = params[kernelName(k)];
+      const kernel = params[paramName(k, 'kernel')];
       tf.tidy(() => {
         const lift = tf.tensor2d(
           Float32Array.from(flags, (f) => f * config.silentBoost),

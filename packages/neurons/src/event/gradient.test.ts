@@ -2,10 +2,10 @@
 // independent float64 reference simulator written here, on every test backend.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@plasticity/core-tensors';
+import { createRng, paramName } from '@plasticity/core-tensors';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import { lifExpParams } from '../models/params.js';
-import { EventPropNetwork, kernelName, paramShapes, recurrentName } from './network.js';
+import { EventPropNetwork, paramShapes } from './network.js';
 import type { NetworkSpec } from './network.js';
 import { downloadWeights, gradientTensors } from './host-params.js';
 import { runBatch } from './objective.js';
@@ -181,11 +181,11 @@ interface Case {
 function refLayers(spec: NetworkSpec, w: Weights): RefLayer[] {
   const layers: RefLayer[] = spec.hidden.map((h, k) => ({
     size: h.size,
-    kernel: w[kernelName(k)],
-    recurrent: h.recurrent ? w[recurrentName(k)] : undefined,
+    kernel: w[paramName(k, 'kernel')],
+    recurrent: h.recurrent ? w[paramName(k, 'recurrent')] : undefined,
   }));
   if (spec.output === 'spiking')
-    layers.push({ size: spec.outputs, kernel: w[kernelName(spec.hidden.length)] });
+    layers.push({ size: spec.outputs, kernel: w[paramName(spec.hidden.length, 'kernel')] });
   return layers;
 }
 
@@ -207,13 +207,13 @@ function refRun(
       values = refReadout(
         c.spec.output,
         spikes[spikes.length - 1],
-        w[kernelName(c.spec.hidden.length)],
+        w[paramName(c.spec.hidden.length, 'kernel')],
         c.spec.outputs,
       );
     }
     // A silent output neuron never reset: its peak is that of a leaky integrator.
     const hiddenLast = spikes[c.spec.hidden.length - 1];
-    const outW = w[kernelName(c.spec.hidden.length)];
+    const outW = w[paramName(c.spec.hidden.length, 'kernel')];
     loss += refLoss(
       c.loss,
       values,
@@ -302,13 +302,13 @@ function randomWeights(c: Case): Weights {
   const w: Weights = {};
   for (const [name, [rows, cols]] of Object.entries(shapes)) {
     const recurrent = name.endsWith('recurrent');
-    const mean = recurrent ? 0 : name === kernelName(0) ? 3 : 2;
+    const mean = recurrent ? 0 : name === paramName(0, 'kernel') ? 3 : 2;
     const std = recurrent ? 1 : 1.5;
     // float32 values: the tf.Variables hold exactly these.
     w[name] = Float64Array.from({ length: rows * cols }, () => Math.fround(rng.normal(mean, std)));
   }
   if (c.quietOutput !== undefined) {
-    const out = w[kernelName(spec.hidden.length)];
+    const out = w[paramName(spec.hidden.length, 'kernel')];
     for (let k = 2; k < out.length; k += spec.outputs) out[k] = Math.fround(out[k] * c.quietOutput);
   }
   return w;

@@ -1,4 +1,4 @@
-import { PlasticityError } from '@plasticity/core-tensors';
+import { PlasticityError, paramName } from '@plasticity/core-tensors';
 import { InputAdjoints, adjointState, backwardFeedForward, backwardLayer } from './layer-backward.js';
 import { IntervalFactors } from './intervals.js';
 import type { AdjointState } from './layer-backward.js';
@@ -42,21 +42,16 @@ export function sharedFloat64(length: number): Float64Array {
     : new Float64Array(length);
 }
 
-/** Name of layer k's input weights `[in, out]`; the output layer is k = hidden.length. */
-export const kernelName = (layer: number): string => `layer${layer}/kernel`;
-/** Name of hidden layer k's recurrent weights `[n, n]` (row = presynaptic neuron). */
-export const recurrentName = (layer: number): string => `layer${layer}/recurrent`;
-
 /** Every weight of a network, by name, with its `[rows, cols]` shape. */
 export function paramShapes(spec: NetworkSpec): Record<string, [number, number]> {
   const shapes: Record<string, [number, number]> = {};
   let inputs = spec.inputs;
   spec.hidden.forEach((layer, k) => {
-    shapes[kernelName(k)] = [inputs, layer.size];
-    if (layer.recurrent) shapes[recurrentName(k)] = [layer.size, layer.size];
+    shapes[paramName(k, 'kernel')] = [inputs, layer.size];
+    if (layer.recurrent) shapes[paramName(k, 'recurrent')] = [layer.size, layer.size];
     inputs = layer.size;
   });
-  shapes[kernelName(spec.hidden.length)] = [inputs, spec.outputs];
+  shapes[paramName(spec.hidden.length, 'kernel')] = [inputs, spec.outputs];
   return shapes;
 }
 
@@ -136,8 +131,8 @@ export class EventPropNetwork {
       weights: {
         inputs,
         size,
-        kernel: this.weightsByName.get(kernelName(k)) as Float64Array,
-        recurrent: recurrent ? this.weightsByName.get(recurrentName(k)) : undefined,
+        kernel: this.weightsByName.get(paramName(k, 'kernel')) as Float64Array,
+        recurrent: recurrent ? this.weightsByName.get(paramName(k, 'recurrent')) : undefined,
       },
       state: layerState(size),
       adjoint: adjointState(recurrent ? size : 0),
@@ -159,7 +154,7 @@ export class EventPropNetwork {
       this.layers.push(layer(top, inputs, spec.outputs, false, true));
     } else {
       this.readout = {
-        kernel: this.weightsByName.get(kernelName(top)) as Float64Array,
+        kernel: this.weightsByName.get(paramName(top, 'kernel')) as Float64Array,
         state: readoutState(spec.outputs),
       };
     }
@@ -304,7 +299,7 @@ export class EventPropNetwork {
         duration,
         state,
         dOutput,
-        grads[kernelName(hidden)],
+        grads[paramName(hidden, 'kernel')],
         driveOf(hidden),
         this.scratch,
       );
@@ -322,7 +317,7 @@ export class EventPropNetwork {
           duration,
           this.peaks,
           dPeak,
-          grads[kernelName(top)],
+          grads[paramName(top, 'kernel')],
           belowDrive,
           this.scratch,
         );
@@ -341,7 +336,7 @@ export class EventPropNetwork {
         layer.byNeuron,
         drive,
         layer.inputAdjoints,
-        { kernel: grads[kernelName(top)], inputTimes: belowDrive },
+        { kernel: grads[paramName(top, 'kernel')], inputTimes: belowDrive },
         duration,
       );
     }
@@ -359,7 +354,7 @@ export class EventPropNetwork {
           layer.byNeuron,
           layer.drive,
           layer.inputAdjoints,
-          { kernel: grads[kernelName(k)], inputTimes },
+          { kernel: grads[paramName(k, 'kernel')], inputTimes },
           duration,
         );
       } else {
@@ -370,7 +365,7 @@ export class EventPropNetwork {
           layer.spikes,
           layer.drive,
           layer.adjoint,
-          { kernel: grads[kernelName(k)], recurrent: grads[recurrentName(k)], inputTimes },
+          { kernel: grads[paramName(k, 'kernel')], recurrent: grads[paramName(k, 'recurrent')], inputTimes },
           duration,
         );
       }

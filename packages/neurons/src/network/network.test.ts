@@ -155,9 +155,9 @@ describe.each(backends)('%s', (backend) => {
       [H, W, C],
     );
     const x = rng.fork(`conv-${padding}-${stride}`).normalArray(T * B * H * W * C);
-    const kernel = Array.from(await net.params['layer0/kernel'].data());
+    const kernel = Array.from(await net.params['layers.0.kernel'].data());
     const bias = [0.5, -0.25, 1];
-    setParams(net, { 'layer0/bias': bias });
+    setParams(net, { 'layers.0.bias': bias });
     const out = net.run(tf.tensor(x, [T, B, H, W, C]));
     const ref = referenceConv(x, [T * B, H, W, C], kernel, [3, 2, F], stride, padding);
     expect(out.output.shape).toEqual([T, B, ...ref.shape.slice(1)]);
@@ -235,9 +235,9 @@ describe.each(backends)('%s', (backend) => {
     const bias = [0.05, -0.02, 0.1];
     const rec = Array.from(r.normalArray(N * N, 0, 0.5));
     setParams(net, {
-      'layer0/kernel': kernel,
-      'layer0/bias': bias,
-      ...(recurrent ? { 'layer0/recurrent': rec } : {}),
+      'layers.0.kernel': kernel,
+      'layers.0.bias': bias,
+      ...(recurrent ? { 'layers.0.recurrent': rec } : {}),
     });
     const run = net.run(tf.tensor(x, [T, B, IN]), { record: true });
     const drive = matmul(x, kernel, T * B, IN, N).map((d, i) => d + bias[i % N]);
@@ -282,15 +282,15 @@ describe.each(backends)('%s', (backend) => {
       [0.7, -1.1],
       [1.3, 0.4],
     ];
-    setParams(net, { 'layer0/kernel': w });
+    setParams(net, { 'layers.0.kernel': w });
     const xs = tf.tensor([...x1, ...x2], [2, 1, IN]);
     const weights = tf.tensor(a.flat(), [2, 1, N]);
     const grad = tf.tidy(() => {
       const { grads } = tf.variableGrads(
         () => tf.sum(tf.mul(net.run(xs).output, weights)) as tf.Scalar,
-        [net.params['layer0/kernel']],
+        [net.params['layers.0.kernel']],
       );
-      return gradOf(grads, net.params['layer0/kernel']);
+      return gradOf(grads, net.params['layers.0.kernel']);
     });
     // v1 = x1·W; s1 = H(v1 − ϑ); v2 = β·v1 − ϑ·s1 + x2·W (the reset carries no gradient).
     // dL/dW_ij = a1_j σ'(v1_j − ϑ) x1_i + a2_j σ'(v2_j − ϑ) (β x1_i + x2_i).
@@ -329,7 +329,7 @@ describe.each(backends)('%s', (backend) => {
     const c = tf.tensor(rng.fork('fd-c').normalArray(2 * 2 * 2), [2, 2, 2]);
     const loss = () => tf.sum(tf.mul(net.run(x).output, c)) as tf.Scalar;
     const grads = tf.tidy(() => tf.variableGrads(loss).grads);
-    for (const name of ['layer0/kernel', 'layer0/bias', 'layer3/kernel']) {
+    for (const name of ['layers.0.kernel', 'layers.0.bias', 'layers.3.kernel']) {
       const param = net.params[name];
       const base = Array.from(await param.data());
       const fd = [];
@@ -365,11 +365,11 @@ describe.each(backends)('%s', (backend) => {
     ];
     const [a, b, c] = [7, 7, 8].map((seed) => createSpikingNetwork(layers, [5, 5, 2], { seed }));
     expect(Object.fromEntries(Object.entries(a.params).map(([k, v]) => [k, v.shape]))).toEqual({
-      'layer0/kernel': [3, 3, 2, 3],
-      'layer0/bias': [3],
-      'layer3/kernel': [27, 4],
-      'layer3/recurrent': [4, 4],
-      'layer5/kernel': [4, 2],
+      'layers.0.kernel': [3, 3, 2, 3],
+      'layers.0.bias': [3],
+      'layers.3.kernel': [27, 4],
+      'layers.3.recurrent': [4, 4],
+      'layers.5.kernel': [4, 2],
     });
     const values = async (net: SpikingNetwork) =>
       Promise.all(Object.values(net.params).map(async (v) => Array.from(await v.data())));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng } from '@plasticity/core-tensors';
-import type { ParamMap } from '@plasticity/core-tensors';
+import { PlasticityError, createRng, paramName } from '@plasticity/core-tensors';
+import type { ParamKind, ParamMap } from '@plasticity/core-tensors';
 import { matMulPlain, timeDistributedMatMul } from '../layers/matmul.js';
 import { leakyIntegratorStep } from '../models/lif-exp.js';
 import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
@@ -56,7 +56,7 @@ export interface SpikingNetwork {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   /**
-   * Trainable weights, named `layer<i>/kernel`, `layer<i>/bias`, `layer<i>/recurrent`
+   * Trainable weights, named `layers.<i>.kernel`, `layers.<i>.bias`, `layers.<i>.recurrent`
    * (`[in, units]`, `[units]`, `[units, units]`; conv kernels `[kh, kw, C, filters]`).
    */
   readonly params: ParamMap;
@@ -98,21 +98,24 @@ function createParams(layers: readonly ResolvedLayer[], seed: number): Record<st
     params[name] = tf.tidy(() => tf.variable(init()));
   };
   for (const layer of layers) {
-    const prefix = `layer${layer.index}`;
     if (layer.type === 'dense' || layer.type === 'recurrent') {
       const kernel = [layer.inShape[0], layer.units];
-      add(`${prefix}/kernel`, () => initWeights(rng.fork(`${prefix}/kernel`), kernel, layer.init));
+      add(paramName(layer.index, 'kernel'), () =>
+        initWeights(rng.fork(paramName(layer.index, 'kernel')), kernel, layer.init),
+      );
       if (layer.type === 'recurrent') {
         const shape = [layer.units, layer.units];
-        add(`${prefix}/recurrent`, () =>
-          initWeights(rng.fork(`${prefix}/recurrent`), shape, layer.recurrentInit),
+        add(paramName(layer.index, 'recurrent'), () =>
+          initWeights(rng.fork(paramName(layer.index, 'recurrent')), shape, layer.recurrentInit),
         );
       }
-      if (layer.bias) add(`${prefix}/bias`, () => tf.zeros([layer.units]));
+      if (layer.bias) add(paramName(layer.index, 'bias'), () => tf.zeros([layer.units]));
     } else if (layer.type === 'conv2d') {
       const kernel = [...layer.kernel, layer.inShape[2], layer.filters];
-      add(`${prefix}/kernel`, () => initWeights(rng.fork(`${prefix}/kernel`), kernel, layer.init));
-      if (layer.bias) add(`${prefix}/bias`, () => tf.zeros([layer.filters]));
+      add(paramName(layer.index, 'kernel'), () =>
+        initWeights(rng.fork(paramName(layer.index, 'kernel')), kernel, layer.init),
+      );
+      if (layer.bias) add(paramName(layer.index, 'bias'), () => tf.zeros([layer.filters]));
     }
   }
   return params;
@@ -183,7 +186,7 @@ export function createSpikingNetwork(
   const dt = lastNeuron && 'model' in lastNeuron ? lastNeuron.model.dt : (options.dt ?? 1);
 
   function connect(layer: ResolvedLayer, h: tf.Tensor): tf.Tensor {
-    const p = (name: string) => params[`layer${layer.index}/${name}`];
+    const p = (kind: ParamKind) => params[paramName(layer.index, kind)];
     const withBias = (y: tf.Tensor) => ('bias' in layer && layer.bias ? tf.add(y, p('bias')) : y);
     switch (layer.type) {
       case 'dense':
@@ -225,7 +228,7 @@ export function createSpikingNetwork(
           const previous = layers[layer.index - 1];
           const recurrent =
             previous?.type === 'recurrent'
-              ? (params[`layer${previous.index}/recurrent`] as tf.Tensor2D)
+              ? (params[paramName(previous.index, 'recurrent')] as tf.Tensor2D)
               : undefined;
           trace = runNeurons(layer.model, h, recurrent, spikeFn, { record, fused });
           h = isSpikingType(layer.type) ? trace.spikes! : trace.v!;

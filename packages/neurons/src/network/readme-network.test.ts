@@ -35,7 +35,7 @@ describe.each(backends)('%s', (backend) => {
 
     const loss = lossByName('max-voltage');
     const learner = createGradientLearner({
-      params: net.params, // 'layer0/kernel', 'layer4/kernel', 'layer4/recurrent', 'layer6/kernel'
+      params: net.params, // 'layers.0.kernel', 'layers.4.kernel', 'layers.4.recurrent', 'layers.6.kernel'
       optimizer: 'adam',
       learningRate: 1e-3,
       loss: (batch) => {
@@ -48,10 +48,10 @@ describe.each(backends)('%s', (backend) => {
     const run = net.run(x); // run.layers[1].spikes: the conv LIF raster [20, 4, 12, 12, 8]
     // --- README end ---
     expect(Object.keys(net.params)).toEqual([
-      'layer0/kernel',
-      'layer4/kernel',
-      'layer4/recurrent',
-      'layer6/kernel',
+      'layers.0.kernel',
+      'layers.4.kernel',
+      'layers.4.recurrent',
+      'layers.6.kernel',
     ]);
     expect(Number.isFinite(metrics.loss)).toBe(true);
     expect(run.layers[1].spikes!.shape).toEqual([20, 4, 12, 12, 8]);

@@ -2,16 +2,9 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createRng, isPlasticityError, parseConfig } from '@plasticity/core-tensors';
+import { createRng, isPlasticityError, parseConfig, paramName } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
-import {
-  EventPropNetwork,
-  kernelName,
-  lifExpParams,
-  packedSamples,
-  runBatch,
-  scoreSamples,
-} from '@plasticity/neurons';
+import { EventPropNetwork, lifExpParams, packedSamples, runBatch, scoreSamples } from '@plasticity/neurons';
 import type { HostSamples, NetworkSpec, ObjectiveOptions } from '@plasticity/neurons';
 import { createEventPropLearner, eventpropRule } from '../rule.js';
 import { EngineThreads } from './engine-threads.js';
@@ -59,7 +52,7 @@ function networkWithWeights(spec: NetworkSpec, seed: number): EventPropNetwork {
   const network = new EventPropNetwork(spec);
   const rng = createRng(seed);
   for (const [name, w] of Object.entries(network.weights())) {
-    const mean = name.endsWith('recurrent') ? 0 : name === kernelName(0) ? 0.8 : 0.5;
+    const mean = name.endsWith('recurrent') ? 0 : name === paramName(0, 'kernel') ? 0.8 : 0.5;
     for (let k = 0; k < w.length; k++) w[k] = rng.normal(mean, 0.6);
   }
   return network;
@@ -121,7 +114,7 @@ describe('EngineThreads', () => {
     const engine = await threadsFor(network, OBJECTIVE, 2);
     const samples = samplesOf(4, 6, SPEC.inputs);
     const before = await engine.scores(samples);
-    const w = network.weights()[kernelName(0)];
+    const w = network.weights()[paramName(0, 'kernel')];
     for (let k = 0; k < w.length; k++) w[k] += 0.5;
     const after = await engine.scores(samples);
     const reference = new Float32Array(after.length);
@@ -174,7 +167,7 @@ describe('a learner with threads', () => {
       expect(tf.memory().numTensors).toBe(tensors);
       const scores = (await learner.predict(batch.x)) as tf.Tensor;
       const out = {
-        weights: Array.from(learner.params[kernelName(0)].dataSync()),
+        weights: Array.from(learner.params[paramName(0, 'kernel')].dataSync()),
         scores: Array.from(scores.dataSync()),
       };
       tf.dispose([scores, batch.x, batch.y]);
