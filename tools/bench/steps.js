@@ -2,7 +2,7 @@
 // (@plasticity/neurons), the fused scan kernel against the per-step op loop, forward and
 // forward + surrogate backward. `inputs = 1` isolates the time loop from the input matmul.
 import { initBackend } from '@plasticity/core-tensors';
-import { benchmarkStepCost } from '@plasticity/neurons';
+import { benchmarkStepCost } from './dist/step-cost.js';
 import { printTable } from './table.js';
 
 const SIZES = [
