@@ -1,19 +1,8 @@
 #!/usr/bin/env node
 /* global console, performance, process */
 // `npm run bench`: throughput and memory, measured in one process so that every ratio compares
-// runs on the same machine at the same time. Suites:
-//   mlp    backprop MLP training on every backend (ratios vs wasm)
-//   snn    EventProp vs surrogate-gradient BPTT on the same spiking networks: samples/s and
-//          peak memory as the simulated time T grows (wasm)
-//   steps  cost per time step of a lifExp layer, fused scan kernel vs per-step op loop
-//   local  Forward-Forward and least-control vs backprop on the same networks (wasm)
-// It imports the built packages (packages/*/dist) and its own measuring modules (src/, built to
-// dist/), so run `npm run build` once first. Options:
-//   --suite mlp,snn,steps,local  which suites (default: all)
-//   --backends cpu,wasm,webgpu   backends for mlp and steps (default: every available one)
-//   --seconds S                  measuring time per case (default 3; snn and steps use less)
-//   --json                       one JSON object on stdout instead of the tables
-// Timings on a shared or throttled machine vary; compare ratios from the same run only.
+// runs on the same machine at the same time. Suites and options: README.md. It imports the built
+// packages and this package's dist/, so run `npm run build` once first.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

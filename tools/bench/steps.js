@@ -9,6 +9,7 @@ const SIZES = [
   { batch: 32, units: 200, inputs: 200 },
   { batch: 32, units: 200, inputs: 1 },
   { batch: 128, units: 350, inputs: 350 },
+  { batch: 128, units: 350, inputs: 1 },
 ];
 
 export async function runStepsSuite({ backends, json, progress }) {
