@@ -1,25 +1,15 @@
 #!/usr/bin/env node
 /* global console, performance, process */
 // `npm run bench`: throughput and memory, measured in one process so that every ratio compares
-// runs on the same machine at the same time. Suites:
-//   mlp    backprop MLP training on every backend (ratios vs wasm)
-//   snn    EventProp vs surrogate-gradient BPTT on the same spiking networks: samples/s and
-//          peak memory as the simulated time T grows (wasm)
-//   steps  cost per time step of a lifExp layer, fused scan kernel vs per-step op loop
-//   local  Forward-Forward and least-control vs backprop on the same networks (wasm)
-// It imports the built packages (packages/*/dist), so run `npm run build` once first. Options:
-//   --suite mlp,snn,steps,local  which suites (default: all)
-//   --backends cpu,wasm,webgpu   backends for mlp and steps (default: every available one)
-//   --seconds S                  measuring time per case (default 3; snn and steps use less)
-//   --json                       one JSON object on stdout instead of the tables
-// Timings on a shared or throttled machine vary; compare ratios from the same run only.
+// runs on the same machine at the same time. Suites and options: README.md. It imports the built
+// packages and this package's dist/, so run `npm run build` once first.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-for (const pkg of [
+const here = dirname(fileURLToPath(import.meta.url));
+const built = [
   'core-tensors',
   'neurons',
   'rule-backprop',
@@ -27,9 +17,10 @@ for (const pkg of [
   'rule-eventprop',
   'rule-forward-forward',
   'rule-least-control',
-]) {
-  if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.js'))) {
-    console.error(`bench: packages/${pkg}/dist is missing; run \`npm run build\` first.`);
+].map((pkg) => join('packages', pkg, 'dist', 'index.js'));
+for (const file of [...built, join('tools', 'bench', 'dist', 'step-cost.js')]) {
+  if (!existsSync(join(here, '..', '..', file))) {
+    console.error(`bench: ${dirname(file)} is missing; run \`npm run build\` first.`);
     process.exit(1);
   }
 }

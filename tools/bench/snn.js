@@ -5,8 +5,8 @@
 // Runs on wasm (the Node default); EventProp's event simulation runs on the host either way.
 import { availableParallelism } from 'node:os';
 import { initBackend } from '@plasticity/core-tensors';
-import { benchmarkBptt } from '@plasticity/rule-bptt';
-import { benchmarkEventProp } from '@plasticity/rule-eventprop';
+import { benchmarkBptt } from './dist/bptt.js';
+import { benchmarkEventProp } from './dist/eventprop.js';
 import { mb, printTable, rate } from './table.js';
 
 // dt 1 ms for BPTT; inputs spike as Poisson trains at `rateHz`.

@@ -2,13 +2,14 @@
 // (@plasticity/neurons), the fused scan kernel against the per-step op loop, forward and
 // forward + surrogate backward. `inputs = 1` isolates the time loop from the input matmul.
 import { initBackend } from '@plasticity/core-tensors';
-import { benchmarkStepCost } from '@plasticity/neurons';
+import { benchmarkStepCost } from './dist/step-cost.js';
 import { printTable } from './table.js';
 
 const SIZES = [
   { batch: 32, units: 200, inputs: 200 },
   { batch: 32, units: 200, inputs: 1 },
   { batch: 128, units: 350, inputs: 350 },
+  { batch: 128, units: 350, inputs: 1 },
 ];
 
 export async function runStepsSuite({ backends, json, progress }) {

@@ -86,8 +86,6 @@ export {
   scoreSamples,
 } from './event/objective.js';
 export type { BatchResult, EventLossName, ObjectiveOptions, PartialResult } from './event/objective.js';
-export { benchmarkStepCost } from './bench.js';
-export type { StepCost, StepCostOptions } from './bench.js';
 export { createSpikingNetwork } from './network/network.js';
 export type { LayerTrace, NetworkRun, SpikingNetwork, SpikingNetworkOptions } from './network/network.js';
 export { CONNECTION_TYPES, LAYER_TYPES, NEURON_TYPES, resolveLayers } from './network/spec.js';

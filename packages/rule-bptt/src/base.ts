@@ -10,5 +10,3 @@ export { voltageScores } from './readout.js';
 export { bpttRecipes } from './recipes.js';
 export { bpttRule, createBpttLearner } from './rule.js';
 export type { BpttLearner } from './rule.js';
-export { benchmarkBptt } from './bench.js';
-export type { BpttBenchOptions, BpttBenchResult } from './bench.js';

@@ -3,8 +3,9 @@
 export { EngineThreads } from './parallel/engine-threads.js';
 export { eventpropConfigSchema } from './config.js';
 export type { EventpropConfig, EventpropConfigInput, NormalInit } from './config.js';
-export { benchmarkEventProp } from './bench.js';
-export type { EventPropBenchInput, EventPropBenchOptions, EventPropBenchResult } from './bench.js';
+// A batch's input spikes as the event simulator takes them (for running `network.forward` directly).
+export { hostSamples } from './inputs.js';
+export type { InputCoding } from './inputs.js';
 export { eventpropRecipes } from './recipes.js';
 export { createEventPropLearner, defaultInit, eventpropRule, networkSpec } from './rule.js';
 export type { EventPropLearner, EventPropLearnerOptions } from './rule.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
-import type { BpttConfigInput } from './config.js';
-import { bpttRule } from './rule.js';
+import { bpttRule } from '@plasticity/rule-bptt';
+import type { BpttConfigInput } from '@plasticity/rule-bptt';
 
 /** A BPTT training benchmark on seeded random input spikes; times in ms. */
 export interface BpttBenchOptions {

@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
-import { benchmarkStepCost } from './bench.js';
-import { registerScanKernels } from './scan/kernels.js';
+import { benchmarkStepCost } from './step-cost.js';
 
-registerScanKernels();
 const backends = await testBackends();
 
 describe.each(backends)('%s', (backend) => {

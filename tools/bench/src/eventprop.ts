@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, packEventBatch, parseConfig } from '@plasticity/core-tensors';
 import type { Batch, ParamMap, Rng, SpikeEvents, TaskSpec } from '@plasticity/core-tensors';
-import type { EventpropConfigInput } from './config.js';
 import { downloadWeights } from '@plasticity/neurons';
 import type { EventPropNetwork, HostSamples } from '@plasticity/neurons';
-import { hostSamples } from './inputs.js';
-import { createEventPropLearner, eventpropRule, networkSpec } from './rule.js';
+import { createEventPropLearner, eventpropRule, hostSamples, networkSpec } from '@plasticity/rule-eventprop';
+import type { EventpropConfigInput } from '@plasticity/rule-eventprop';
 
 /**
  * How the benchmark's random input spikes are made. `poisson`: every channel fires as a Poisson
@@ -117,7 +116,7 @@ function benchBatches(
 /**
  * Trains an EventProp learner on random input spikes and reports samples/s, the bytes its
  * forward pass stores for the backward pass (O(spikes)) and the tfjs peak memory of one
- * training step — the same measurements as rule-backprop's `benchmarkBptt`, for comparing
+ * training step — the same measurements as `benchmarkBptt` (./bptt.ts), for comparing
  * the two on one network over simulation lengths. The simulation runs on the CPU in JS; the
  * weights and the optimiser live on the current tfjs backend.
  */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { testBackends, useBackend } from '@plasticity/core-tensors/testing';
-import { benchmarkEventProp } from './bench.js';
+import { benchmarkEventProp } from './eventprop.js';
 
 const backends = await testBackends();
 

@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@plasticity/core-tensors';
-import { denseSpiking } from './layers/dense-spiking.js';
-import { lifExpParams } from './models/params.js';
-import { hasFusedScan } from './scan/lif-exp-scan.js';
-import { fastSigmoid, heaviside } from './surrogate.js';
+import { denseSpiking, fastSigmoid, hasFusedScan, heaviside, lifExpParams } from '@plasticity/neurons';
 
 export interface StepCostOptions {
   /** Samples per batch. */
