@@ -88,7 +88,13 @@ export {
 export type { BatchResult, EventLossName, ObjectiveOptions, PartialResult } from './event/objective.js';
 export { createSpikingNetwork } from './network/network.js';
 export type { LayerTrace, NetworkRun, SpikingNetwork, SpikingNetworkOptions } from './network/network.js';
-export { CONNECTION_TYPES, LAYER_TYPES, NEURON_TYPES, resolveLayers } from './network/spec.js';
+export {
+  CONNECTION_TYPES,
+  LAYER_TYPES,
+  NEURON_TYPES,
+  layerConfigError,
+  resolveLayers,
+} from './network/spec.js';
 export type {
   AlifSpec,
   ConnectionSpec,

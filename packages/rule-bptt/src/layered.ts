@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner, isPlasticityError } from '@plasticity/core-tensors';
+import { PlasticityError, createGradientLearner } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, InspectOptions, Inspection } from '@plasticity/core-tensors';
-import { createSpikingNetwork, lossByName, readoutScores, surrogateFunction } from '@plasticity/neurons';
+import {
+  createSpikingNetwork,
+  layerConfigError,
+  lossByName,
+  readoutScores,
+  surrogateFunction,
+} from '@plasticity/neurons';
 import type { LayerSpec, LayerTrace, NetworkRun, SpikingNetwork } from '@plasticity/neurons';
 import type { BpttConfig } from './config.js';
 import { frameInput } from './frame.js';
 import { eventLists, traceSamples } from './inspect.js';
 import type { SpikeInput } from './input.js';
+import { bpttLearner } from './rule.js';
 import type { BpttLearner } from './rule.js';
 
 /** The neurons package's layer errors as config errors on `layers[i].field`. */
@@ -24,17 +31,7 @@ function buildNetwork(
       surrogate: surrogateFunction(config.surrogate, config.surrogateScale),
     });
   } catch (error) {
-    if (!isPlasticityError(error) || typeof error.details?.layer !== 'number') throw error;
-    const { layer, field, issues } = error.details as {
-      layer: number;
-      field?: string;
-      issues?: readonly { path: string }[];
-    };
-    const where = field ?? issues?.[0]?.path;
-    throw new PlasticityError('E_CONFIG', `bptt: ${error.message}`, {
-      ...error.details,
-      field: `layers[${layer}]${where ? `.${where}` : ''}`,
-    });
+    throw layerConfigError(error, 'bptt');
   }
 }
 
@@ -187,29 +184,12 @@ export function createLayeredLearner(
       };
     });
 
-  return {
+  return bpttLearner(inner, {
     params: inner.params,
     grid,
-    get optimizerName() {
-      return inner.optimizerName;
-    },
-    get iterations() {
-      return inner.iterations;
-    },
-    get learningRate() {
-      return inner.learningRate;
-    },
-    set learningRate(value: number) {
-      inner.learningRate = value;
-    },
     trainStep,
     predict,
     inspect,
-    saveState: () => inner.saveState!(),
-    loadState: (state) => inner.loadState!(state),
-    dispose: () => {
-      inner.dispose();
-      network.dispose();
-    },
-  };
+    dispose: () => network.dispose(),
+  });
 }

@@ -35,6 +35,37 @@ export interface BpttLearner extends GradientLearner {
   inspect(x: BatchInput, options?: InspectOptions): Promise<Inspection>;
 }
 
+/** What a BPTT learner adds to its gradient learner; the optimiser's members come from `inner`. */
+export type BpttParts = Pick<BpttLearner, 'params' | 'grid' | 'trainStep' | 'predict' | 'inspect'> & {
+  /** Runs after the gradient learner's dispose. */
+  readonly dispose?: () => void;
+};
+
+/** A `BpttLearner` from a gradient learner and the parts a network form supplies. */
+export function bpttLearner(inner: GradientLearner, parts: BpttParts): BpttLearner {
+  return {
+    ...parts,
+    get optimizerName() {
+      return inner.optimizerName;
+    },
+    get iterations() {
+      return inner.iterations;
+    },
+    get learningRate() {
+      return inner.learningRate;
+    },
+    set learningRate(value: number) {
+      inner.learningRate = value;
+    },
+    saveState: () => inner.saveState!(),
+    loadState: (state) => inner.loadState!(state),
+    dispose: () => {
+      inner.dispose();
+      parts.dispose?.();
+    },
+  };
+}
+
 function classificationOutputs(task: TaskSpec): number {
   if (task.kind !== 'classification') {
     throw new PlasticityError('E_CONFIG', 'bptt trains classifiers; this task is a regression', {
@@ -194,28 +225,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     }
   }
 
-  return {
-    params,
-    grid,
-    get optimizerName() {
-      return inner.optimizerName;
-    },
-    get iterations() {
-      return inner.iterations;
-    },
-    get learningRate() {
-      return inner.learningRate;
-    },
-    set learningRate(value: number) {
-      inner.learningRate = value;
-    },
-    trainStep,
-    predict,
-    inspect,
-    saveState: () => inner.saveState!(),
-    loadState: (state) => inner.loadState!(state),
-    dispose: () => inner.dispose(),
-  };
+  return bpttLearner(inner, { params, grid, trainStep, predict, inspect });
 }
 
 /** Surrogate-gradient BPTT: lifExp spiking networks trained through tfjs autodiff. */

@@ -1,5 +1,11 @@
-import { PlasticityError, isPlasticityError, paramName } from '@plasticity/core-tensors';
-import { EVENT_LOSS_OUTPUT, eventPropCompatible, lifExpParams, resolveLayers } from '@plasticity/neurons';
+import { PlasticityError, paramName } from '@plasticity/core-tensors';
+import {
+  EVENT_LOSS_OUTPUT,
+  eventPropCompatible,
+  layerConfigError,
+  lifExpParams,
+  resolveLayers,
+} from '@plasticity/neurons';
 import type { InitSpec, LayerSpec, LifExpParams, NetworkSpec } from '@plasticity/neurons';
 import type { EventpropConfig, NormalInit } from './config.js';
 
@@ -21,17 +27,7 @@ function resolve(layers: readonly LayerSpec[], inputs: number): void {
   try {
     resolveLayers(layers, [inputs]);
   } catch (error) {
-    if (!isPlasticityError(error) || typeof error.details?.layer !== 'number') throw error;
-    const { layer, field, issues } = error.details as {
-      layer: number;
-      field?: string;
-      issues?: readonly { path: string }[];
-    };
-    const where = field ?? issues?.[0]?.path;
-    throw new PlasticityError('E_CONFIG', `eventprop: ${error.message}`, {
-      ...error.details,
-      field: `layers[${layer}]${where ? `.${where}` : ''}`,
-    });
+    throw layerConfigError(error, 'eventprop');
   }
 }
 

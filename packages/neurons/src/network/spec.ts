@@ -361,3 +361,21 @@ export function resolveLayers(
   });
   return resolved;
 }
+
+/**
+ * A layer error of `resolveLayers`/`createSpikingNetwork` as a rule's config error: E_CONFIG on
+ * the field `layers[i].field`, the message prefixed by the rule's name. Other errors pass through.
+ */
+export function layerConfigError(error: unknown, rule: string): unknown {
+  if (!isPlasticityError(error) || typeof error.details?.layer !== 'number') return error;
+  const { layer, field, issues } = error.details as {
+    layer: number;
+    field?: string;
+    issues?: readonly { path: string }[];
+  };
+  const where = field ?? issues?.[0]?.path;
+  return new PlasticityError('E_CONFIG', `${rule}: ${error.message}`, {
+    ...error.details,
+    field: `layers[${layer}]${where ? `.${where}` : ''}`,
+  });
+}
