@@ -24,6 +24,8 @@ export type {
 export { isEventBatch, eventBatchSample, packEventBatch, tensorInput } from './contract/events.js';
 export { denseBatch, denseFeatureCount } from './contract/dense.js';
 export { paramName } from './contract/param-names.js';
+export { binEvents, stepsFor } from './contract/bin-events.js';
+export type { BinOptions } from './contract/bin-events.js';
 export type { ParamKind } from './contract/param-names.js';
 export {
   fromWorkerError,

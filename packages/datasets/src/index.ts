@@ -34,8 +34,6 @@ export type {
 } from './registry/registry.js';
 export { eventSplit } from './events/event-split.js';
 export type { EventSplit, EventSplitOptions } from './events/event-split.js';
-export { binEvents, stepsFor } from './events/bin.js';
-export type { BinOptions } from './events/bin.js';
 export { randomShift } from './events/shift.js';
 export { selectSamples } from './events/select.js';
 export { sortEvents, isEventOrder } from './events/sort.js';

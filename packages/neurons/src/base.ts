@@ -64,7 +64,6 @@ export {
 export type { FeatureMatrix, LatencyCode, LatencyOptions } from './encoding/latency.js';
 export { latencyEncoderSchema } from './encoding/latency-config.js';
 export type { LatencyEncoderConfig } from './encoding/latency-config.js';
-export { binEventBatch } from './encoding/bin.js';
 // The exact event-driven simulator and its adjoint (EventProp's engine).
 export { EventPropNetwork, paramShapes, sharedFloat64 } from './event/network.js';
 export type { NetworkSpec } from './event/network.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
+import { PlasticityError, isEventBatch, binEvents, stepsFor } from '@plasticity/core-tensors';
 import type { BatchInput, TaskSpec } from '@plasticity/core-tensors';
-import { binEventBatch, latencyDense, latencyTimes } from '@plasticity/neurons';
+import { latencyDense, latencyTimes } from '@plasticity/neurons';
 import type { LatencyEncoderConfig } from '@plasticity/neurons';
 import type { BpttConfig } from './config.js';
 
@@ -30,11 +30,6 @@ const DEFAULT_DT = 1;
 
 function configError(message: string, field: string, details: Record<string, unknown> = {}): PlasticityError {
   return new PlasticityError('E_CONFIG', `bptt: ${message}`, { field, ...details });
-}
-
-/** Steps covering `duration` ms (a float-safe ceiling: 60 ms / 0.1 ms is 600 steps, not 601). */
-function stepsFor(duration: number, dt: number): number {
-  return Math.max(1, Math.ceil(duration / dt - 1e-9));
 }
 
 function latestEncoderSpike(encoder: LatencyEncoderConfig): number {
@@ -159,7 +154,7 @@ function eventInput(config: BpttConfig, channels: number, taskDuration: number):
         channels: x.channels,
       });
     }
-    return { spikes: binEventBatch(x, steps, dt), owned: true };
+    return { spikes: binEvents(x, { dt, steps, mode: 'binary', crop: true }), owned: true };
   };
   return { grid, spikes: async (x) => convert(x) };
 }

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng } from '@plasticity/core-tensors';
-import type { Batch, BatchOptions, DataSplit, EventBatch } from '@plasticity/core-tensors';
+import { PlasticityError, createRng, binEvents } from '@plasticity/core-tensors';
+import type { Batch, BatchOptions, BinOptions, DataSplit, EventBatch } from '@plasticity/core-tensors';
 import { seededPermutation } from '../batching/permutation.js';
-import type { BinOptions } from './bin.js';
-import { binEvents } from './bin.js';
 import { selectSamples } from './select.js';
 import { randomShift } from './shift.js';
 import { checkBatchOptions } from '../batching/batch-options.js';

@@ -3,7 +3,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, isEventBatch, packEventBatch } from '@plasticity/core-tensors';
 import type { EventBatch, SpikeEvents } from '@plasticity/core-tensors';
 import { useCpuBackend } from '../testing/tf-backend.js';
-import { binEvents, stepsFor } from './bin.js';
 import { eventSplit } from './event-split.js';
 import { selectSamples } from './select.js';
 import { randomShift } from './shift.js';
@@ -70,38 +69,6 @@ describe('event helpers', () => {
     expect(randomShift(batch, 3, createRng(7)).shifts).toEqual(shifts);
     expect(randomShift(batch, 0, createRng(7)).batch.times).toEqual(batch.times);
     expect(() => randomShift(batch, 1.5, createRng(7))).toThrow(/whole number/);
-  });
-
-  test('binEvents counts spikes per step (or marks them), time-major', async () => {
-    const batch = packEventBatch(
-      [
-        { times: Float32Array.from([0, 0.4, 0.5, 2.99]), units: Int32Array.from([1, 1, 0, 2]) },
-        { times: Float32Array.from([1.5]), units: Int32Array.from([2]) },
-      ],
-      3,
-      3,
-    );
-    const counts = binEvents(batch, { dt: 0.5 });
-    expect(counts.shape).toEqual([6, 2, 3]);
-    const grid = await counts.array();
-    // Reference: step floor(t / dt) for each event.
-    const expected = Array.from({ length: 6 }, () => [
-      [0, 0, 0],
-      [0, 0, 0],
-    ]);
-    expected[0][0][1] = 2;
-    expected[1][0][0] = 1;
-    expected[5][0][2] = 1;
-    expected[3][1][2] = 1;
-    expect(grid).toEqual(expected);
-    const binary = binEvents(batch, { dt: 0.5, mode: 'binary' });
-    expected[0][0][1] = 1;
-    expect(await binary.array()).toEqual(expected);
-    expect(() => binEvents(batch, { dt: 0.5, steps: 5 })).toThrow(/raise steps/);
-    expect(() => binEvents(batch, { dt: 0 })).toThrow(/dt must be/);
-    expect(stepsFor(1400, 1)).toBe(1400);
-    expect(stepsFor(3, 0.5)).toBe(6);
-    tf.dispose([counts, binary]);
   });
 });
 

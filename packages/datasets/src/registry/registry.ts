@@ -1,4 +1,4 @@
-import { PlasticityError, createRng } from '@plasticity/core-tensors';
+import { PlasticityError, createRng, stepsFor } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import type { ArraySplit } from '../batching/array-split.js';
 import { arraySplit } from '../batching/array-split.js';
@@ -10,7 +10,6 @@ import { scaleValues } from '../preprocess/preprocess.js';
 import { YINYANG_CLASS_NAMES, YINYANG_SPLITS, yinYang } from '../yinyang/yinyang.js';
 import type { EventSplit, EventSplitOptions } from '../events/event-split.js';
 import { eventSplit } from '../events/event-split.js';
-import { stepsFor } from '../events/bin.js';
 import type { EventBatch } from '@plasticity/core-tensors';
 import { SHD_CHANNELS, SHD_CLASSES } from '../shd/constants.js';
 import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';

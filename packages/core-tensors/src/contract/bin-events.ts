@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError } from '@plasticity/core-tensors';
-import type { EventBatch } from '@plasticity/core-tensors';
+import { PlasticityError } from '../errors/plasticity-error.js';
+import type { EventBatch } from './task.js';
 
 export interface BinOptions {
   /** Step, ms. A spike at `t` lands in step `floor(t / dt)`. */
@@ -12,20 +12,22 @@ export interface BinOptions {
    * where a unit spiked at least once in the step.
    */
   readonly mode?: 'count' | 'binary';
+  /** Drop events past the last step (a window shorter than the data's) instead of an error. */
+  readonly crop?: boolean;
 }
 
-/** Steps needed to hold `[0, duration)` ms at `dt` ms per step. */
+/** Steps needed to hold `[0, duration)` ms at `dt` ms per step (float-safe: 60 / 0.1 is 600). */
 export function stepsFor(duration: number, dt: number): number {
-  return Math.ceil(duration / dt - 1e-9);
+  return Math.max(1, Math.ceil(duration / dt - 1e-9));
 }
 
 /**
  * Bins an event batch onto a time grid: float32 `[steps, B, channels]` (time-major, as the
- * `spikes` input kind). Events past the last step are an E_CONFIG error (raise `steps`), never
- * dropped. The caller disposes the tensor.
+ * `spikes` input kind): how event data meets time-stepped simulation. Events past the last step
+ * are an E_CONFIG error (raise `steps`) unless `crop` drops them. The caller disposes the tensor.
  */
 export function binEvents(batch: EventBatch, options: BinOptions): tf.Tensor3D {
-  const { dt, mode = 'count' } = options;
+  const { dt, mode = 'count', crop = false } = options;
   if (!(Number.isFinite(dt) && dt > 0)) {
     throw new PlasticityError('E_CONFIG', `binning: dt must be a number > 0 (ms), got ${dt}`, {
       field: 'dt',
@@ -43,6 +45,7 @@ export function binEvents(batch: EventBatch, options: BinOptions): tf.Tensor3D {
     for (let k = batch.offsets[b]; k < batch.offsets[b + 1]; k++) {
       const step = Math.floor(batch.times[k] / dt);
       if (step >= steps) {
+        if (crop) continue;
         throw new PlasticityError(
           'E_CONFIG',
           `binning: sample ${b} has a spike at ${batch.times[k]} ms, past ${steps} steps × ${dt} ms; raise steps`,
