@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createGradientLearner } from '@plasticity/core-tensors';
+import { PlasticityError, createGradientLearner, accuracyMetric } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, InspectOptions, Inspection } from '@plasticity/core-tensors';
 import {
   createSpikingNetwork,
@@ -110,13 +110,10 @@ export function createLayeredLearner(
     predict: () => {
       throw new PlasticityError('E_USAGE', 'bptt: internal predict is not used');
     },
-    metrics: (batch, scores) => {
-      const hits = tf.equal(tf.argMax(scores, 1), tf.cast(tf.reshape(batch.y, [-1]), 'int32'));
-      return {
-        accuracy: tf.mean(tf.cast(hits, 'float32')),
-        ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
-      };
-    },
+    metrics: (batch, scores) => ({
+      ...accuracyMetric(batch, scores),
+      ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
+    }),
     optimizer: config.optimizer,
     learningRate: config.learningRate,
     optimizerOptions: config,

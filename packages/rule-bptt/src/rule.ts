@@ -4,6 +4,7 @@ import {
   createGradientLearner,
   createRng,
   softmaxCrossEntropy,
+  accuracyMetric,
 } from '@plasticity/core-tensors';
 import type {
   Batch,
@@ -155,13 +156,10 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
     predict: () => {
       throw new PlasticityError('E_USAGE', 'bptt: internal predict is not used');
     },
-    metrics: (batch, scores) => {
-      const hits = tf.equal(tf.argMax(scores, 1), tf.cast(tf.reshape(batch.y, [-1]), 'int32'));
-      return {
-        accuracy: tf.mean(tf.cast(hits, 'float32')),
-        ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
-      };
-    },
+    metrics: (batch, scores) => ({
+      ...accuracyMetric(batch, scores),
+      ...(activity ? { hiddenRate: activity.rate, silentFraction: activity.silent } : {}),
+    }),
     optimizer: config.optimizer,
     learningRate: config.learningRate,
     optimizerOptions: config,
