@@ -144,66 +144,79 @@ describe.each(backends)('%s', (backend) => {
   // Float32 loops over 30 steps accumulate rounding: 10× the per-op allowance, at least 1e-4/1e-5.
   const loopTol = { rtol: Math.max(1e-4, 10 * tol.rtol), atol: Math.max(1e-5, 10 * tol.atol) };
 
-  test.each<['same' | 'valid', number]>([
-    ['same', 1],
-    ['valid', 1],
-    ['same', 2],
-  ])('conv2d (%s, stride %s) with bias matches a direct float64 loop', async (padding, stride) => {
-    const [T, B, H, W, C, F] = [2, 2, 5, 6, 2, 3];
-    const net = createSpikingNetwork(
-      [{ type: 'conv2d', filters: F, kernel: [3, 2], stride, padding, bias: true }],
-      [H, W, C],
-    );
-    const x = rng.fork(`conv-${padding}-${stride}`).normalArray(T * B * H * W * C);
-    const kernel = Array.from(await net.params['layers.0.kernel'].data());
-    const bias = [0.5, -0.25, 1];
-    setParams(net, { 'layers.0.bias': bias });
-    const out = net.run(tf.tensor(x, [T, B, H, W, C]));
-    const ref = referenceConv(x, [T * B, H, W, C], kernel, [3, 2, F], stride, padding);
-    expect(out.output.shape).toEqual([T, B, ...ref.shape.slice(1)]);
-    expect(net.outputShape).toEqual(ref.shape.slice(1));
-    const expected = ref.y.map((y, i) => y + bias[i % F]);
-    assertClose(await out.output.data(), expected, { rtol: tol.rtol, atol: 10 * tol.atol }, 'conv');
-    tf.dispose(out);
-    net.dispose();
-  });
+  // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
+  if (backend !== 'webgpu') {
+    test.each<['same' | 'valid', number]>([
+      ['same', 1],
+      ['valid', 1],
+      ['same', 2],
+    ])('conv2d (%s, stride %s) with bias matches a direct float64 loop', async (padding, stride) => {
+      const [T, B, H, W, C, F] = [2, 2, 5, 6, 2, 3];
+      const net = createSpikingNetwork(
+        [{ type: 'conv2d', filters: F, kernel: [3, 2], stride, padding, bias: true }],
+        [H, W, C],
+      );
+      const x = rng.fork(`conv-${padding}-${stride}`).normalArray(T * B * H * W * C);
+      const kernel = Array.from(await net.params['layers.0.kernel'].data());
+      const bias = [0.5, -0.25, 1];
+      setParams(net, { 'layers.0.bias': bias });
+      const out = net.run(tf.tensor(x, [T, B, H, W, C]));
+      const ref = referenceConv(x, [T * B, H, W, C], kernel, [3, 2, F], stride, padding);
+      expect(out.output.shape).toEqual([T, B, ...ref.shape.slice(1)]);
+      expect(net.outputShape).toEqual(ref.shape.slice(1));
+      const expected = ref.y.map((y, i) => y + bias[i % F]);
+      assertClose(await out.output.data(), expected, { rtol: tol.rtol, atol: 10 * tol.atol }, 'conv');
+      tf.dispose(out);
+      net.dispose();
+    });
+  }
 
-  test.each<['max' | 'avg']>([['max'], ['avg']])('pool2d %s by hand, forward and gradient', async (kind) => {
-    // Frames 4×5, one channel, two samples (the second negated); 2×2 windows with stride 2
-    // cover rows 0–3, columns 0–3.
-    const frame = [1, 5, 2, 0, 9, 3, -1, 4, 4, 9, 0, 2, -3, -2, 9, 7, 1, 8, 6, 9];
-    const net = createSpikingNetwork([{ type: 'pool2d', kind, size: 2 }], [4, 5, 1]);
-    const x = tf.tensor([...frame, ...frame.map((v) => -v)], [1, 2, 4, 5, 1]);
-    const out = net.run(x);
-    expect(out.output.shape).toEqual([1, 2, 2, 2, 1]);
-    const means = [(1 + 5 + 3 - 1) / 4, (2 + 0 + 4 + 4) / 4, (0 + 2 + 7 + 1) / 4, (-3 - 2 + 8 + 6) / 4];
-    const expected = kind === 'max' ? [5, 4, 7, 8, 1, 0, 0, 3] : [...means, ...means.map((v) => -v)];
-    expect(Array.from(await out.output.data(), (v) => v + 0)).toEqual(expected); // + 0: −0 → 0
-    // d Σ output / dx: 1 at each window's maximum (the first of a tie: 4 at index 7), 1/4 over each window for avg, 0 in column 4.
-    const g = tf.grad((input: tf.Tensor) => tf.sum(net.run(input).output))(x);
-    const hot = (indices: number[]) => Array.from({ length: 20 }, (_, i) => (indices.includes(i) ? 1 : 0));
-    const inWindows = (i: number) => (i % 5 < 4 ? 0.25 : 0);
-    const grad =
-      kind === 'max'
-        ? [...hot([1, 7, 15, 17]), ...hot([6, 3, 10, 12])]
-        : Array.from({ length: 40 }, (_, i) => inWindows(i % 20));
-    expect(Array.from(await g.data())).toEqual(grad);
-    tf.dispose([x, g, out]);
-    net.dispose();
-  });
-
-  test('pool2d max with same padding and overlapping windows', async () => {
-    const frame = [3, 1, 4, 1, 5, 9, 2, 6, 5];
-    const net = createSpikingNetwork(
-      [{ type: 'pool2d', kind: 'max', size: 2, stride: 1, padding: 'same' }],
-      [3, 3, 1],
+  // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
+  if (backend !== 'webgpu') {
+    test.each<['max' | 'avg']>([['max'], ['avg']])(
+      'pool2d %s by hand, forward and gradient',
+      async (kind) => {
+        // Frames 4×5, one channel, two samples (the second negated); 2×2 windows with stride 2
+        // cover rows 0–3, columns 0–3.
+        const frame = [1, 5, 2, 0, 9, 3, -1, 4, 4, 9, 0, 2, -3, -2, 9, 7, 1, 8, 6, 9];
+        const net = createSpikingNetwork([{ type: 'pool2d', kind, size: 2 }], [4, 5, 1]);
+        const x = tf.tensor([...frame, ...frame.map((v) => -v)], [1, 2, 4, 5, 1]);
+        const out = net.run(x);
+        expect(out.output.shape).toEqual([1, 2, 2, 2, 1]);
+        const means = [(1 + 5 + 3 - 1) / 4, (2 + 0 + 4 + 4) / 4, (0 + 2 + 7 + 1) / 4, (-3 - 2 + 8 + 6) / 4];
+        const expected = kind === 'max' ? [5, 4, 7, 8, 1, 0, 0, 3] : [...means, ...means.map((v) => -v)];
+        expect(Array.from(await out.output.data(), (v) => v + 0)).toEqual(expected); // + 0: −0 → 0
+        // d Σ output / dx: 1 at each window's maximum (the first of a tie: 4 at index 7), 1/4 over each window for avg, 0 in column 4.
+        const g = tf.grad((input: tf.Tensor) => tf.sum(net.run(input).output))(x);
+        const hot = (indices: number[]) =>
+          Array.from({ length: 20 }, (_, i) => (indices.includes(i) ? 1 : 0));
+        const inWindows = (i: number) => (i % 5 < 4 ? 0.25 : 0);
+        const grad =
+          kind === 'max'
+            ? [...hot([1, 7, 15, 17]), ...hot([6, 3, 10, 12])]
+            : Array.from({ length: 40 }, (_, i) => inWindows(i % 20));
+        expect(Array.from(await g.data())).toEqual(grad);
+        tf.dispose([x, g, out]);
+        net.dispose();
+      },
     );
-    const out = net.run(tf.tensor(frame, [1, 1, 3, 3, 1]));
-    // TF 'same' with a 2×2 window pads one row below and one column right.
-    expect(Array.from(await out.output.data())).toEqual([5, 9, 9, 6, 9, 9, 6, 6, 5]);
-    tf.dispose(out);
-    net.dispose();
-  });
+  }
+
+  // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
+  if (backend !== 'webgpu') {
+    test('pool2d max with same padding and overlapping windows', async () => {
+      const frame = [3, 1, 4, 1, 5, 9, 2, 6, 5];
+      const net = createSpikingNetwork(
+        [{ type: 'pool2d', kind: 'max', size: 2, stride: 1, padding: 'same' }],
+        [3, 3, 1],
+      );
+      const out = net.run(tf.tensor(frame, [1, 1, 3, 3, 1]));
+      // TF 'same' with a 2×2 window pads one row below and one column right.
+      expect(Array.from(await out.output.data())).toEqual([5, 9, 9, 6, 9, 9, 6, 6, 5]);
+      tf.dispose(out);
+      net.dispose();
+    });
+  }
 
   test.each<['lif' | 'if' | 'alif' | 'li', boolean]>([
     ['lif', false],
@@ -312,46 +325,49 @@ describe.each(backends)('%s', (backend) => {
     net.dispose();
   });
 
-  test.each<['avg' | 'max', number]>([
-    ['avg', 0.5],
-    ['max', 1e-3],
-  ])('conv → %s pool → flatten → dense kernel gradients match central differences', async (kind, h) => {
-    // Piecewise linear in each kernel (linear for avg), so float32 central differences with a
-    // step below the distance to the next argmax switch are exact up to rounding.
-    const layers: LayerSpec[] = [
-      { type: 'conv2d', filters: 2, kernel: 3, padding: 'same', stride: 2, bias: true },
-      { type: 'pool2d', kind, size: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 2 },
-    ];
-    const net = createSpikingNetwork(layers, [8, 8, 1], { seed: 1 });
-    const x = tf.tensor(rng.fork('fd-x').normalArray(2 * 2 * 64), [2, 2, 8, 8, 1]);
-    const c = tf.tensor(rng.fork('fd-c').normalArray(2 * 2 * 2), [2, 2, 2]);
-    const loss = () => tf.sum(tf.mul(net.run(x).output, c)) as tf.Scalar;
-    const grads = tf.tidy(() => tf.variableGrads(loss).grads);
-    for (const name of ['layers.0.kernel', 'layers.0.bias', 'layers.3.kernel']) {
-      const param = net.params[name];
-      const base = Array.from(await param.data());
-      const fd = [];
-      for (let i = 0; i < base.length; i++) {
-        const at = async (delta: number) => {
-          const moved = base.slice();
-          moved[i] += delta;
-          param.assign(tf.tensor(moved, param.shape));
-          const l = tf.tidy(loss);
-          const value = (await l.data())[0];
-          l.dispose();
-          return value;
-        };
-        fd.push(((await at(h)) - (await at(-h))) / (2 * h));
+  // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
+  if (backend !== 'webgpu') {
+    test.each<['avg' | 'max', number]>([
+      ['avg', 0.5],
+      ['max', 1e-3],
+    ])('conv → %s pool → flatten → dense kernel gradients match central differences', async (kind, h) => {
+      // Piecewise linear in each kernel (linear for avg), so float32 central differences with a
+      // step below the distance to the next argmax switch are exact up to rounding.
+      const layers: LayerSpec[] = [
+        { type: 'conv2d', filters: 2, kernel: 3, padding: 'same', stride: 2, bias: true },
+        { type: 'pool2d', kind, size: 2 },
+        { type: 'flatten' },
+        { type: 'dense', units: 2 },
+      ];
+      const net = createSpikingNetwork(layers, [8, 8, 1], { seed: 1 });
+      const x = tf.tensor(rng.fork('fd-x').normalArray(2 * 2 * 64), [2, 2, 8, 8, 1]);
+      const c = tf.tensor(rng.fork('fd-c').normalArray(2 * 2 * 2), [2, 2, 2]);
+      const loss = () => tf.sum(tf.mul(net.run(x).output, c)) as tf.Scalar;
+      const grads = tf.tidy(() => tf.variableGrads(loss).grads);
+      for (const name of ['layers.0.kernel', 'layers.0.bias', 'layers.3.kernel']) {
+        const param = net.params[name];
+        const base = Array.from(await param.data());
+        const fd = [];
+        for (let i = 0; i < base.length; i++) {
+          const at = async (delta: number) => {
+            const moved = base.slice();
+            moved[i] += delta;
+            param.assign(tf.tensor(moved, param.shape));
+            const l = tf.tidy(loss);
+            const value = (await l.data())[0];
+            l.dispose();
+            return value;
+          };
+          fd.push(((await at(h)) - (await at(-h))) / (2 * h));
+        }
+        param.assign(tf.tensor(base, param.shape));
+        const atol = kind === 'avg' ? 2e-4 : 2e-2;
+        assertClose(await gradOf(grads, param).data(), fd, { rtol: Math.max(2e-3, tol.rtol), atol }, name);
       }
-      param.assign(tf.tensor(base, param.shape));
-      const atol = kind === 'avg' ? 2e-4 : 2e-2;
-      assertClose(await gradOf(grads, param).data(), fd, { rtol: Math.max(2e-3, tol.rtol), atol }, name);
-    }
-    tf.dispose([x, c, ...Object.values(grads)]);
-    net.dispose();
-  });
+      tf.dispose([x, c, ...Object.values(grads)]);
+      net.dispose();
+    });
+  }
 
   test('seeded params: names, shapes, reproducible, different seeds differ', async () => {
     const layers: LayerSpec[] = [
@@ -395,30 +411,49 @@ describe.each(backends)('%s', (backend) => {
     net.dispose();
   });
 
-  test('no tensor leaks over repeated runs and gradient steps', async () => {
-    const net = createSpikingNetwork(
-      [
-        { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
-        { type: 'lif' },
-        { type: 'pool2d', kind: 'max', size: 2 },
-        { type: 'flatten' },
-        { type: 'recurrent', units: 3 },
-        { type: 'lif-exp', refractory: 2 },
-        { type: 'dense', units: 2 },
-        { type: 'li' },
-      ],
-      [4, 4, 2],
-      { fused: true },
-    );
-    const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([5, 2, 4, 4, 2]), 0.5), 'float32'));
-    await expectNoLeaks(() => tf.dispose(net.run(x, { record: true })));
-    await expectNoLeaks(() => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(net.run(x).output) as tf.Scalar);
-      tf.dispose([value, ...Object.values(grads)]);
+  // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
+  if (backend !== 'webgpu') {
+    test('no tensor leaks over repeated runs and gradient steps', async () => {
+      const net = createSpikingNetwork(
+        [
+          { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
+          { type: 'lif' },
+          { type: 'pool2d', kind: 'max', size: 2 },
+          { type: 'flatten' },
+          { type: 'recurrent', units: 3 },
+          { type: 'lif-exp', refractory: 2 },
+          { type: 'dense', units: 2 },
+          { type: 'li' },
+        ],
+        [4, 4, 2],
+        { fused: true },
+      );
+      const x = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([5, 2, 4, 4, 2]), 0.5), 'float32'));
+      await expectNoLeaks(() => tf.dispose(net.run(x, { record: true })));
+      await expectNoLeaks(() => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(net.run(x).output) as tf.Scalar);
+        tf.dispose([value, ...Object.values(grads)]);
+      });
+      x.dispose();
+      net.dispose();
     });
-    x.dispose();
-    net.dispose();
-  });
+  }
+
+  if (backend === 'webgpu') {
+    test('conv2d and max pool2d networks are refused with E_BACKEND, not run wrongly', () => {
+      for (const layer of [
+        { type: 'conv2d', filters: 2, kernel: 3 },
+        { type: 'pool2d', kind: 'max', size: 2 },
+      ] as const) {
+        const net = createSpikingNetwork([layer], [4, 4, 1]);
+        expect(() => net.run(tf.zeros([1, 1, 4, 4, 1]))).toThrow(/wrong results on the webgpu backend/);
+        net.dispose();
+      }
+      const avg = createSpikingNetwork([{ type: 'pool2d', kind: 'avg', size: 2 }], [4, 4, 1]);
+      tf.dispose(avg.run(tf.zeros([1, 1, 4, 4, 1])));
+      avg.dispose();
+    });
+  }
 });
 
 function gradOf(grads: Record<string, tf.Tensor>, param: tf.Variable): tf.Tensor {

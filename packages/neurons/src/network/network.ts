@@ -166,6 +166,22 @@ function runNeurons(
 }
 
 /**
+ * tfjs-backend-webgpu 4.22 returns zeros for conv2d and misroutes max-pool gradients (seen under
+ * SwiftShader in our tests): refuse rather than train on wrong numbers.
+ */
+function refuseWrongKernels(layers: readonly ResolvedLayer[]): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const bad = layers.find((l) => l.type === 'conv2d' || (l.type === 'pool2d' && l.kind === 'max'));
+  if (bad === undefined) return;
+  throw new PlasticityError(
+    'E_BACKEND',
+    `layer ${bad.index} (${bad.type}): conv2d and max pool2d give wrong results on the webgpu backend ` +
+      '(tfjs-backend-webgpu 4.22); run this network on wasm or cpu',
+    { layer: bad.index, backend: 'webgpu' },
+  );
+}
+
+/**
  * A spiking network from a list of layer specs (see `LayerSpec`) on per-sample `inputShape`,
  * e.g. `[8, 8, 2]` event frames or `[700]` channels. Connection layers (dense, recurrent,
  * conv2d, pool2d, flatten) are applied to the whole sequence at once; neuron layers (lif, alif,
@@ -210,6 +226,7 @@ export function createSpikingNetwork(
   }
 
   function run(x: tf.Tensor, runOptions: { readonly record?: boolean } = {}): NetworkRun {
+    refuseWrongKernels(layers);
     const expected = ['T', 'B', ...inputShape].join(', ');
     if (x.rank !== inputShape.length + 2 || inputShape.some((d, i) => x.shape[i + 2] !== d)) {
       throw new PlasticityError(

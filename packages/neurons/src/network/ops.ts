@@ -30,7 +30,7 @@ function windowPlan(length: number, size: number, stride: number, padding: 'same
   return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
 }
 
-/** Depth-1 3-D convolution: wasm lacks Conv2DBackpropFilter; Conv3D's gradients exist everywhere. */
+/** Depth-1 3-D convolution: wasm lacks Conv2DBackpropFilter, and has Conv3D's gradients. */
 function conv3dAs2d(x: tf.Tensor4D, kernel: tf.Tensor4D, padding: 'same' | 'valid'): tf.Tensor4D {
   const y = tf.conv3d(
     tf.expandDims(x, 1) as tf.Tensor5D,
@@ -82,6 +82,8 @@ export function conv2d(
   stride: readonly [number, number],
   padding: 'same' | 'valid',
 ): tf.Tensor4D {
+  // Only wasm needs the Conv3D route; on webgpu (4.22, SwiftShader) Conv3D returns zeros.
+  if (tf.getBackend() !== 'wasm') return tf.conv2d(x, kernel, [stride[0], stride[1]], padding);
   if (stride[0] === 1 && stride[1] === 1) return conv3dAs2d(x, kernel, padding);
   const rows = windowPlan(x.shape[1], kernel.shape[0], stride[0], padding);
   const cols = windowPlan(x.shape[2], kernel.shape[1], stride[1], padding);
@@ -89,9 +91,10 @@ export function conv2d(
 }
 
 /**
- * NHWC max or average pooling. On wasm, max pooling is the running maximum of the window's
+ * NHWC max or average pooling. Except on cpu, max pooling is the running maximum of the window's
  * shifted slices (the gradient of a tie goes to the first tied element in row-major window
- * order): tfjs 4.22's wasm MaxPoolGrad drops some windows' gradients.
+ * order): tfjs 4.22's MaxPoolGrad drops some windows' gradients on wasm and routes one wrongly
+ * on webgpu. On cpu, where slices are slow, `tf.maxPool` is right.
  */
 export function pool2d(
   x: tf.Tensor4D,
@@ -103,7 +106,7 @@ export function pool2d(
   const window: [number, number] = [size[0], size[1]];
   const strides: [number, number] = [stride[0], stride[1]];
   if (kind === 'avg') return tf.avgPool(x, window, strides, padding);
-  if (tf.getBackend() !== 'wasm') return tf.maxPool(x, window, strides, padding);
+  if (tf.getBackend() === 'cpu') return tf.maxPool(x, window, strides, padding);
   const rows = windowPlan(x.shape[1], size[0], stride[0], padding);
   const cols = windowPlan(x.shape[2], size[1], stride[1], padding);
   const padded = padSpatial(x, rows, cols, -Infinity);
