@@ -172,45 +172,48 @@ describe.each(backends)('%s', (backend) => {
       spikes.dispose();
     });
 
-    test('an event task with a frame feeds conv layers and trains without leaks', async () => {
-      const task: TaskSpec = {
-        input: { kind: 'events', channels: 2 * 4 * 4, duration: 10 },
-        outputs: 2,
-        kind: 'classification',
-      };
-      const learner = create(
-        {
-          layers: [
-            { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
-            { type: 'lif' },
-            { type: 'pool2d', kind: 'max', size: 2 },
-            { type: 'flatten' },
-            { type: 'dense', units: 2 },
-            { type: 'li' },
+    // conv2d refuses the webgpu backend (wrong results there, see neurons' network.ts).
+    if (backend !== 'webgpu') {
+      test('an event task with a frame feeds conv layers and trains without leaks', async () => {
+        const task: TaskSpec = {
+          input: { kind: 'events', channels: 2 * 4 * 4, duration: 10 },
+          outputs: 2,
+          kind: 'classification',
+        };
+        const learner = create(
+          {
+            layers: [
+              { type: 'conv2d', filters: 2, kernel: 3, padding: 'same' },
+              { type: 'lif' },
+              { type: 'pool2d', kind: 'max', size: 2 },
+              { type: 'flatten' },
+              { type: 'dense', units: 2 },
+              { type: 'li' },
+            ],
+            frame: { height: 4, width: 4, channels: 2 },
+          },
+          task,
+        );
+        expect(learner.params['layers.0.kernel'].shape).toEqual([3, 3, 2, 2]);
+        const x = packEventBatch(
+          [
+            { times: Float32Array.of(1, 3), units: Int32Array.of(0, 17) },
+            { times: Float32Array.of(2), units: Int32Array.of(31) },
           ],
-          frame: { height: 4, width: 4, channels: 2 },
-        },
-        task,
-      );
-      expect(learner.params['layers.0.kernel'].shape).toEqual([3, 3, 2, 2]);
-      const x = packEventBatch(
-        [
-          { times: Float32Array.of(1, 3), units: Int32Array.of(0, 17) },
-          { times: Float32Array.of(2), units: Int32Array.of(31) },
-        ],
-        32,
-        10,
-      );
-      const batch = { x, y: tf.tensor1d([1, 0], 'int32'), size: 2 };
-      await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 3 });
-      const shown = await learner.inspect!(x);
-      expect(shown.layers.map((l) => [l.name, l.size])).toEqual([
-        ['input', 32],
-        ['layer1 (lif)', 32],
-      ]);
-      batch.y.dispose();
-      learner.dispose();
-    });
+          32,
+          10,
+        );
+        const batch = { x, y: tf.tensor1d([1, 0], 'int32'), size: 2 };
+        await expectNoLeaks(() => learner.trainStep(batch), { warmup: 1, repeats: 3 });
+        const shown = await learner.inspect!(x);
+        expect(shown.layers.map((l) => [l.name, l.size])).toEqual([
+          ['input', 32],
+          ['layer1 (lif)', 32],
+        ]);
+        batch.y.dispose();
+        learner.dispose();
+      });
+    }
   });
 });
 
