@@ -3,6 +3,7 @@ import { createRng, parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import { bpttRule } from '@plasticity/rule-bptt';
 import type { BpttConfigInput } from '@plasticity/rule-bptt';
+import { measureTrainSteps } from './measure.js';
 
 /** A BPTT training benchmark on seeded random input spikes; times in ms. */
 export interface BpttBenchOptions {
@@ -71,25 +72,11 @@ export async function benchmarkBptt(options: BpttBenchOptions): Promise<BpttBenc
     size: batchSize,
   }));
   try {
-    await learner.trainStep(batches[0]); // warm-up: optimiser slots, kernel compilation
-    const before = tf.memory().numBytes;
-    const profile = await tf.profile(() => learner.trainStep(batches[1]));
-    let trainSteps = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (trainSteps < minSteps || elapsed < seconds * 1000) {
-      await learner.trainStep(batches[trainSteps % batches.length]);
-      trainSteps++;
-      elapsed = performance.now() - start;
-    }
+    const cost = await measureTrainSteps(learner, batches, batchSize, { seconds, minSteps });
     return {
       steps,
       batchSize,
-      trainSteps,
-      samplesPerSecond: (trainSteps * batchSize) / (elapsed / 1000),
-      msPerTrainStep: elapsed / trainSteps,
-      peakBytes: profile.peakBytes,
-      peakStepBytes: profile.peakBytes - before,
+      ...cost,
     };
   } finally {
     tf.dispose(batches.flatMap((b) => [b.x, b.y]));

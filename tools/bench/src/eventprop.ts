@@ -5,6 +5,7 @@ import { downloadWeights } from '@plasticity/neurons';
 import type { EventPropNetwork, HostSamples } from '@plasticity/neurons';
 import { createEventPropLearner, eventpropRule, hostSamples, networkSpec } from '@plasticity/rule-eventprop';
 import type { EventpropConfigInput } from '@plasticity/rule-eventprop';
+import { measureTrainSteps } from './measure.js';
 
 /**
  * How the benchmark's random input spikes are made. `poisson`: every channel fires as a Poisson
@@ -141,17 +142,7 @@ export async function benchmarkEventProp(options: EventPropBenchOptions): Promis
   const { coding } = networkSpec(config, task);
   const { batches, inputSpikes } = benchBatches(options, task, createRng(seed).fork('bench'));
   try {
-    await learner.trainStep(batches[0]); // warm-up: optimiser slots, kernel compilation
-    const before = tf.memory().numBytes;
-    const profile = await tf.profile(() => learner.trainStep(batches[1]));
-    let trainSteps = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (trainSteps < minSteps || elapsed < seconds * 1000) {
-      await learner.trainStep(batches[trainSteps % batches.length]);
-      trainSteps++;
-      elapsed = performance.now() - start;
-    }
+    const cost = await measureTrainSteps(learner, batches, batchSize, { seconds, minSteps });
     const stored = await forwardMemory(
       learner.network,
       learner.params,
@@ -160,13 +151,9 @@ export async function benchmarkEventProp(options: EventPropBenchOptions): Promis
     return {
       duration,
       batchSize,
-      trainSteps,
-      samplesPerSecond: (trainSteps * batchSize) / (elapsed / 1000),
-      msPerTrainStep: elapsed / trainSteps,
+      ...cost,
       inputSpikes,
       ...stored,
-      peakBytes: profile.peakBytes,
-      peakStepBytes: profile.peakBytes - before,
     };
   } finally {
     tf.dispose(batches.flatMap((b) => (b.x instanceof tf.Tensor ? [b.x, b.y] : [b.y])));
