@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     backends: { type: 'string' },
     seconds: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(args.seconds);
@@ -46,12 +47,22 @@ if (unknown.length) {
   process.exit(2);
 }
 
+const BACKENDS = ['wasm', 'cpu', 'webgpu', 'node-gpu'];
+const wanted = args.backends ? args.backends.split(',').map((s) => s.trim()) : BACKENDS;
+const unknownBackends = wanted.filter((b) => !BACKENDS.includes(b));
+if (unknownBackends.length) {
+  console.error(`bench: unknown backend ${unknownBackends.join(', ')}; known: ${BACKENDS.join(', ')}`);
+  process.exit(2);
+}
+if (args['dry-run']) {
+  // Checks the flags and says what would run (the docs test uses it for every documented command).
+  console.log(`would run ${suites.join(', ')} on ${wanted.join(', ')} where available, ${seconds} s each`);
+  process.exit(0);
+}
+
 const { probeBackends } = await import('@plasticity/core-tensors');
 const probes = await probeBackends();
 const available = probes.filter((p) => p.available).map((p) => p.name);
-const wanted = args.backends
-  ? args.backends.split(',').map((s) => s.trim())
-  : ['wasm', 'cpu', 'webgpu', 'node-gpu'];
 const backends = wanted.filter((b) => available.includes(b));
 for (const b of wanted.filter((b) => !available.includes(b))) {
   const probe = probes.find((p) => p.name === b);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The example files the docs show (docs-run.test.ts checks the docs show them as they are).
+import { join } from 'node:path';
 import { describe, expect, jest, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Learner } from '@plasticity/core-tensors';
@@ -8,36 +7,6 @@ import { expectNoLeaks } from '@plasticity/core-tensors/testing';
 import { initBackend, listRules } from '../index.js';
 import { cli, onlyJson, tempDir } from '../cli/harness.test-util.js';
 import { createDeltaLearner, deltaConfigSchema } from './delta-rule.js';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-
-/** Code blocks in a markdown file that follow `<!-- example: path -->`, by path. */
-function examplesIn(markdown: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const m of markdown.matchAll(/<!-- example: (\S+) -->\s*```ts\n([\s\S]*?)```/g)) found.set(m[1], m[2]);
-  return found;
-}
-
-describe('the docs show the example files as they are', () => {
-  test.each([
-    'docs/getting-started.md',
-    'docs/spiking.md',
-    'docs/local-learning.md',
-    'README.md',
-    'packages/plasticity/README.md',
-  ])('%s', (doc) => {
-    const examples = examplesIn(readFileSync(join(repo, doc), 'utf8'));
-    expect(examples.size).toBeGreaterThan(0);
-    for (const [path, code] of examples) {
-      // The examples import the package by name; the files import its source.
-      const source = readFileSync(join(repo, path), 'utf8').replaceAll(
-        "from '../index.js'",
-        "from 'plasticity'",
-      );
-      expect({ path, code }).toEqual({ path, code: source });
-    }
-  });
-});
 
 describe('delta-rule plugin (the guide example)', () => {
   const task = { input: { kind: 'dense', shape: [3] }, outputs: 4, kind: 'classification' } as const;
