@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from 'commander';
-import { PlasticityError } from '@plasticity/core-tensors';
-import type { BestRecord, FitData, FitSettings, KeepBestOptions } from '@plasticity/core-tensors';
+import { PlasticityError, bestCheckpointDir } from '@plasticity/core-tensors';
+import type { BestRecord, FitData, FitResult, FitSettings, KeepBestOptions } from '@plasticity/core-tensors';
+
+/** `--keep-best` as parsed: a metric, or `true` for the default. */
+export type KeepBestFlag = KeepBestOptions | true;
+
+/** The best epoch as `train` reports it: fit's record and where its checkpoint is. */
+export type KeptBest = BestRecord & { readonly dir: string };
 
 const SPLITS: readonly KeepBestOptions['split'][] = ['validation', 'test'];
 const METRICS: readonly KeepBestOptions['metric'][] = ['accuracy', 'loss'];
@@ -27,7 +33,7 @@ export function keepBestFlag(value: string): KeepBestOptions {
  */
 export function withKeepBest(
   fit: FitSettings,
-  flag: KeepBestOptions | true | undefined,
+  flag: KeepBestFlag | undefined,
   data: Pick<FitData, 'validation' | 'test'>,
   dataset: string,
 ): FitSettings {
@@ -46,6 +52,11 @@ export function withKeepBest(
     );
   }
   return { ...fit, keepBest };
+}
+
+/** `{best}` for train's result when fit kept a best epoch (in `checkpointDir`/best), else `{}`. */
+export function keptBest(result: FitResult, checkpointDir: string): { best?: KeptBest } {
+  return result.best ? { best: { ...result.best, dir: bestCheckpointDir(checkpointDir) } } : {};
 }
 
 /** `validation accuracy 95.10% at epoch 7` */

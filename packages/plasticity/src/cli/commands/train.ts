@@ -2,27 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import {
-  PlasticityError,
-  atomicWriteFile,
-  bestCheckpointDir,
-  fit,
-  getRule,
-  initBackend,
-} from '@plasticity/core-tensors';
-import type {
-  BackendName,
-  BestRecord,
-  DataSplit,
-  EpochRecord,
-  EvalResult,
-  KeepBestOptions,
-  Learner,
-} from '@plasticity/core-tensors';
+import { PlasticityError, atomicWriteFile, fit, getRule, initBackend } from '@plasticity/core-tensors';
+import type { BackendName, DataSplit, EpochRecord, EvalResult, Learner } from '@plasticity/core-tensors';
 import { listDatasets, loadDataset } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
-import { describeBest, keepBestFlag, withKeepBest } from '../keep-best.js';
+import { describeBest, keepBestFlag, keptBest, withKeepBest } from '../keep-best.js';
+import type { KeepBestFlag, KeptBest } from '../keep-best.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
@@ -61,7 +47,7 @@ export interface TrainOptions {
   readonly resume?: boolean;
   readonly overwrite?: boolean;
   /** Also keep the best epoch's checkpoint (`true`: validation accuracy, else test accuracy). */
-  readonly keepBest?: KeepBestOptions | true;
+  readonly keepBest?: KeepBestFlag;
   readonly json?: boolean;
   readonly quiet?: boolean;
   /** Modules to import first (rule plugins that register themselves). */
@@ -80,7 +66,7 @@ export interface TrainResult {
   readonly epochs: number;
   readonly stoppedEarly: boolean;
   /** With --keep-best: the best epoch, whose checkpoint is in `dir`. */
-  readonly best?: BestRecord & { readonly dir: string };
+  readonly best?: KeptBest;
   /** Seconds this invocation trained for. */
   readonly seconds: number;
   readonly backend: string;
@@ -355,9 +341,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       ...(last?.validation ? { validation: last.validation } : {}),
       epochs: last?.epoch ?? 0,
       stoppedEarly: fitResult.stoppedEarly,
-      ...(fitResult.best
-        ? { best: { ...fitResult.best, dir: bestCheckpointDir(runPath(out, 'checkpoint')) } }
-        : {}),
+      ...keptBest(fitResult, runPath(out, 'checkpoint')),
       seconds: fitResult.seconds,
       backend: backend.name,
       out,
