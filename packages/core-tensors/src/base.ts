@@ -72,7 +72,7 @@ export { validateWithSchema } from './registry/validate.js';
 export type { ConfigIssue, ValidateOptions } from './registry/validate.js';
 
 // Training
-export type { FitSettings, LearningRateSchedule } from './training/settings.js';
+export type { FitSettings, KeepBestOptions, LearningRateSchedule } from './training/settings.js';
 export {
   DEFAULT_FIT_SETTINGS,
   fitSettingsSchema,
@@ -93,7 +93,9 @@ export type {
   TrainSummary,
   EarlyStopOptions,
   CheckpointOptions,
+  BestRecord,
 } from './training/events.js';
+export { bestCheckpointDir } from './training/keep-best.js';
 export type { EarlyStopState } from './training/early-stop.js';
 
 // Optimisers and learners
@@ -107,9 +109,15 @@ export { meanSquaredError, softmaxCrossEntropy } from './learner/losses.js';
 export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors
-export { saveCheckpoint, loadCheckpoint, restoreParams, disposeCheckpoint } from './checkpoint/checkpoint.js';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  readCheckpointManifest,
+  restoreParams,
+  disposeCheckpoint,
+} from './checkpoint/checkpoint.js';
 export type { SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint/checkpoint.js';
-export { MODEL_FILE, OPTIMIZER_FILE, MANIFEST_FILE } from './checkpoint/manifest.js';
+export { MODEL_FILE, OPTIMIZER_FILE, MANIFEST_FILE, BEST_DIR } from './checkpoint/manifest.js';
 export type { CheckpointManifest, TrainerState } from './checkpoint/manifest.js';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors.js';
 export type { HostTensor, HostDtype, DecodedSafetensors } from './checkpoint/safetensors.js';

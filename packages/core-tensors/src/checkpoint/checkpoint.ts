@@ -10,6 +10,7 @@ import {
   OPTIMIZER_FILE,
 } from './manifest.js';
 import type { CheckpointManifest, TrainerState } from './manifest.js';
+import type { BestRecord } from '../training/events.js';
 import { atomicWriteFile } from './atomic-write.js';
 import { nodeIo } from './node-io.js';
 import { readSafetensors, writeSafetensors } from './tensor-files.js';
@@ -23,6 +24,8 @@ export interface SaveCheckpointOptions {
   readonly epoch: number;
   /** Trainer state for `fit({resume: true})`; `fit` fills it. */
   readonly trainer?: TrainerState;
+  /** For a best-epoch checkpoint: the metric and value that made it the best. */
+  readonly best?: BestRecord;
 }
 
 export interface LoadedCheckpoint {
@@ -35,6 +38,7 @@ export interface LoadedCheckpoint {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly epoch: number;
   readonly trainer?: TrainerState;
+  readonly best?: BestRecord;
   readonly manifest: CheckpointManifest;
 }
 
@@ -102,12 +106,14 @@ export async function saveCheckpoint(
       Object.entries(learner.params).map(([name, v]) => [name, { dtype: v.dtype, shape: v.shape }]),
     ),
     ...(options.trainer ? { trainer: options.trainer } : {}),
+    ...(options.best ? { best: options.best } : {}),
   };
   await atomicWriteFile(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
 
-async function readManifest(dir: string): Promise<CheckpointManifest> {
+/** Reads and checks `dir/checkpoint.json` without loading tensors (E_CHECKPOINT; `details.missing` when absent). */
+export async function readCheckpointManifest(dir: string): Promise<CheckpointManifest> {
   const { fs, path } = await nodeIo();
   const file = path.join(dir, MANIFEST_FILE);
   let text: string;
@@ -160,7 +166,7 @@ async function readTensorFile(dir: string, name: string, saveId: string): Promis
 
 /** Loads a checkpoint written by `saveCheckpoint`, validating every file. */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const manifest = await readManifest(dir);
+  const manifest = await readCheckpointManifest(dir);
   const params = await readTensorFile(dir, manifest.files.model, manifest.saveId);
   let state: Record<string, tf.Tensor> | undefined;
   if (manifest.files.optimizer) {
@@ -179,6 +185,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     metadata: manifest.metadata ?? {},
     epoch: manifest.epoch,
     ...(manifest.trainer ? { trainer: manifest.trainer } : {}),
+    ...(manifest.best ? { best: manifest.best } : {}),
     manifest,
   };
 }

@@ -1,5 +1,5 @@
 import type { EarlyStopState } from '../training/early-stop.js';
-import type { EpochRecord } from '../training/events.js';
+import type { BestRecord, EpochRecord } from '../training/events.js';
 import type { FitSettings } from '../training/settings.js';
 
 export const MODEL_FILE = 'model.safetensors';
@@ -7,6 +7,8 @@ export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const MANIFEST_FILE = 'checkpoint.json';
 export const CHECKPOINT_FORMAT = 'plasticity.checkpoint';
 export const CHECKPOINT_VERSION = 1;
+/** Where `fit` keeps the best epoch's checkpoint, inside the checkpoint directory. */
+export const BEST_DIR = 'best';
 
 /** What `fit` needs to continue a run exactly. */
 export interface TrainerState {
@@ -30,4 +32,6 @@ export interface CheckpointManifest {
   /** Name → dtype and shape of each saved param. */
   readonly params: Readonly<Record<string, { readonly dtype: string; readonly shape: readonly number[] }>>;
   readonly trainer?: TrainerState;
+  /** In a best-epoch checkpoint (`fit`'s keepBest): which metric made it the best, and its value. */
+  readonly best?: BestRecord;
 }

@@ -7,6 +7,17 @@ export interface EarlyStopState {
   readonly bad: number;
 }
 
+/** Whether `value` beats `best` by more than `minDelta` (loss: lower is better; accuracy: higher). */
+export function improves(
+  metric: 'loss' | 'accuracy',
+  value: number,
+  best: number | null,
+  minDelta = 0,
+): boolean {
+  if (best === null) return true;
+  return metric === 'loss' ? value < best - minDelta : value > best + minDelta;
+}
+
 export class EarlyStopper {
   private best: number | null = null;
   private bestEpoch = 0;
@@ -19,11 +30,7 @@ export class EarlyStopper {
     const result = record[this.options.split];
     if (!result) return false;
     const value = result[this.options.metric];
-    const delta = this.options.minDelta ?? 0;
-    const improved =
-      this.best === null ||
-      (this.options.metric === 'loss' ? value < this.best - delta : value > this.best + delta);
-    if (improved) {
+    if (improves(this.options.metric, value, this.best, this.options.minDelta)) {
       this.best = value;
       this.bestEpoch = record.epoch;
       this.bad = 0;

@@ -88,12 +88,22 @@ export interface FitOptions extends FitSettings {
   readonly evalBatchSize?: number;
 }
 
+/** The best epoch so far by `keepBest`'s metric: what `<checkpoint.dir>/best` holds. */
+export interface BestRecord {
+  readonly split: 'validation' | 'test';
+  readonly metric: 'loss' | 'accuracy';
+  readonly value: number;
+  readonly epoch: number;
+}
+
 export interface FitResult {
   /** Every finished epoch, including those before a resume. */
   readonly history: EpochRecord[];
   /** Test result of the last epoch. */
   readonly test?: EvalResult;
   readonly stoppedEarly: boolean;
+  /** With `keepBest`: the epoch whose checkpoint `<checkpoint.dir>/best` holds. */
+  readonly best?: BestRecord;
   /** Wall time of this call. */
   readonly seconds: number;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +11,7 @@ import { loadCheckpoint, disposeCheckpoint } from '../checkpoint/checkpoint.js';
 import type { BatchOptions, DataSplit } from '../contract/task.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
 import { memorySplit } from '../testing/memory-split.js';
+import type { Learner } from '../contract/learner.js';
 import type { EpochRecord, FitEvent, FitOptions } from './events.js';
 import { fit } from './fit.js';
 
@@ -33,6 +34,60 @@ const base: FitOptions = {
 };
 const newLearner = (extra: Partial<Parameters<typeof linearLearner>[0]> = {}) =>
   linearLearner({ inputs: INPUTS, classes: CLASSES, seed: 11, ...extra });
+
+/** Learns for `goodSteps` steps, then climbs the loss (gradient ascent): the metric improves, then worsens. */
+function worseningLearner(goodSteps: number): Learner {
+  const inner = newLearner();
+  let rate = 0;
+  return {
+    params: inner.params,
+    get learningRate() {
+      return rate;
+    },
+    set learningRate(value: number) {
+      rate = value;
+    },
+    // inner.steps is optimiser state: a resumed learner keeps climbing.
+    trainStep(batch) {
+      inner.learningRate = inner.steps >= goodSteps ? -rate : rate;
+      return inner.trainStep(batch);
+    },
+    predict: (x) => inner.predict(x),
+    saveState: () => inner.saveState!(),
+    loadState: (state) => inner.loadState!(state),
+    dispose: () => inner.dispose(),
+  };
+}
+
+/** Params by name as plain arrays, taken after every epoch. */
+function paramsEachEpoch(learner: Learner): {
+  byEpoch: Map<number, Record<string, number[]>>;
+  onEvent: (e: FitEvent) => Promise<void>;
+} {
+  const byEpoch = new Map<number, Record<string, number[]>>();
+  return {
+    byEpoch,
+    async onEvent(e) {
+      if (e.type !== 'epoch') return;
+      const copy: Record<string, number[]> = {};
+      for (const [name, v] of Object.entries(learner.params)) copy[name] = Array.from(await v.data());
+      byEpoch.set(e.epoch, copy);
+    },
+  };
+}
+
+async function savedParams(
+  dir: string,
+): Promise<{ params: Record<string, number[]>; epoch: number; best: unknown }> {
+  const saved = await loadCheckpoint(dir);
+  const params: Record<string, number[]> = {};
+  for (const [name, t] of Object.entries(saved.params)) params[name] = Array.from(await t.data());
+  disposeCheckpoint(saved);
+  return { params, epoch: saved.epoch, best: saved.best };
+}
+
+const bestEpochByLoss = (history: readonly EpochRecord[]): EpochRecord =>
+  history.reduce((a, b) => ((b.validation?.loss as number) < (a.validation?.loss as number) ? b : a));
 
 let root: string;
 beforeAll(async () => {
@@ -225,6 +280,80 @@ describe('fit', () => {
     learner.dispose();
   });
 
+  test('keepBest keeps the best epoch in best/ beside the last checkpoint', async () => {
+    const learner = worseningLearner(14); // two epochs of 7 steps improve, the rest worsen
+    const dir = join(root, 'keep-best');
+    const capture = paramsEachEpoch(learner);
+    const result = await fit(learner, data(), {
+      ...base,
+      epochs: 4,
+      keepBest: { split: 'validation', metric: 'loss' },
+      checkpoint: { dir, config: { rule: 'linear' } },
+      onEvent: capture.onEvent,
+    });
+    const bestRecord = bestEpochByLoss(result.history);
+    expect(bestRecord.epoch).toBeLessThan(4); // the metric did worsen after the best epoch
+    const expected = {
+      split: 'validation',
+      metric: 'loss',
+      value: bestRecord.validation?.loss,
+      epoch: bestRecord.epoch,
+    };
+    expect(result.best).toEqual(expected);
+
+    const best = await savedParams(join(dir, 'best'));
+    expect(best.epoch).toBe(bestRecord.epoch);
+    expect(best.best).toEqual(expected);
+    expect(best.params).toEqual(capture.byEpoch.get(bestRecord.epoch));
+    const last = await savedParams(dir);
+    expect(last.epoch).toBe(4);
+    expect(last.params).toEqual(capture.byEpoch.get(4));
+    expect(last.params).not.toEqual(best.params);
+    learner.dispose();
+  });
+
+  test('keepBest on resume: the best so far is kept, even after a crash between its two renames', async () => {
+    const options = { ...base, epochs: 4, keepBest: { split: 'validation', metric: 'loss' } as const };
+    const whole = worseningLearner(14);
+    const capture = paramsEachEpoch(whole);
+    const reference = await fit(whole, data(), {
+      ...options,
+      checkpoint: { dir: join(root, 'best-whole'), config: {} },
+      onEvent: capture.onEvent,
+    });
+    const bestRecord = bestEpochByLoss(reference.history);
+    expect(bestRecord.epoch).toBeLessThan(3); // so the interrupted run has already kept it
+
+    const dir = join(root, 'best-interrupted');
+    const first = worseningLearner(14);
+    const controller = new AbortController();
+    await rejection(
+      fit(first, data(), {
+        ...options,
+        checkpoint: { dir, config: {} },
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'checkpoint' && e.epoch === 3) controller.abort();
+        },
+      }),
+    );
+    first.dispose();
+    // Killed after best/ was moved aside and before its replacement was moved in.
+    renameSync(join(dir, 'best'), join(dir, 'best.previous'));
+
+    const second = worseningLearner(14);
+    const resumed = await fit(second, data(), { ...options, checkpoint: { dir, config: {} }, resume: true });
+    expect(withoutTimes(resumed.history)).toEqual(withoutTimes(reference.history));
+    expect(resumed.best).toEqual(reference.best);
+    expect(resumed.best?.epoch).toBe(bestRecord.epoch);
+    const best = await savedParams(join(dir, 'best'));
+    expect(best.epoch).toBe(bestRecord.epoch);
+    expect(best.params).toEqual(capture.byEpoch.get(bestRecord.epoch));
+    expect(existsSync(join(dir, 'best.previous'))).toBe(false);
+    whole.dispose();
+    second.dispose();
+  });
+
   test('a non-finite loss is E_DIVERGED with the epoch and step', async () => {
     const learner = newLearner({ nanFromStep: 10 });
     const error = await rejection(fit(learner, data(), base));
@@ -262,6 +391,21 @@ describe('fit', () => {
     );
     const noDir = await rejection(fit(learner, data(), { ...base, resume: true }));
     expect((noDir as Error).message).toMatch(/resume needs checkpoint\.dir/);
+    const keepBest = { split: 'validation', metric: 'accuracy' } as const;
+    const bestNoDir = await rejection(fit(learner, data(), { ...base, keepBest }));
+    expect((bestNoDir as PlasticityError).code).toBe('E_CONFIG');
+    expect((bestNoDir as Error).message).toMatch(/keepBest needs checkpoint\.dir/);
+    const bestNoSplit = await rejection(
+      fit(learner, { train: data().train }, { ...base, keepBest, checkpoint: { dir: root, config: {} } }),
+    );
+    expect((bestNoSplit as Error).message).toMatch(
+      /keepBest watches the validation split, but fit got no validation data/,
+    );
+    const badMetric = await rejection(
+      fit(learner, data(), { ...base, keepBest: { split: 'validation', metric: 'f1' } as never }),
+    );
+    expect((badMetric as PlasticityError).code).toBe('E_CONFIG');
+    expect((badMetric as Error).message).toMatch(/keepBest\.metric/);
     learner.dispose();
   });
 
@@ -272,6 +416,7 @@ describe('fit', () => {
       ...base,
       epochs: 6,
       batchSize: 8,
+      keepBest: { split: 'test', metric: 'accuracy' },
       checkpoint: { dir: join(root, 'leaks'), config: {} },
     });
     expect(tf.memory().numTensors).toBe(before);

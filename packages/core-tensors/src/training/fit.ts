@@ -3,6 +3,7 @@ import { saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
 import { EarlyStopper } from './early-stop.js';
 import { evaluate } from './evaluate.js';
+import { BestKeeper } from './keep-best.js';
 import type {
   EpochRecord,
   EvalResult,
@@ -49,7 +50,8 @@ class MetricMeans {
  * Trains `learner` for `epochs` over `data.train` (shuffled with `seed` and the epoch index),
  * evaluating `validation` and `test` after each epoch. Emits `start`, `step`, `epoch`,
  * `checkpoint` and `end` events; sets the learning rate from the schedule each epoch; stops
- * early when `earlyStop` says so; checkpoints every `checkpoint.every` epochs and at the end.
+ * early when `earlyStop` says so; checkpoints every `checkpoint.every` epochs and at the end,
+ * and with `keepBest` also the best epoch's params in `<checkpoint.dir>/best` (see BestKeeper).
  * With `resume`, continues the run saved in `checkpoint.dir` exactly: params and optimiser
  * state restored, the same remaining epochs with the same shuffles.
  *
@@ -69,6 +71,7 @@ export async function fit(learner: Learner, data: FitData, options: FitOptions):
 
   const history: EpochRecord[] = [];
   const stopper = options.earlyStop ? new EarlyStopper(options.earlyStop) : undefined;
+  const keeper = settings.keepBest && checkpoint ? new BestKeeper(settings.keepBest, checkpoint) : undefined;
   let stoppedEarly = false;
   let startEpoch = 0;
   if (options.resume && checkpoint) {
@@ -78,6 +81,7 @@ export async function fit(learner: Learner, data: FitData, options: FitOptions):
       history.push(...point.trainer.history);
       stoppedEarly = point.trainer.stoppedEarly;
       if (stopper && point.trainer.earlyStop) stopper.restore(point.trainer.earlyStop);
+      await keeper?.restore();
     }
   }
 
@@ -149,11 +153,13 @@ export async function fit(learner: Learner, data: FitData, options: FitOptions):
       });
       await emit({ type: 'checkpoint', epoch, dir: checkpoint.dir });
     }
+    await keeper?.update(record, learner);
   }
 
   const seconds = (now() - started) / 1000;
   const completed = history.length > 0 ? history[history.length - 1].epoch : startEpoch;
   await emit({ type: 'end', epochs: completed, stoppedEarly, seconds });
   const test = history.length > 0 ? history[history.length - 1].test : undefined;
-  return { history, ...(test ? { test } : {}), stoppedEarly, seconds };
+  const best = keeper?.best;
+  return { history, ...(test ? { test } : {}), stoppedEarly, ...(best ? { best } : {}), seconds };
 }

@@ -31,10 +31,10 @@ function invalid(message: string): never {
 
 /** Validates fit's options (one E_CONFIG listing every bad field); returns the settings part. */
 export function checkFitOptions(options: FitOptions, data: FitData): FitSettings {
-  const { epochs, batchSize, learningRate, schedule, seed } = options;
+  const { epochs, batchSize, learningRate, schedule, seed, keepBest } = options;
   const settings = validateWithSchema(
     fitSettingsSchema,
-    { epochs, batchSize, learningRate, schedule, seed },
+    { epochs, batchSize, learningRate, schedule, seed, keepBest },
     { what: 'fit options' },
   );
   const { earlyStop, resume, evalBatchSize } = options;
@@ -50,5 +50,9 @@ export function checkFitOptions(options: FitOptions, data: FitData): FitSettings
     invalid(`earlyStop watches the ${earlyStop.split} split, but fit got no ${earlyStop.split} data`);
   }
   if (resume && !checkpoint) invalid('resume needs checkpoint.dir (where the run is saved)');
+  if (keepBest && !checkpoint) invalid('keepBest needs checkpoint.dir (the best epoch is kept in its best/)');
+  if (keepBest && !data[keepBest.split]) {
+    invalid(`keepBest watches the ${keepBest.split} split, but fit got no ${keepBest.split} data`);
+  }
   return settings;
 }

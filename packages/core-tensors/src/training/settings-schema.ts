@@ -29,6 +29,9 @@ export const fitSettingsSchema: z.ZodType<FitSettings> = z.strictObject({
     .min(-Number.MAX_SAFE_INTEGER)
     .max(Number.MAX_SAFE_INTEGER)
     .default(DEFAULT_FIT_SETTINGS.seed),
+  keepBest: z
+    .strictObject({ split: z.enum(['validation', 'test']), metric: z.enum(['loss', 'accuracy']) })
+    .optional(),
 });
 
 /** Validates trainer settings and fills defaults; one E_CONFIG error lists every bad field. */

@@ -5,6 +5,14 @@ export interface FitSettings {
   readonly learningRate: number;
   readonly schedule: LearningRateSchedule;
   readonly seed: number;
+  /** Also keep the checkpoint of the best epoch by this metric (in `<checkpoint.dir>/best`). */
+  readonly keepBest?: KeepBestOptions;
+}
+
+/** The metric that picks the best epoch: `loss` is minimised, `accuracy` maximised. */
+export interface KeepBestOptions {
+  readonly split: 'validation' | 'test';
+  readonly metric: 'loss' | 'accuracy';
 }
 
 export type LearningRateSchedule =

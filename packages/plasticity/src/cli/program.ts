@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import './builtin-rules.js';
+import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
@@ -28,6 +29,7 @@ export function createProgram(context: CliContext): Command {
   registerInfo(program, context);
   registerTrain(program, context);
   registerEval(program, context);
+  registerCompare(program, context);
   return program;
 }
 

@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
   PlasticityError,
+  bestCheckpointDir,
   disposeCheckpoint,
   evaluate,
   getRule,
@@ -13,9 +14,10 @@ import {
   parseConfig,
   restoreParams,
 } from '@plasticity/core-tensors';
-import type { BackendName, DataSplit, Learner } from '@plasticity/core-tensors';
+import type { BackendName, BestRecord, DataSplit, Learner } from '@plasticity/core-tensors';
 import { arraySplit, loadDataset, npyLabels, preprocessFeatures, readNpy } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
+import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { readRunConfig, runPath } from '../run-dir.js';
@@ -29,6 +31,8 @@ export interface EvalOptions {
   readonly inputs?: string;
   readonly labels?: string;
   readonly backend?: BackendName;
+  /** `last` (default) or `best` (kept by `train --keep-best`). */
+  readonly checkpoint?: 'last' | 'best';
   readonly batchSize?: number;
   readonly dataDir?: string;
   readonly download?: boolean;
@@ -56,7 +60,11 @@ export interface EvalReport {
   readonly perClass: readonly ClassCount[];
   /** `confusion[label][predicted]`. */
   readonly confusion: readonly (readonly number[])[];
+  /** Which checkpoint was evaluated, and the epoch it was saved after. */
+  readonly checkpoint: 'last' | 'best';
   readonly epoch: number;
+  /** For `--checkpoint best`: the metric that made that epoch the best. */
+  readonly best?: BestRecord;
   readonly backend: string;
 }
 
@@ -64,15 +72,25 @@ export interface EvalReport {
 async function restoreLearner(
   dir: string,
   runConfig: RunConfig,
-): Promise<{ learner: Learner; epoch: number }> {
+  which: 'last' | 'best',
+): Promise<{ learner: Learner; epoch: number; best?: BestRecord }> {
+  const checkpointDir =
+    which === 'best' ? bestCheckpointDir(runPath(dir, 'checkpoint')) : runPath(dir, 'checkpoint');
+  if (which === 'best' && !existsSync(checkpointDir)) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `${dir} has no best checkpoint (${checkpointDir}); train with --keep-best to keep one, or drop --checkpoint best`,
+      { dir },
+    );
+  }
   const plugin = getRule(runConfig.rule);
   const config = parseConfig(plugin, runConfig.config, runPath(dir, 'config'));
   const learner = plugin.create(config, runConfig.task, runConfig.fit.seed);
   try {
-    const checkpoint = await loadCheckpoint(runPath(dir, 'checkpoint'));
+    const checkpoint = await loadCheckpoint(checkpointDir);
     try {
-      restoreParams(learner, checkpoint.params, runPath(dir, 'checkpoint'));
-      return { learner, epoch: checkpoint.epoch };
+      restoreParams(learner, checkpoint.params, checkpointDir);
+      return { learner, epoch: checkpoint.epoch, ...(checkpoint.best ? { best: checkpoint.best } : {}) };
     } finally {
       disposeCheckpoint(checkpoint);
     }
@@ -168,7 +186,8 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
   const batchSize = options.batchSize ?? 256;
   const classes = runConfig.task.outputs;
 
-  const { learner, epoch } = await restoreLearner(dir, runConfig);
+  const which = options.checkpoint ?? 'last';
+  const { learner, epoch, best } = await restoreLearner(dir, runConfig, which);
   try {
     let source: EvalReport['source'];
     let data: DataSplit;
@@ -209,7 +228,9 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
       count: metrics.count,
       perClass,
       confusion,
+      checkpoint: which,
       epoch,
+      ...(best ? { best } : {}),
       backend: backend.name,
     };
     if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
@@ -230,6 +251,9 @@ export function formatEvalReport(report: EvalReport): string {
         `  ${String(c.class).padStart(3)} ${(c.name ?? '').padEnd(12)} ${c.correct}/${c.count}` +
         (c.count > 0 ? `  ${((c.correct / c.count) * 100).toFixed(2)}%` : ''),
     ),
+    report.best
+      ? `checkpoint: best, ${describeBest(report.best)}`
+      : `checkpoint: ${report.checkpoint}, epoch ${report.epoch}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -246,6 +270,14 @@ export function registerEval(program: Command, context: CliContext): void {
     .option('--inputs <x.npy>', "raw features, one row per sample; the run's preprocessing is applied")
     .option('--labels <y.npy>', 'class labels for --inputs (1-D, whole numbers)')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_CHOICES))
+    .addOption(
+      new Option(
+        '--checkpoint <which>',
+        "the run's last checkpoint, or the best one kept by train --keep-best",
+      )
+        .choices(['last', 'best'])
+        .default('last'),
+    )
     .option('-b, --batch-size <n>', 'samples per evaluation batch (default 256)', positiveInt)
     .option(
       '--data-dir <dir>',

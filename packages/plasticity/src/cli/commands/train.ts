@@ -7,6 +7,8 @@ import type { BackendName, DataSplit, EpochRecord, EvalResult, Learner } from '@
 import { listDatasets, loadDataset } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
+import { describeBest, keepBestFlag, keptBest, withKeepBest } from '../keep-best.js';
+import type { KeepBestFlag, KeptBest } from '../keep-best.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
@@ -44,6 +46,8 @@ export interface TrainOptions {
   readonly out?: string;
   readonly resume?: boolean;
   readonly overwrite?: boolean;
+  /** Also keep the best epoch's checkpoint (`true`: validation accuracy, else test accuracy). */
+  readonly keepBest?: KeepBestFlag;
   readonly json?: boolean;
   readonly quiet?: boolean;
   /** Modules to import first (rule plugins that register themselves). */
@@ -61,6 +65,8 @@ export interface TrainResult {
   /** Epochs completed in the whole run (a resumed run counts the earlier ones too). */
   readonly epochs: number;
   readonly stoppedEarly: boolean;
+  /** With --keep-best: the best epoch, whose checkpoint is in `dir`. */
+  readonly best?: KeptBest;
   /** Seconds this invocation trained for. */
   readonly seconds: number;
   readonly backend: string;
@@ -76,7 +82,16 @@ interface Plan {
 }
 
 /** Flags that would change what a resumed run computes. */
-const FIXED_ON_RESUME = ['epochs', 'batchSize', 'lr', 'seed', 'config', 'preset', 'overwrite'] as const;
+const FIXED_ON_RESUME = [
+  'epochs',
+  'batchSize',
+  'lr',
+  'seed',
+  'config',
+  'preset',
+  'overwrite',
+  'keepBest',
+] as const;
 
 function timestamp(date: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -188,7 +203,8 @@ function summaryLine(result: TrainResult): string {
     : 'no test split';
   return (
     `${test} after ${result.epochs} epochs, ${result.seconds.toFixed(1)}s on ${result.backend}` +
-    (result.stoppedEarly ? ' (stopped early)' : '')
+    (result.stoppedEarly ? ' (stopped early)' : '') +
+    (result.best ? `\nbest ${describeBest(result.best)}, kept in ${result.best.dir}` : '')
   );
 }
 
@@ -226,6 +242,7 @@ async function writeReport(
         : {}),
       epochs: result.epochs,
       ...(result.stoppedEarly ? { 'stopped early': 'yes' } : {}),
+      ...(result.best ? { 'best epoch (kept)': describeBest(result.best) } : {}),
       'seconds (last session)': result.seconds,
       backend: `${runConfig.backend.name}${runConfig.backend.detail ? ` (${runConfig.backend.detail})` : ''}`,
     },
@@ -257,16 +274,17 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
   const plan = options.resume ? await planResume(options, io, plugins) : planNewRun(options, io, plugins);
   const { out } = plan;
   const plugin = getRule(plan.runConfig.rule);
-  const fitSettings = plan.runConfig.fit;
 
   const backend = await initBackend(plan.backend);
   const data = await loadDataset(plan.runConfig.dataset, datasetOptions(options, io, signal));
+  const fitSettings = withKeepBest(plan.runConfig.fit, options.keepBest, data, plan.runConfig.dataset);
   const learner = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
   try {
     if (!plan.resume) clearRun(out);
     mkdirSync(out, { recursive: true });
     const runConfig: RunConfig = {
       ...plan.runConfig,
+      fit: fitSettings,
       task: data.task,
       preprocess: data.preprocess,
       classNames: data.classNames,
@@ -323,6 +341,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       ...(last?.validation ? { validation: last.validation } : {}),
       epochs: last?.epoch ?? 0,
       stoppedEarly: fitResult.stoppedEarly,
+      ...keptBest(fitResult, runPath(out, 'checkpoint')),
       seconds: fitResult.seconds,
       backend: backend.name,
       out,
@@ -359,6 +378,12 @@ export function registerTrain(program: Command, context: CliContext): void {
     .option('-o, --out <dir>', 'run directory (default runs/<rule>-<dataset>-<time>)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--overwrite', 'replace an earlier run in --out')
+    .option(
+      '--keep-best [metric]',
+      "also keep the best epoch's checkpoint in <out>/checkpoint/best, by validation.accuracy (default; " +
+        'test.accuracy without a validation split), validation.loss, test.accuracy or test.loss',
+      keepBestFlag,
+    )
     .option('--json', 'print the final metrics as one JSON object on stdout (no progress bar)')
     .option('-q, --quiet', 'no per-epoch lines on stderr')
     .action(async (rule: string | undefined, _flags: unknown, command: Command) => {

@@ -34,7 +34,7 @@ export interface ReportInput {
 /** Per-step metrics the loss and accuracy charts already show. */
 const SHOWN_METRICS = new Set(['loss', 'accuracy']);
 
-const STYLE = `
+export const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
 table { border-collapse: collapse; } td, th { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: left; }
@@ -55,13 +55,13 @@ export function flattenConfig(value: unknown, prefix = ''): [string, string][] {
   return [[prefix || '(value)', typeof value === 'string' ? value : JSON.stringify(value)]];
 }
 
-function formatNumber(value: number | undefined): string {
+export function formatNumber(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return '';
   if (Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e5 ? value.toFixed(4) : value.toExponential(3);
 }
 
-function row(cells: string[], numeric: boolean[] = [], tag = 'td'): string {
+export function row(cells: string[], numeric: boolean[] = [], tag = 'td'): string {
   return `<tr>${cells.map((c, i) => `<${tag}${numeric[i] ? ' class="num"' : ''}>${c}</${tag}>`).join('')}</tr>`;
 }
 
