@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {

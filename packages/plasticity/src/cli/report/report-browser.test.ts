@@ -49,6 +49,38 @@ interface PageCheck {
   readonly png: Buffer;
 }
 
+// Scripts that run in the page (as source text: this package compiles without the DOM types).
+
+/** Each `svg.chart`: its title, its data marks (polyline points, histogram bars, raster ticks). */
+const CHARTS_IN_PAGE = `[...document.querySelectorAll('svg.chart')].map((svg) => {
+  const points = [...svg.querySelectorAll('polyline')].flatMap((p) =>
+    (p.getAttribute('points') || '').split(' ').filter(Boolean));
+  const bars = [...svg.querySelectorAll('rect.bar')].filter((r) => Number(r.getAttribute('height')) > 0);
+  return {
+    title: svg.getAttribute('aria-label') || '',
+    marks: points.length + bars.length + svg.querySelectorAll('g.raster line').length,
+    badPoints: points.filter((p) => !p.split(',').every((v) => Number.isFinite(Number(v)))).length,
+  };
+})`;
+
+/** Decodes a PNG in the page and counts its colours (up to 64, sampled): a blank page has one. */
+const colourCount = (base64: string): string => `(async () => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,${base64}';
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length && colours.size < 64; i += 4 * 97) {
+    colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+  }
+  return colours.size;
+})()`;
+
 let browser: Browser;
 const dir = tempDir('report-browser');
 
@@ -89,42 +121,12 @@ async function openReport(out: string): Promise<PageCheck> {
   page.on('pageerror', (error) => errors.push(error.message));
   try {
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
-    const charts = await page.$$eval('svg.chart', (svgs) =>
-      svgs.map((svg) => {
-        const points = [...svg.querySelectorAll('polyline')].flatMap((p) =>
-          (p.getAttribute('points') ?? '').split(' ').filter(Boolean),
-        );
-        const bars = [...svg.querySelectorAll('rect.bar')].filter(
-          (r) => Number(r.getAttribute('height')) > 0,
-        );
-        const ticks = svg.querySelectorAll('g.raster line');
-        return {
-          title: svg.getAttribute('aria-label') ?? '',
-          marks: points.length + bars.length + ticks.length,
-          badPoints: points.filter((p) => !p.split(',').every((v) => Number.isFinite(Number(v)))).length,
-        };
-      }),
-    );
+    const charts = await page.evaluate<ChartData[]>(CHARTS_IN_PAGE);
     const confusionRows = await page.locator('table.confusion tr').count();
     const png = await page.screenshot({ fullPage: true });
     // Decode the screenshot in the page and count its colours: a blank page has one.
-    await page.setContent('<canvas></canvas>');
-    const distinctColours = await page.evaluate(async (base64) => {
-      const image = new Image();
-      image.src = `data:image/png;base64,${base64}`;
-      await image.decode();
-      const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext('2d') as CanvasRenderingContext2D;
-      context.drawImage(image, 0, 0);
-      const pixels = context.getImageData(0, 0, image.width, image.height).data;
-      const colours = new Set<number>();
-      for (let i = 0; i < pixels.length && colours.size < 64; i += 4 * 97) {
-        colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
-      }
-      return colours.size;
-    }, png.toString('base64'));
+    await page.setContent('<p>decoding</p>');
+    const distinctColours = await page.evaluate<number>(colourCount(png.toString('base64')));
     return { charts, errors, confusionRows, distinctColours, png };
   } finally {
     await page.close();
