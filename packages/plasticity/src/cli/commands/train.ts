@@ -8,6 +8,7 @@ import type {
   DataSplit,
   EpochRecord,
   EvalResult,
+  Inspection,
   Learner,
   TaskSpec,
 } from '@plasticity/core-tensors';
@@ -19,6 +20,7 @@ import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
 import { confusionOf } from '../confusion.js';
 import { renderReport } from '../report/html-report.js';
+import { concatInspections } from '../report/spike-plots.js';
 import type { ReportInput } from '../report/html-report.js';
 import { createMetricsCsv } from '../report/metrics-csv.js';
 import { createStepLog, readSteps } from '../report/step-log.js';
@@ -204,6 +206,8 @@ function summaryLine(result: TrainResult): string {
 
 /** Test samples inspected: enough for per-neuron rate histograms; the report draws rasters of a few. */
 const INSPECTED_SAMPLES = 32;
+/** Inspected at a time: a learner's dense spike tensors grow with the batch (conv layers: fast). */
+const INSPECT_BATCH = 4;
 
 /** Spikes and voltage traces of the first test samples, for rules that can show them. */
 async function inspectTestSamples(
@@ -211,12 +215,15 @@ async function inspectTestSamples(
   split: DataSplit | undefined,
 ): Promise<ReportInspection | undefined> {
   if (!learner.inspect || !split) return undefined;
-  for await (const batch of split.batches({ batchSize: INSPECTED_SAMPLES, shuffle: false })) {
+  const parts: Inspection[] = [];
+  const labels: number[] = [];
+  for await (const batch of split.batches({ batchSize: INSPECT_BATCH, shuffle: false })) {
     // Inside the loop: the split disposes the batch when the iterator advances.
-    const data = await learner.inspect(batch.x, { samples: INSPECTED_SAMPLES });
-    return { data, labels: Array.from(await batch.y.data()) };
+    parts.push(await learner.inspect(batch.x, { samples: INSPECT_BATCH }));
+    labels.push(...(await batch.y.data()));
+    if (labels.length >= INSPECTED_SAMPLES) break;
   }
-  return undefined;
+  return parts.length > 0 ? { data: concatInspections(parts), labels } : undefined;
 }
 
 type ReportInspection = NonNullable<ReportInput['inspection']>;

@@ -112,3 +112,22 @@ export function inspectionSection(
   }
   return blocks.join('\n');
 }
+
+/**
+ * Inspections of consecutive batches as one: each layer's and the traces' samples in order.
+ * (Inspecting a few samples at a time keeps the learner's dense spike tensors small.)
+ */
+export function concatInspections(parts: readonly Inspection[]): Inspection {
+  const [first] = parts;
+  const traces = first.traces;
+  return {
+    duration: first.duration,
+    layers: first.layers.map((layer, k) => ({
+      ...layer,
+      samples: parts.flatMap((part) => part.layers[k].samples),
+    })),
+    ...(traces
+      ? { traces: { ...traces, samples: parts.flatMap((part) => part.traces?.samples ?? []) } }
+      : {}),
+  };
+}
