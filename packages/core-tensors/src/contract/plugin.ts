@@ -30,7 +30,7 @@ export interface MetricDescription {
  */
 export const HIDDEN_ACTIVITY_METRICS: Readonly<Record<'hiddenRate' | 'silentFraction', MetricDescription>> = {
   hiddenRate: { label: 'hidden firing rate', unit: 'Hz' },
-  silentFraction: { label: 'hidden neurons silent for the whole batch', unit: 'fraction' },
+  silentFraction: { label: 'hidden neurons silent all batch', unit: 'fraction' },
 };
 
 /**

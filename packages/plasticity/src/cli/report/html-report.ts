@@ -64,7 +64,7 @@ const UNDESCRIBED_LOSS: MetricDescription = {
 };
 
 function axisLabel(d: MetricDescription): string {
-  return d.unit && d.unit !== 'fraction' ? `${d.label} (${d.unit})` : d.label;
+  return d.unit ? `${d.label} (${d.unit})` : d.label;
 }
 
 /**
