@@ -35,7 +35,8 @@ export {
   toWorkerError,
 } from './parallel/node-workers.js';
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
-export type { RulePlugin, Recipe } from './contract/plugin.js';
+export type { MetricDescription, RulePlugin, Recipe } from './contract/plugin.js';
+export { HIDDEN_ACTIVITY_METRICS } from './contract/plugin.js';
 export { PlasticityError, isPlasticityError } from './errors/plasticity-error.js';
 export type { ErrorCode } from './errors/plasticity-error.js';
 

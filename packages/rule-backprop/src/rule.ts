@@ -70,5 +70,13 @@ export const backpropRule: RulePlugin<BackpropConfig> = {
     'Multilayer perceptron trained by backpropagation (Adam/SGD/momentum), the baseline for every rule.',
   configSchema: backpropConfigSchema,
   recipes: backpropRecipes,
+  metrics: {
+    loss: {
+      label: 'training cross-entropy',
+      description:
+        'softmax cross-entropy of each training batch (mean squared error for regression), averaged over the epoch while the weights change, with dropout on: the quantity evaluation reports, measured during training',
+    },
+    accuracy: { label: 'training accuracy (during the epoch)' },
+  },
   create: createBackpropLearner,
 };

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  HIDDEN_ACTIVITY_METRICS,
   createRng,
   getRule,
   isPlasticityError,
@@ -222,6 +223,33 @@ describe.each(backends)('%s', (backend) => {
     tf.dispose([dense, a, b]);
     fromEvents.dispose();
     fromSpikes.dispose();
+  });
+
+  test('hiddenRate is in Hz, as EventProp reports it: hidden spikes per neuron per second', async () => {
+    const learner = bpttRule.create(
+      config({
+        hidden: [16],
+        encoder: { span: 20 },
+        duration: 30,
+        init: [
+          { mean: 10, std: 10 },
+          { mean: 0, std: 1 },
+        ],
+      }),
+      TWO_FEATURES,
+      0,
+    );
+    const { x, y } = orderData(8, 3);
+    const batch = { x: tf.tensor2d(x, [8, 2]), y: tf.tensor1d(y, 'int32'), size: 8 };
+    // The same weights' spikes, counted from the rasters before the step changes them.
+    const seen = await learner.inspect!(batch.x, { samples: 8 });
+    const spikes = seen.layers[1].samples.reduce((sum, s) => sum + s.times.length, 0);
+    expect(spikes).toBeGreaterThan(0);
+    const metrics = await learner.trainStep(batch);
+    expect(metrics.hiddenRate).toBeCloseTo(spikes / (16 * 8 * (seen.duration / 1000)), 3);
+    expect(bpttRule.metrics?.hiddenRate).toBe(HIDDEN_ACTIVITY_METRICS.hiddenRate);
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
   });
 
   test('inspect returns rasters (input first) and readout traces on the grid', async () => {

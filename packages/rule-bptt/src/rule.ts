@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  HIDDEN_ACTIVITY_METRICS,
   PlasticityError,
   createGradientLearner,
   createRng,
@@ -233,5 +234,14 @@ export const bpttRule: RulePlugin<BpttConfig> = {
     'Spiking network (LIF with exponential synapses, leaky-integrator readout) trained by backpropagation through time with a surrogate spike derivative.',
   configSchema: bpttConfigSchema,
   recipes: bpttRecipes,
+  metrics: {
+    loss: {
+      label: 'BPTT training loss',
+      description:
+        "the configured loss, batch mean: voltage readouts are the cross-entropy of the readout's voltage scores; spike-count-ce is the cross-entropy of output spike counts, spike-rate-mse their squared error to target rates",
+    },
+    accuracy: { label: 'training accuracy (during the epoch)' },
+    ...HIDDEN_ACTIVITY_METRICS,
+  },
   create: createBpttLearner,
 };

@@ -127,6 +127,26 @@ describe.each(backends)('learner on %s', (backend) => {
     learner.dispose();
   });
 
+  test('hiddenRate is in Hz: hidden spikes per neuron per second of simulated time', async () => {
+    const learner = eventpropRule.create(
+      config({ hidden: [20], encoder: { t0: 0, span: 20, bias: { time: 10 } }, duration: 50, threads: 1 }),
+      TASK,
+      5,
+    );
+    const { x, y } = bandData(16, 2);
+    const batch = { x: tf.tensor2d(x, [16, 2]), y: tf.tensor1d(y, 'int32'), size: 16 } satisfies Batch;
+    // Spikes of the same weights, counted from the rasters before the step changes them.
+    const seen = await learner.inspect!(batch.x, { samples: 16 });
+    const hidden = seen.layers.find((l) => l.name === 'hidden 1')!;
+    const spikes = hidden.samples.reduce((sum, s) => sum + s.times.length, 0);
+    expect(spikes).toBeGreaterThan(0);
+    const metrics = await learner.trainStep(batch);
+    expect(metrics.hiddenRate).toBeCloseTo(spikes / (20 * 16 * 0.05), 6);
+    expect(eventpropRule.metrics?.hiddenRate).toEqual({ label: 'hidden firing rate', unit: 'Hz' });
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
+
   test('no tensor leaks over many steps, predict and inspect', async () => {
     const start = tf.memory().numTensors;
     const learner = eventpropRule.create(

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  HIDDEN_ACTIVITY_METRICS,
   PlasticityError,
   accuracyMetric,
   createGradientStep,
@@ -245,7 +246,8 @@ export function createEventPropLearner(
     if (config.silentBoost > 0) boostSilent(result.silent);
     return {
       ...(metrics as StepMetrics),
-      hiddenRate: result.hiddenRate,
+      // Spikes per hidden neuron per sample → Hz, the unit BPTT reports too.
+      hiddenRate: (result.hiddenRate * 1000) / spec.duration,
       silentFraction: result.silentFraction,
       gradientNorm,
     };
@@ -274,5 +276,15 @@ export const eventpropRule: RulePlugin<EventpropConfig> = {
     'Spiking LIF networks trained with EventProp: exact event-driven simulation and adjoint gradients (TTFS or voltage losses).',
   configSchema: eventpropConfigSchema,
   recipes: eventpropRecipes,
+  metrics: {
+    loss: {
+      label: 'EventProp training objective',
+      description:
+        "the configured loss, mean per sample: ttfs is the cross-entropy of −t/τ0 plus α·(e^(t/τ1) − 1) and the silent-label push; voltage losses are the cross-entropy of the readout's voltage scores",
+    },
+    accuracy: { label: 'training accuracy (during the epoch)' },
+    ...HIDDEN_ACTIVITY_METRICS,
+    gradientNorm: { label: 'gradient norm (before clipping)' },
+  },
   create: createEventPropLearner,
 };

@@ -214,5 +214,14 @@ export const forwardForwardRule: RulePlugin<ForwardForwardConfig> = {
     'Forward-Forward (Hinton 2022): layer-local goodness objectives on positive and negative passes, supervised (label in the input) or unsupervised (hybrid-image negatives).',
   configSchema: forwardForwardConfigSchema,
   recipes: forwardForwardRecipes,
+  metrics: {
+    loss: {
+      label: 'goodness loss (sum over layers)',
+      description:
+        'each layer’s softplus((θ − G⁺)/T) + softplus((G⁻ − θ)/T), batch mean, summed over layers: not a cross-entropy, so not comparable with evaluation',
+    },
+    readoutLoss: { label: 'readout training cross-entropy' },
+    accuracy: { label: 'training accuracy (during the epoch)' },
+  },
   create: (config, task, seed) => createForwardForwardLearner(config, task, seed),
 };

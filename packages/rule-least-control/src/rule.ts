@@ -330,5 +330,13 @@ export const leastControlRule: RulePlugin<LeastControlConfig> = {
     'Least-control principle (Meulemans et al. 2022): an integral controller drives a feed-forward or recurrent network to zero loss; weights learn locally from the control at equilibrium.',
   configSchema: leastControlConfigSchema,
   recipes: leastControlRecipes,
+  metrics: {
+    loss: {
+      label: 'output loss at the free equilibrium',
+      description:
+        'the configured objective (softmax cross-entropy or mean squared error) of the uncontrolled network’s output, batch mean, before the update',
+    },
+    accuracy: { label: 'training accuracy (during the epoch)' },
+  },
   create: createLeastControlLearner,
 };

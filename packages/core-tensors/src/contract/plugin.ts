@@ -12,6 +12,28 @@ export interface Recipe<Config> {
 }
 
 /**
+ * What one of a rule's step metrics is, for reports and charts: `label` names the quantity
+ * honestly (a rule's `loss` is its own training objective, not the evaluation cross-entropy),
+ * `unit` goes on the axis (omitted for dimensionless numbers).
+ */
+export interface MetricDescription {
+  readonly label: string;
+  readonly unit?: string;
+  /** One sentence on how it is computed, shown under the chart. */
+  readonly description?: string;
+}
+
+/**
+ * The hidden-activity metrics spiking rules share (EventProp, BPTT), one definition so the two
+ * stay comparable: the rate is in Hz (spikes per hidden neuron per second of simulated time,
+ * averaged over the batch), which compares across datasets with different trial lengths.
+ */
+export const HIDDEN_ACTIVITY_METRICS: Readonly<Record<'hiddenRate' | 'silentFraction', MetricDescription>> = {
+  hiddenRate: { label: 'hidden firing rate', unit: 'Hz' },
+  silentFraction: { label: 'hidden neurons silent all batch', unit: 'fraction' },
+};
+
+/**
  * A learning rule as a plugin. `configSchema` validates a user's config and fills defaults;
  * `create` builds a learner for a task. Register with `registerRule`.
  */
@@ -22,6 +44,8 @@ export interface RulePlugin<Config = unknown> {
   readonly configSchema: ZodType<Config>;
   /** Recipes by dataset name (`'yinyang'`), optionally `'<dataset>:<preset>'` (`'mnist:paper'`). */
   readonly recipes?: Readonly<Record<string, Recipe<Config>>>;
+  /** Labels and units of the step metrics `trainStep` reports (`loss` included), by name. */
+  readonly metrics?: Readonly<Record<string, MetricDescription>>;
   /** Seed for initialisation comes from `seed`; rules must not use unseeded randomness. */
   create(config: Config, task: TaskSpec, seed: number): Learner;
 }

@@ -13,6 +13,8 @@ export const RUN_FILES = {
   config: 'config.json',
   checkpoint: 'checkpoint',
   metrics: 'metrics.jsonl',
+  metricsCsv: 'metrics.csv',
+  steps: 'steps.jsonl',
   report: 'report.html',
   result: 'result.json',
 } as const;

@@ -75,6 +75,9 @@ export const deltaRule: RulePlugin<DeltaConfig> = {
       note: 'About 69% test: the classes are not linear.',
     },
   },
+  // Optional: what the step metrics are, for the report's axes (its `loss` is this rule's own
+  // training objective; the report charts evaluation cross-entropy separately).
+  metrics: { loss: { label: 'training cross-entropy (before the update)' } },
   create: createDeltaLearner,
 };
 

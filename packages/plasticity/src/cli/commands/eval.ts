@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import {
@@ -20,6 +19,7 @@ import type { CliContext, CliIO } from '../io.js';
 import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { confusionOf } from '../confusion.js';
 import { readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
 import { BACKEND_CHOICES, datasetOptions } from './shared.js';
@@ -98,34 +98,6 @@ async function restoreLearner(
     learner.dispose();
     throw error;
   }
-}
-
-/** Counts per true class and the confusion matrix, from the learner's argmax predictions. */
-async function confusionOf(
-  learner: Learner,
-  split: DataSplit,
-  classes: number,
-  batchSize: number,
-): Promise<number[][]> {
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  for await (const batch of split.batches({ batchSize, shuffle: false })) {
-    const scores = await learner.predict(batch.x);
-    const predicted = tf.argMax(scores, 1);
-    scores.dispose();
-    const [p, y] = await Promise.all([predicted.data(), batch.y.data()]);
-    predicted.dispose();
-    for (let i = 0; i < p.length; i++) {
-      const label = y[i];
-      if (label < 0 || label >= classes) {
-        throw new PlasticityError('E_DATA_FORMAT', `label ${label} is outside the run's ${classes} classes`, {
-          label,
-          classes,
-        });
-      }
-      confusion[label][p[i]] += 1;
-    }
-  }
-  return confusion;
 }
 
 async function npySplit(options: EvalOptions, runConfig: RunConfig, io: CliIO): Promise<DataSplit> {

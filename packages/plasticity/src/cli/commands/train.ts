@@ -3,7 +3,15 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { PlasticityError, atomicWriteFile, fit, getRule, initBackend } from '@plasticity/core-tensors';
-import type { BackendName, DataSplit, EpochRecord, EvalResult, Learner } from '@plasticity/core-tensors';
+import type {
+  BackendName,
+  DataSplit,
+  EpochRecord,
+  EvalResult,
+  Inspection,
+  Learner,
+  TaskSpec,
+} from '@plasticity/core-tensors';
 import { listDatasets, loadDataset } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
@@ -12,8 +20,12 @@ import type { KeepBestFlag, KeptBest } from '../keep-best.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
+import { confusionOf } from '../confusion.js';
 import { renderReport } from '../report/html-report.js';
+import { concatInspections } from '../report/spike-plots.js';
 import type { ReportInput } from '../report/html-report.js';
+import { createMetricsCsv } from '../report/metrics-csv.js';
+import { createStepLog, readSteps } from '../report/step-log.js';
 import {
   RUN_FORMAT,
   appendMetrics,
@@ -208,23 +220,40 @@ function summaryLine(result: TrainResult): string {
   );
 }
 
-const INSPECTED_SAMPLES = 3;
+/** Test samples inspected: enough for per-neuron rate histograms; the report draws rasters of a few. */
+const INSPECTED_SAMPLES = 32;
+/** Inspected at a time: a learner's dense spike tensors grow with the batch (conv layers: fast). */
+const INSPECT_BATCH = 4;
 
-/** Rasters and voltage traces of the first test samples, for rules that can show them. */
+/** Spikes and voltage traces of the first test samples, for rules that can show them. */
 async function inspectTestSamples(
   learner: Learner,
   split: DataSplit | undefined,
 ): Promise<ReportInspection | undefined> {
   if (!learner.inspect || !split) return undefined;
-  for await (const batch of split.batches({ batchSize: INSPECTED_SAMPLES, shuffle: false })) {
+  const parts: Inspection[] = [];
+  const labels: number[] = [];
+  for await (const batch of split.batches({ batchSize: INSPECT_BATCH, shuffle: false })) {
     // Inside the loop: the split disposes the batch when the iterator advances.
-    const data = await learner.inspect(batch.x, { samples: INSPECTED_SAMPLES });
-    return { data, labels: Array.from(await batch.y.data()) };
+    parts.push(await learner.inspect(batch.x, { samples: INSPECT_BATCH }));
+    labels.push(...(await batch.y.data()));
+    if (labels.length >= INSPECTED_SAMPLES) break;
   }
-  return undefined;
+  return parts.length > 0 ? { data: concatInspections(parts), labels } : undefined;
 }
 
 type ReportInspection = NonNullable<ReportInput['inspection']>;
+
+/** The final model's confusion matrix on the test split (validation when there is none). */
+async function finalConfusion(
+  learner: Learner,
+  data: { task: TaskSpec; test?: DataSplit; validation?: DataSplit },
+  batchSize: number,
+): Promise<ReportInput['confusion']> {
+  const [split, name] = data.test ? [data.test, 'test'] : [data.validation, 'validation'];
+  if (!split || data.task.kind !== 'classification') return undefined;
+  return { split: name, matrix: await confusionOf(learner, split, data.task.outputs, batchSize) };
+}
 
 async function writeReport(
   out: string,
@@ -232,6 +261,7 @@ async function writeReport(
   result: TrainResult,
   history: readonly EpochRecord[],
   inspection: ReportInspection | undefined,
+  confusion: ReportInput['confusion'],
 ) {
   const html = renderReport({
     title: `plasticity: ${runConfig.rule} on ${runConfig.dataset}`,
@@ -255,6 +285,9 @@ async function writeReport(
       preprocess: runConfig.preprocess,
     },
     history,
+    metrics: getRule(runConfig.rule).metrics,
+    steps: readSteps(runPath(out, 'steps')),
+    ...(confusion ? { confusion: { ...confusion, classNames: runConfig.classNames } } : {}),
     ...(inspection ? { inspection: { ...inspection, classNames: runConfig.classNames } } : {}),
     footer: `${Object.entries(runConfig.versions)
       .map(([k, v]) => `${k} ${v}`)
@@ -298,6 +331,8 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       epochLines: !options.quiet,
     });
     const previous = plan.resume ? readMetrics(out) : [];
+    const stepLog = createStepLog(runPath(out, 'steps'));
+    const metricsCsv = createMetricsCsv(runPath(out, 'metricsCsv'), previous);
     let fitResult;
     try {
       fitResult = await fit(
@@ -308,7 +343,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
           signal,
           resume: plan.resume,
           checkpoint: { dir: runPath(out, 'checkpoint'), config: runConfig },
-          onEvent(event) {
+          async onEvent(event) {
             // Epochs after the checkpoint (cut off between the two writes) are trained again.
             if (event.type === 'start')
               writeMetricsSync(
@@ -316,6 +351,8 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
                 previous.filter((r) => r.epoch <= event.startEpoch),
               );
             if (event.type === 'epoch') appendMetrics(out, event);
+            stepLog.onEvent(event);
+            await metricsCsv.onEvent(event);
             reporter.onEvent(event);
           },
         },
@@ -347,7 +384,14 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       out,
     };
     await writeJson(runPath(out, 'result'), result);
-    await writeReport(out, runConfig, result, history, await inspectTestSamples(learner, data.test));
+    await writeReport(
+      out,
+      runConfig,
+      result,
+      history,
+      await inspectTestSamples(learner, data.test),
+      await finalConfusion(learner, data, fitSettings.batchSize),
+    );
 
     if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else io.stdout.write(`${summaryLine(result)}\nrun saved in ${out} (report: ${runPath(out, 'report')})\n`);

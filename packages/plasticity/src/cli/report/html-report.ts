@@ -2,7 +2,11 @@ import { escapeHtml } from './escape.js';
 import { lineChart } from './svg-chart.js';
 import type { ChartSeries } from './svg-chart.js';
 import { inspectionSection } from './spike-plots.js';
-import type { Inspection } from '@plasticity/core-tensors';
+import { confusionTable } from './confusion-table.js';
+import { rateHistograms } from './rate-histogram.js';
+import { stepSeries } from './step-log.js';
+import type { StepRecord } from './step-log.js';
+import type { Inspection, MetricDescription } from '@plasticity/core-tensors';
 
 /** The parts of an epoch record the report draws (structurally a core `EpochRecord`; 1-based epochs). */
 export interface ReportEpoch {
@@ -23,16 +27,68 @@ export interface ReportInput {
   readonly history: readonly ReportEpoch[];
   /** Footer line (versions, date). */
   readonly footer?: string;
-  /** Spiking rules: rasters and output voltages of a few test samples. */
+  /** Spiking rules: spikes and output voltages of some test samples (rasters of the first few). */
   readonly inspection?: {
     readonly data: Inspection;
     readonly labels?: ArrayLike<number>;
+    readonly classNames?: readonly string[];
+  };
+  /** What the rule's training metrics are (its `RulePlugin.metrics`): chart labels and units. */
+  readonly metrics?: Readonly<Record<string, MetricDescription>>;
+  /** Every training step's metrics (`steps.jsonl`): a per-step curve when epochs are long. */
+  readonly steps?: readonly StepRecord[];
+  /** The final model's confusion matrix `[label][predicted]` on one split. */
+  readonly confusion?: {
+    readonly split: string;
+    readonly matrix: readonly (readonly number[])[];
     readonly classNames?: readonly string[];
   };
 }
 
 /** Per-step metrics the loss and accuracy charts already show. */
 const SHOWN_METRICS = new Set(['loss', 'accuracy']);
+
+/** Rasters and voltage traces drawn (the histograms use every inspected sample). */
+const RASTER_SAMPLES = 3;
+
+/** Epochs with at least this many steps (on average) get a per-step training curve. */
+export const LONG_EPOCH_STEPS = 20;
+
+/** What core's `evaluate` reports for the validation and test splits. */
+const EVALUATION_LOSS = 'softmax cross-entropy of the predicted scores';
+
+/** A rule's `loss` when its plugin does not say what it is. */
+const UNDESCRIBED_LOSS: MetricDescription = {
+  label: 'training loss',
+  description: "the rule's own training objective, as its trainStep reports it (mean over the epoch's steps)",
+};
+
+function axisLabel(d: MetricDescription): string {
+  return d.unit ? `${d.label} (${d.unit})` : d.label;
+}
+
+/**
+ * The epoch with the best accuracy on the validation split (the test split when there is
+ * none); the first of equals. Undefined when no epoch was evaluated.
+ */
+export function bestEpoch(
+  history: readonly ReportEpoch[],
+): { readonly epoch: number; readonly split: 'validation' | 'test'; readonly accuracy: number } | undefined {
+  const split = history.some((e) => e.validation)
+    ? 'validation'
+    : history.some((e) => e.test)
+      ? 'test'
+      : undefined;
+  if (!split) return undefined;
+  let best: { epoch: number; split: 'validation' | 'test'; accuracy: number } | undefined;
+  for (const e of history) {
+    const accuracy = e[split]?.accuracy;
+    if (accuracy !== undefined && Number.isFinite(accuracy) && (!best || accuracy > best.accuracy)) {
+      best = { epoch: e.epoch, split, accuracy };
+    }
+  }
+  return best;
+}
 
 export const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #222; }
@@ -42,7 +98,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 svg .grid { stroke: #e5e5e5; } svg .frame { fill: none; stroke: #999; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; } svg .title { font-size: 13px; font-weight: 600; }
-svg .label { font-size: 12px; } footer { margin-top: 2rem; color: #777; font-size: 12px; }
+svg .label { font-size: 12px; } figure { margin: 0; } figcaption { max-width: 520px; color: #555; font-size: 12px; }
+table.confusion th, table.confusion td { border: 1px solid #ddd; } tr:has(.best) td { background: #fff4d6; } footer { margin-top: 2rem; color: #777; font-size: 12px; }
 `;
 
 /** `{a: {b: 1}, c: [1, 2]}` → `[['a.b', '1'], ['c', '[1,2]']]`. */
@@ -78,25 +135,61 @@ function present<T>(items: (T | undefined)[]): T[] {
   return items.filter((item): item is T => item !== undefined);
 }
 
+/** A chart with an optional caption below it. */
+function figure(chart: string, caption?: string): string {
+  return caption ? `<figure>\n${chart}\n<figcaption>${escapeHtml(caption)}</figcaption>\n</figure>` : chart;
+}
+
 /** A self-contained HTML page: learning curves as inline SVG, final metrics, config, epochs. */
 export function renderReport(input: ReportInput): string {
   const { history } = input;
-  const lossChart = lineChart({
-    title: 'Loss',
-    xLabel: 'epoch',
-    yLabel: 'cross-entropy',
-    series: present([
-      curve(history, 'train', (e) => e.train.loss),
-      curve(history, 'validation', (e) => e.validation?.loss),
-      curve(history, 'test', (e) => e.test?.loss),
-    ]),
-  });
+  const describe = (name: string): MetricDescription | undefined => input.metrics?.[name];
+  const best = bestEpoch(history);
+  const mark = best ? { x: best.epoch, label: `best (${best.split})` } : undefined;
+
+  // The rule's objective and the evaluation cross-entropy are different quantities (a goodness
+  // loss, a TTFS loss with regularisers…): each gets its own chart and axis.
+  const objective = describe('loss') ?? UNDESCRIBED_LOSS;
+  const steps = input.steps ?? [];
+  const longEpochs = history.length > 0 && steps.length >= LONG_EPOCH_STEPS * history.length;
+  const stepPoints = longEpochs ? stepSeries(steps, 'loss') : [];
+  const objectiveChart = figure(
+    lineChart({
+      title: longEpochs ? 'Training objective, per step and per epoch' : 'Training objective',
+      xLabel: 'epoch',
+      yLabel: axisLabel(objective),
+      mark,
+      series: present([
+        stepPoints.length > 0 ? { name: 'train, per step', points: stepPoints, markers: false } : undefined,
+        curve(history, 'train, epoch mean', (e) => e.train.loss),
+      ]),
+    }),
+    objective.description,
+  );
+  const evaluationSeries = present([
+    curve(history, 'validation', (e) => e.validation?.loss),
+    curve(history, 'test', (e) => e.test?.loss),
+  ]);
+  const evaluationChart =
+    evaluationSeries.length === 0
+      ? ''
+      : figure(
+          lineChart({
+            title: 'Evaluation cross-entropy',
+            xLabel: 'epoch',
+            yLabel: 'cross-entropy',
+            mark,
+            series: evaluationSeries,
+          }),
+          `${EVALUATION_LOSS} on each split after each epoch (comparable across rules; not the training objective)`,
+        );
   const accuracyChart = lineChart({
     title: 'Accuracy',
     xLabel: 'epoch',
     yLabel: 'accuracy',
     yRange: [0, 1],
     legend: 'bottom-right',
+    mark,
     series: present([
       curve(history, 'train', (e) => e.train.accuracy),
       curve(history, 'validation', (e) => e.validation?.accuracy),
@@ -108,22 +201,46 @@ export function renderReport(input: ReportInput): string {
   const extraNames = [...new Set(history.flatMap((e) => Object.keys(e.train)))].filter(
     (name) => !SHOWN_METRICS.has(name),
   );
-  const extraCharts = extraNames.map((name) =>
-    lineChart({
-      title: name,
-      xLabel: 'epoch',
-      yLabel: name,
-      series: present([curve(history, 'train', (e) => e.train[name])]),
-    }),
-  );
-  const spikes = input.inspection
+  const extraCharts = extraNames.flatMap((name) => {
+    const series = present([curve(history, 'train', (e) => e.train[name])]);
+    if (series.length === 0) return [];
+    const description = describe(name) ?? { label: name };
+    return [
+      figure(
+        lineChart({
+          title: description.label === name ? name : `${description.label} (${name})`,
+          xLabel: 'epoch',
+          yLabel: axisLabel(description),
+          mark,
+          series,
+        }),
+        description.description,
+      ),
+    ];
+  });
+  const inspection = input.inspection;
+  const spikes = inspection
     ? `<h2>Spikes and output voltages (test samples)</h2>\n<div class="charts">\n${inspectionSection(
-        input.inspection.data,
-        input.inspection,
-      )}\n</div>`
+        inspection.data,
+        { ...inspection, samples: RASTER_SAMPLES },
+      )}\n</div>\n<h2>Firing rates per layer (test samples)</h2>\n<div class="charts">\n${rateHistograms(
+        inspection.data,
+      ).join('\n')}\n</div>`
+    : '';
+  const confusion = input.confusion
+    ? `<h2>Confusion matrix and per-class accuracy (${escapeHtml(input.confusion.split)} split, final model)</h2>\n${confusionTable(
+        input.confusion.matrix,
+        input.confusion.classNames,
+      )}`
     : '';
 
-  const summaryRows = Object.entries(input.summary).map(([key, value]) =>
+  const summary = {
+    ...input.summary,
+    ...(best
+      ? { [`best epoch (${best.split} accuracy)`]: `${best.epoch} (${formatNumber(best.accuracy)})` }
+      : {}),
+  };
+  const summaryRows = Object.entries(summary).map(([key, value]) =>
     row(
       [escapeHtml(key), escapeHtml(typeof value === 'number' ? formatNumber(value) : value)],
       [false, true],
@@ -142,6 +259,7 @@ export function renderReport(input: ReportInput): string {
     'test loss',
     'test acc',
     's',
+    'best',
   ];
   const epochRows = history.map((e) =>
     row(
@@ -155,6 +273,7 @@ export function renderReport(input: ReportInput): string {
         formatNumber(e.test?.loss),
         formatNumber(e.test?.accuracy),
         e.seconds === undefined ? '' : e.seconds.toFixed(2),
+        e.epoch === best?.epoch ? `<span class="best">◆ ${best.split}</span>` : '',
       ],
       epochHeader.map(() => true),
     ),
@@ -175,10 +294,12 @@ ${summaryRows.join('\n')}
 </table>
 <h2>Learning curves</h2>
 <div class="charts">
-${lossChart}
+${objectiveChart}
+${evaluationChart}
 ${accuracyChart}
 ${extraCharts.join('\n')}
 </div>
+${confusion}
 ${spikes}
 <h2>Epochs</h2>
 <table class="epochs">

@@ -1,6 +1,6 @@
 import type { Inspection, LayerRaster, VoltageTraces } from '@plasticity/core-tensors';
 import { escapeHtml } from './escape.js';
-import { lineChart } from './svg-chart.js';
+import { lineChart, svgOpen } from './svg-chart.js';
 import type { ChartSeries } from './svg-chart.js';
 
 const MARGIN = { left: 56, right: 16, top: 28, bottom: 40 };
@@ -30,7 +30,7 @@ export function rasterPlot(
   const sx = (t: number): number => MARGIN.left + (Math.min(Math.max(t, 0), duration) / duration) * plotW;
   const f = (v: number): string => v.toFixed(1);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}">`,
+    svgOpen(width, height, title),
     `<text x="${width / 2}" y="18" text-anchor="middle" class="title">${escapeHtml(title)}</text>`,
   ];
   // Top panel is the last layer (the output).
@@ -88,12 +88,17 @@ export function voltagePlot(
   return lineChart({ title, xLabel: 'time (ms)', yLabel: 'voltage', series, markers: false });
 }
 
-/** Raster and trace plots for each inspected sample, as an HTML fragment. */
+/** Raster and trace plots for the first `samples` inspected samples, as an HTML fragment. */
 export function inspectionSection(
   inspection: Inspection,
-  options: { readonly labels?: ArrayLike<number>; readonly classNames?: readonly string[] } = {},
+  options: {
+    readonly labels?: ArrayLike<number>;
+    readonly classNames?: readonly string[];
+    readonly samples?: number;
+  } = {},
 ): string {
-  const count = Math.max(0, ...inspection.layers.map((l) => l.samples.length));
+  const inspected = Math.max(0, ...inspection.layers.map((l) => l.samples.length));
+  const count = Math.min(inspected, options.samples ?? inspected);
   const blocks: string[] = [];
   for (let b = 0; b < count; b++) {
     const label = options.labels?.[b];
@@ -106,4 +111,23 @@ export function inspectionSection(
     }
   }
   return blocks.join('\n');
+}
+
+/**
+ * Inspections of consecutive batches as one: each layer's and the traces' samples in order.
+ * (Inspecting a few samples at a time keeps the learner's dense spike tensors small.)
+ */
+export function concatInspections(parts: readonly Inspection[]): Inspection {
+  const [first] = parts;
+  const traces = first.traces;
+  return {
+    duration: first.duration,
+    layers: first.layers.map((layer, k) => ({
+      ...layer,
+      samples: parts.flatMap((part) => part.layers[k].samples),
+    })),
+    ...(traces
+      ? { traces: { ...traces, samples: parts.flatMap((part) => part.traces?.samples ?? []) } }
+      : {}),
+  };
 }

@@ -4,6 +4,8 @@ import { escapeHtml } from './escape.js';
 export interface ChartSeries {
   readonly name: string;
   readonly points: readonly (readonly [number, number])[];
+  /** Overrides the chart's `markers` for this series (off for a dense per-step line). */
+  readonly markers?: boolean;
 }
 
 export interface LineChartOptions {
@@ -19,21 +21,23 @@ export interface LineChartOptions {
   readonly height?: number;
   /** Dots on every point (default true: per-epoch curves); off for dense traces. */
   readonly markers?: boolean;
+  /** A dashed vertical line at `x` with a short label (the best epoch). */
+  readonly mark?: { readonly x: number; readonly label: string };
 }
 
 // Colour-blind-safe palette (Okabe–Ito).
-const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
-const MARGIN = { left: 56, right: 16, top: 28, bottom: 40 };
+export const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+export const MARGIN = { left: 56, right: 16, top: 28, bottom: 40 };
 
 /** Round axis steps: 1, 2 or 5 times a power of ten, about `count` of them over `span`. */
-function niceStep(span: number, count: number): number {
+export function niceStep(span: number, count: number): number {
   const raw = span / Math.max(1, count);
   const power = 10 ** Math.floor(Math.log10(raw));
   const scaled = raw / power;
   return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
 }
 
-function ticks(lo: number, hi: number, count: number): number[] {
+export function ticks(lo: number, hi: number, count: number): number[] {
   const step = niceStep(hi - lo, count);
   const out: number[] = [];
   for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
@@ -42,8 +46,13 @@ function ticks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
-function formatTick(value: number): string {
+export function formatTick(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
+/** The opening tag every chart shares (`class="chart"`: what the report's checks look for). */
+export function svgOpen(width: number, height: number, title: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}">`;
 }
 
 /** A self-contained SVG line chart (no scripts, no external assets). */
@@ -71,7 +80,7 @@ export function lineChart(options: LineChartOptions): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(options.title)}">`,
+    svgOpen(width, height, options.title),
     `<text x="${width / 2}" y="18" text-anchor="middle" class="title">${escapeHtml(options.title)}</text>`,
   );
   // Grid and axes.
@@ -94,6 +103,18 @@ export function lineChart(options: LineChartOptions): string {
     `<text x="${MARGIN.left + plotW / 2}" y="${height - 6}" text-anchor="middle" class="label">${escapeHtml(options.xLabel)}</text>`,
     `<text x="14" y="${MARGIN.top + plotH / 2}" text-anchor="middle" class="label" transform="rotate(-90 14 ${MARGIN.top + plotH / 2})">${escapeHtml(options.yLabel)}</text>`,
   );
+  if (options.mark && Number.isFinite(options.mark.x)) {
+    const x = f(sx(options.mark.x));
+    const right = sx(options.mark.x) > MARGIN.left + plotW / 2;
+    parts.push(
+      `<g class="mark" data-x="${options.mark.x}">`,
+      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#555" stroke-dasharray="4 3"/>`,
+      // Label inside the plot, on the side of the line with more room.
+      `<text x="${f(sx(options.mark.x) + (right ? -4 : 4))}" y="${MARGIN.top + plotH - 6}" text-anchor="${right ? 'end' : 'start'}" class="tick">${escapeHtml(options.mark.label)}</text>`,
+      '</g>',
+    );
+  }
+  const longestName = Math.max(0, ...options.series.map((series) => series.name.length));
   // Lines: one polyline per run of finite points, plus markers (a single epoch still shows).
   options.series.forEach((series, i) => {
     const colour = COLOURS[i % COLOURS.length];
@@ -107,7 +128,7 @@ export function lineChart(options: LineChartOptions): string {
     );
     for (const run of runs.filter((r) => r.length > 0)) {
       parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke-width="2"/>`);
-      for (const point of options.markers === false ? [] : run) {
+      for (const point of (series.markers ?? options.markers) === false ? [] : run) {
         const [cx, cy] = point.split(',');
         parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5"/>`);
       }
@@ -117,7 +138,8 @@ export function lineChart(options: LineChartOptions): string {
       options.legend === 'bottom-right'
         ? MARGIN.top + plotH - 8 - (options.series.length - 1 - i) * 16
         : MARGIN.top + 14 + i * 16;
-    const lx = width - MARGIN.right - 120;
+    // Room for the longest name (about 6.5 px a character at 11 px).
+    const lx = width - MARGIN.right - Math.max(120, 30 + 6.5 * longestName);
     parts.push(
       `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
       `<text x="${lx + 24}" y="${ly}" class="legend">${escapeHtml(series.name)}</text>`,
