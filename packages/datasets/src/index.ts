@@ -18,6 +18,8 @@ export { arraySplit } from './batching/array-split.js';
 export type { ArraySplit, ArraySplitOptions } from './batching/array-split.js';
 export { preprocessFeatures, scaleValues } from './preprocess/preprocess.js';
 export type { PreprocessSpec, RawFeatures } from './preprocess/preprocess.js';
+export { checkRawInputs, finiteRange, rawInputsOf } from './preprocess/raw-inputs.js';
+export type { CheckRawInputsOptions, RawInputSpec, TypedRawFeatures } from './preprocess/raw-inputs.js';
 export { datasetLoader, listDatasets, carveValidation } from './registry/registry.js';
 export { loadDataset } from './registry/fetch-sources.js';
 export type {

@@ -1,0 +1,190 @@
+import { basename } from 'node:path';
+import { PlasticityError } from '@plasticity/core-tensors';
+import type { TaskSpec } from '@plasticity/core-tensors';
+import type { ArraySplit } from '../batching/array-split.js';
+import { arraySplit } from '../batching/array-split.js';
+import type { PreprocessSpec } from '../preprocess/preprocess.js';
+import { checkRawInputs, finiteRange } from '../preprocess/raw-inputs.js';
+import type { TypedRawFeatures } from '../preprocess/raw-inputs.js';
+import type { UserFileRecord } from './read-arrays.js';
+import { parseFeatureFile, parseLabelFile, readUserFile } from './read-arrays.js';
+
+/** The data set name under which runs on a user's own files are recorded. */
+export const USER_FILES_DATASET = 'files';
+
+/** One split given as files: features and labels. */
+export interface UserSplitPaths {
+  readonly inputs: string;
+  readonly labels: string;
+}
+
+export type UserSplitName = 'train' | 'validation' | 'test';
+
+export interface UserFilesOptions {
+  readonly train: UserSplitPaths;
+  readonly validation?: UserSplitPaths;
+  readonly test?: UserSplitPaths;
+  /** Number of classes (default: the largest training label + 1). */
+  readonly classes?: number;
+}
+
+/** What a run records about its files (config.json), so that a later load can tell they changed. */
+export interface UserFilesRecord {
+  readonly splits: Partial<
+    Record<UserSplitName, { readonly inputs: UserFileRecord; readonly labels: UserFileRecord }>
+  >;
+  readonly classes: number;
+}
+
+/** A data set built from a user's files; like `LoadedDataset`, but the test split is optional. */
+export interface UserFilesDataset {
+  readonly name: typeof USER_FILES_DATASET;
+  readonly task: TaskSpec;
+  readonly train: ArraySplit;
+  readonly validation?: ArraySplit;
+  readonly test?: ArraySplit;
+  readonly preprocess: PreprocessSpec;
+  readonly description: string;
+  readonly classNames: readonly string[];
+  readonly files: UserFilesRecord;
+}
+
+interface ReadSplit {
+  readonly name: UserSplitName;
+  readonly features: TypedRawFeatures;
+  readonly labels: Int32Array;
+  readonly record: { readonly inputs: UserFileRecord; readonly labels: UserFileRecord };
+}
+
+async function readSplit(
+  name: UserSplitName,
+  paths: UserSplitPaths,
+  expected: UserFilesRecord | undefined,
+): Promise<ReadSplit> {
+  const [inputs, labels] = await Promise.all([readUserFile(paths.inputs), readUserFile(paths.labels)]);
+  checkUnchanged(expected?.splits[name]?.inputs, inputs.record);
+  checkUnchanged(expected?.splits[name]?.labels, labels.record);
+  const features = parseFeatureFile(inputs.bytes, paths.inputs);
+  const labelValues = parseLabelFile(labels.bytes, paths.labels);
+  if (features.shape[0] !== labelValues.length) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `${paths.inputs} has ${features.shape[0]} rows but ${paths.labels} has ${labelValues.length} labels`,
+      { inputs: [...features.shape], labels: labelValues.length },
+    );
+  }
+  return { name, features, labels: labelValues, record: { inputs: inputs.record, labels: labels.record } };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+function checkLabels(split: ReadSplit, classes: number, explicit: boolean): void {
+  const outside = split.labels.findIndex((label) => label >= classes);
+  if (outside < 0) return;
+  const path = split.record.labels.path;
+  throw new PlasticityError(
+    'E_DATA_FORMAT',
+    `${path}: label ${split.labels[outside]} at row ${outside} is not one of the ${classes} classes (0–${classes - 1})` +
+      (explicit ? '' : ' seen in the training labels; pass the number of classes explicitly'),
+    { file: path, index: outside, classes },
+  );
+}
+
+/**
+ * Builds a classification data set from a user's files (`.npy` or `.csv`, see
+ * `parseFeatureFile`/`parseLabelFile`). The task comes from the data: input shape from the
+ * training features, classes = largest label + 1 unless given. Validation and test features must
+ * have the training shape, a compatible dtype and range (`checkRawInputs`), and labels among the
+ * classes; NaN/Inf and row-count mismatches are refused naming the file, row and column.
+ * With `expected` (a run's record), a file whose sha256 differs is refused.
+ */
+export async function loadUserFiles(
+  options: UserFilesOptions,
+  expected?: UserFilesRecord,
+): Promise<UserFilesDataset> {
+  const named = (['train', 'validation', 'test'] as const).flatMap((name) =>
+    options[name] ? [{ name, paths: options[name] }] : [],
+  );
+  const splits = await Promise.all(named.map(({ name, paths }) => readSplit(name, paths, expected)));
+  const train = splits[0];
+  const featureShape = train.features.shape.slice(1);
+  const range = finiteRange(train.features, train.record.inputs.path);
+  const preprocess: PreprocessSpec = {
+    kind: 'identity',
+    inputShape: featureShape,
+    raw: {
+      what: `the features of ${basename(train.record.inputs.path)}`,
+      dtype: train.features.dtype,
+      range,
+      bounds: 'observed',
+      shape: featureShape,
+    },
+  };
+  const largest = train.labels.reduce((a, b) => Math.max(a, b), 0);
+  const classes = options.classes ?? largest + 1;
+  if (!Number.isInteger(classes) || classes < 2) {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `a classification task needs at least 2 classes; got ${classes}` +
+        (options.classes === undefined ? ` (the labels of ${train.record.labels.path} are all 0)` : ''),
+      { field: 'classes', classes },
+    );
+  }
+  const toSplit = (split: ReadSplit): ArraySplit => {
+    checkLabels(split, classes, options.classes !== undefined);
+    const source = split.record.inputs.path;
+    if (split !== train) {
+      if (!sameShape(split.features.shape.slice(1), featureShape)) {
+        throw new PlasticityError(
+          'E_SHAPE',
+          `${source}: samples have shape [${split.features.shape.slice(1).join(', ')}]; the training features (${train.record.inputs.path}) have [${featureShape.join(', ')}]`,
+          { file: source },
+        );
+      }
+      checkRawInputs(preprocess, split.features, { source });
+    }
+    return arraySplit(Float32Array.from(split.features.data), featureShape, split.labels, {
+      shuffle: split === train,
+    });
+  };
+  const built = Object.fromEntries(splits.map((s) => [s.name, toSplit(s)])) as Partial<
+    Record<UserSplitName, ArraySplit>
+  >;
+  return {
+    name: USER_FILES_DATASET,
+    task: { input: { kind: 'dense', shape: featureShape }, outputs: classes, kind: 'classification' },
+    train: built.train!,
+    validation: built.validation,
+    test: built.test,
+    preprocess,
+    description: `your files: ${named.map(({ name, paths }) => `${name} ${paths.inputs}`).join(', ')}`,
+    classNames: Array.from({ length: classes }, (_, i) => String(i)),
+    files: { splits: Object.fromEntries(splits.map((s) => [s.name, s.record])), classes },
+  };
+}
+
+/**
+ * Loads the files a run recorded, refusing (E_DATA_FORMAT) when one changed since: its
+ * sha256 differs from the record.
+ */
+export async function reloadUserFiles(record: UserFilesRecord): Promise<UserFilesDataset> {
+  const paths = (name: UserSplitName): UserSplitPaths | undefined => {
+    const split = record.splits[name];
+    return split && { inputs: split.inputs.path, labels: split.labels.path };
+  };
+  return loadUserFiles(
+    { train: paths('train')!, validation: paths('validation'), test: paths('test'), classes: record.classes },
+    record,
+  );
+}
+
+function checkUnchanged(was: UserFileRecord | undefined, is: UserFileRecord): void {
+  if (was === undefined || was.sha256 === is.sha256) return;
+  throw new PlasticityError(
+    'E_DATA_FORMAT',
+    `${is.path} changed since the run recorded it (${was.bytes} bytes, sha256 ${was.sha256.slice(0, 12)}…; ` +
+      `now ${is.bytes} bytes, ${is.sha256.slice(0, 12)}…); restore it, or start a new run`,
+    { file: is.path, recorded: was, found: is },
+  );
+}
