@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { EventBatch, SpikeEvents } from '@plasticity/core-tensors';
-import { defaultDataDir } from '../io/data-dir.js';
+import { defaultDataDir, refuseDatasetFolderAsDataDir } from '../io/data-dir.js';
 import { NMNIST_CHANNELS, NMNIST_DURATION, nmnistSample, parseNmnist } from './nmnist-file.js';
 
 export interface NmnistOptions {
@@ -81,7 +81,9 @@ export async function readNmnistFolder(folder: string, duration = NMNIST_DURATIO
 
 /** Loads N-MNIST's train and test recordings from `<dataDir>/nmnist/` as packed event lists (ms). */
 export async function loadNmnist(options: NmnistOptions = {}): Promise<NmnistData> {
-  const folder = join(options.dataDir ?? defaultDataDir(), 'nmnist');
+  const dataDir = options.dataDir ?? defaultDataDir();
+  await refuseDatasetFolderAsDataDir(dataDir, 'nmnist', ['Train', 'Test']);
+  const folder = join(dataDir, 'nmnist');
   return {
     train: await readNmnistFolder(join(folder, 'Train'), options.duration),
     test: await readNmnistFolder(join(folder, 'Test'), options.duration),
