@@ -211,10 +211,10 @@ export function registerEval(program: Command, context: CliContext): void {
       new Option('--split <name>', 'dataset split').choices(['train', 'validation', 'test']).default('test'),
     )
     .option(
-      '--inputs <x.npy|x.csv>',
+      '--inputs <file>',
       "raw features, one row per sample, as training saw them (dtype, range); the run's preprocessing is applied",
     )
-    .option('--labels <y.npy|y.csv>', 'class labels for --inputs (1-D, whole numbers)')
+    .option('--labels <file>', 'class labels for --inputs (.npy 1-D or one-column .csv, whole numbers)')
     .option(
       '--input-range <lo..hi>',
       'the range the --inputs values are in (e.g. 0..1 for pixels already divided by 255); mapped onto the range training saw',

@@ -360,12 +360,15 @@ export function registerTrain(program: Command, context: CliContext): void {
       'where datasets are read and cached (default $PLASTICITY_DATA_DIR, ~/.cache/plasticity)',
     )
     .option('--no-download', 'fail instead of downloading missing dataset files')
-    .option('--train <x.npy|x.csv>', 'train on your own features, one row per sample (instead of --dataset)')
-    .option('--train-labels <y.npy|y.csv>', 'class labels for --train: whole numbers 0 … classes − 1')
-    .option('--validation <x.npy|x.csv>', 'your own validation features (with --validation-labels)')
-    .option('--validation-labels <y.npy|y.csv>', 'class labels for --validation')
-    .option('--test <x.npy|x.csv>', 'your own test features (with --test-labels)')
-    .option('--test-labels <y.npy|y.csv>', 'class labels for --test')
+    .option(
+      '--train <file>',
+      'train on your own features (.npy or .csv, one row per sample) instead of --dataset',
+    )
+    .option('--train-labels <file>', 'class labels for --train: whole numbers 0 … classes − 1')
+    .option('--validation <file>', 'your own validation features (with --validation-labels)')
+    .option('--validation-labels <file>', 'class labels for --validation')
+    .option('--test <file>', 'your own test features (with --test-labels)')
+    .option('--test-labels <file>', 'class labels for --test')
     .option('--classes <n>', 'number of classes (default: largest --train-labels label + 1)', positiveInt)
     .option('-o, --out <dir>', 'run directory (default runs/<rule>-<dataset>-<time>)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
