@@ -30,3 +30,5 @@ export type {
   UserSplitName,
   UserSplitPaths,
 } from './files/user-files.js';
+export { eventSpecOf, packEvents } from './files/event-files.js';
+export type { EventFilesSpec, EventLayout } from './files/event-files.js';

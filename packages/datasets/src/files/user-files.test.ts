@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { writeNpy } from '../io/files.js';
+import { encodeNpyRecords } from '../io/npy.js';
+import { useCpuBackend } from '../testing/tf-backend.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadUserFiles, reloadUserFiles } from './user-files.js';
 
@@ -19,6 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code?: string; mess
 }
 
 beforeAll(async () => {
+  await useCpuBackend();
   dir = await tempDir();
   await writeNpy(at('x.npy'), { data: Float32Array.of(0, 1, 2, 3, 4, 5), shape: [3, 2] });
   await writeNpy(at('y.npy'), { data: Int32Array.of(0, 2, 1), shape: [3], dtype: 'int64' });
@@ -118,5 +121,59 @@ describe('loadUserFiles', () => {
     expect(changed.message).toMatch(
       /m\.npy changed since the run recorded it .*restore it, or start a new run$/,
     );
+  });
+});
+
+describe('event files: structured .npy records', () => {
+  // Two samples: sample 0 fires channel 2 then 0, sample 1 fires channel 1; labels 0 and 1.
+  const records = (channelField: boolean) =>
+    encodeNpyRecords([
+      { name: 'sample', type: 'i8', values: [0, 1, 0] },
+      { name: 't', type: 'f8', values: [4.5, 2, 1] },
+      ...(channelField
+        ? [{ name: 'channel', type: 'i4' as const, values: [2, 1, 0] }]
+        : [
+            { name: 'x', type: 'u1' as const, values: [0, 1, 0] },
+            { name: 'y', type: 'u1' as const, values: [1, 0, 0] },
+            { name: 'p', type: 'u1' as const, values: [0, 0, 1] },
+          ]),
+    ]);
+
+  test('channel or x/y/p fields become a packed, sorted event data set; the layout is recorded', async () => {
+    await writeFile(at('ev.npy'), records(true));
+    await writeFile(at('evxy.npy'), records(false));
+    await writeNpy(at('ev-y.npy'), { data: Int32Array.of(0, 1), shape: [2] });
+    const byChannel = await loadUserFiles({ train: { inputs: at('ev.npy'), labels: at('ev-y.npy') } });
+    expect(byChannel.task.input).toEqual({ kind: 'events', channels: 3, duration: 5 });
+    expect(byChannel.files.events).toEqual({ layout: { kind: 'channel' }, channels: 3, duration: 5 });
+    const byPixel = await loadUserFiles({ train: { inputs: at('evxy.npy'), labels: at('ev-y.npy') } });
+    // 2 × 2 pixels × 2 polarities; channel = (p · 2 + y) · 2 + x.
+    expect(byPixel.task.input).toEqual({ kind: 'events', channels: 8, duration: 5 });
+    for await (const { x } of byPixel.train.batches({ batchSize: 2, shuffle: false })) {
+      const events = x as { offsets: Int32Array; times: Float32Array; units: Int32Array };
+      expect(Array.from(events.offsets)).toEqual([0, 2, 3]);
+      expect(Array.from(events.times)).toEqual([1, 4.5, 2]);
+      expect(Array.from(events.units)).toEqual([4, 2, 1]);
+    }
+  });
+
+  test('bad records are refused naming the record', async () => {
+    const bad = encodeNpyRecords([
+      { name: 'sample', type: 'i8', values: [0, 5] },
+      { name: 't', type: 'f8', values: [1, 2] },
+      { name: 'channel', type: 'i4', values: [0, 1] },
+    ]);
+    await writeFile(at('bad-ev.npy'), bad);
+    expect(
+      (await failure(loadUserFiles({ train: { inputs: at('bad-ev.npy'), labels: at('ev-y.npy') } }))).message,
+    ).toBe(`${at('bad-ev.npy')}: record 1: sample 5 is not a row of the 2 labels`);
+    const noTime = encodeNpyRecords([
+      { name: 'sample', type: 'i8', values: [0] },
+      { name: 'channel', type: 'i4', values: [0] },
+    ]);
+    await writeFile(at('no-t.npy'), noTime);
+    expect(
+      (await failure(loadUserFiles({ train: { inputs: at('no-t.npy'), labels: at('ev-y.npy') } }))).message,
+    ).toMatch(/no-t\.npy: event records need a 't' field \(event time in ms\); found sample, channel$/);
   });
 });

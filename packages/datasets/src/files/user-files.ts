@@ -1,6 +1,13 @@
 import { basename } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { TaskSpec } from '@plasticity/core-tensors';
+import type { InputSpec, TaskSpec } from '@plasticity/core-tensors';
+import { eventSplit } from '../events/event-split.js';
+import type { EventSplit } from '../events/event-split.js';
+import { isNpyRecords, parseNpyRecords } from '../io/npy.js';
+import type { NpyRecords } from '../io/npy.js';
+import type { DatasetSplit } from '../registry/registry.js';
+import { eventSpecOf, packEvents } from './event-files.js';
+import type { EventFilesSpec } from './event-files.js';
 import type { ArraySplit } from '../batching/array-split.js';
 import { arraySplit } from '../batching/array-split.js';
 import type { PreprocessSpec } from '../preprocess/preprocess.js';
@@ -30,6 +37,8 @@ export interface UserFilesOptions {
 
 /** What a run records about its files (config.json), so that a later load can tell they changed. */
 export interface UserFilesRecord {
+  /** Event files: how records became channels, and the window. */
+  readonly events?: EventFilesSpec;
   readonly splits: Partial<
     Record<UserSplitName, { readonly inputs: UserFileRecord; readonly labels: UserFileRecord }>
   >;
@@ -40,9 +49,9 @@ export interface UserFilesRecord {
 export interface UserFilesDataset {
   readonly name: typeof USER_FILES_DATASET;
   readonly task: TaskSpec;
-  readonly train: ArraySplit;
-  readonly validation?: ArraySplit;
-  readonly test?: ArraySplit;
+  readonly train: DatasetSplit;
+  readonly validation?: DatasetSplit;
+  readonly test?: DatasetSplit;
   readonly preprocess: PreprocessSpec;
   readonly description: string;
   readonly classNames: readonly string[];
@@ -51,9 +60,11 @@ export interface UserFilesDataset {
 
 interface ReadSplit {
   readonly name: UserSplitName;
-  readonly features: TypedRawFeatures;
   readonly labels: Int32Array;
   readonly record: { readonly inputs: UserFileRecord; readonly labels: UserFileRecord };
+  /** Dense features, or (a structured `.npy`) event records. */
+  readonly features?: TypedRawFeatures;
+  readonly events?: NpyRecords;
 }
 
 async function readSplit(
@@ -64,8 +75,12 @@ async function readSplit(
   const [inputs, labels] = await Promise.all([readUserFile(paths.inputs), readUserFile(paths.labels)]);
   checkUnchanged(expected?.splits[name]?.inputs, inputs.record);
   checkUnchanged(expected?.splits[name]?.labels, labels.record);
-  const features = parseFeatureFile(inputs.bytes, paths.inputs);
   const labelValues = parseLabelFile(labels.bytes, paths.labels);
+  const record = { inputs: inputs.record, labels: labels.record };
+  if (paths.inputs.toLowerCase().endsWith('.npy') && isNpyRecords(inputs.bytes, paths.inputs)) {
+    return { name, events: parseNpyRecords(inputs.bytes, paths.inputs), labels: labelValues, record };
+  }
+  const features = parseFeatureFile(inputs.bytes, paths.inputs);
   if (features.shape[0] !== labelValues.length) {
     throw new PlasticityError(
       'E_SHAPE',
@@ -73,7 +88,7 @@ async function readSplit(
       { inputs: [...features.shape], labels: labelValues.length },
     );
   }
-  return { name, features, labels: labelValues, record: { inputs: inputs.record, labels: labels.record } };
+  return { name, features, labels: labelValues, record };
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
@@ -108,19 +123,6 @@ export async function loadUserFiles(
   );
   const splits = await Promise.all(named.map(({ name, paths }) => readSplit(name, paths, expected)));
   const train = splits[0];
-  const featureShape = train.features.shape.slice(1);
-  const range = finiteRange(train.features, train.record.inputs.path);
-  const preprocess: PreprocessSpec = {
-    kind: 'identity',
-    inputShape: featureShape,
-    raw: {
-      what: `the features of ${basename(train.record.inputs.path)}`,
-      dtype: train.features.dtype,
-      range,
-      bounds: 'observed',
-      shape: featureShape,
-    },
-  };
   const largest = train.labels.reduce((a, b) => Math.max(a, b), 0);
   const classes = options.classes ?? largest + 1;
   if (!Number.isInteger(classes) || classes < 2) {
@@ -131,36 +133,92 @@ export async function loadUserFiles(
       { field: 'classes', classes },
     );
   }
-  const toSplit = (split: ReadSplit): ArraySplit => {
+  for (const split of splits) {
     checkLabels(split, classes, options.classes !== undefined);
+    if (Boolean(split.events) !== Boolean(train.events)) {
+      throw new PlasticityError(
+        'E_DATA_FORMAT',
+        `${split.record.inputs.path} holds ${split.events ? 'event records' : 'dense features'} but the training file ${train.record.inputs.path} holds ${train.events ? 'event records' : 'dense features'}`,
+        { file: split.record.inputs.path },
+      );
+    }
+  }
+  const built = train.events ? eventSplits(splits, expected?.events) : denseSplits(splits);
+  return {
+    name: USER_FILES_DATASET,
+    task: { input: built.input, outputs: classes, kind: 'classification' },
+    train: built.splits.train!,
+    validation: built.splits.validation,
+    test: built.splits.test,
+    preprocess: built.preprocess,
+    description: `your files: ${named.map(({ name, paths }) => `${name} ${paths.inputs}`).join(', ')}`,
+    classNames: Array.from({ length: classes }, (_, i) => String(i)),
+    files: {
+      splits: Object.fromEntries(splits.map((s) => [s.name, s.record])),
+      classes,
+      ...(built.events ? { events: built.events } : {}),
+    },
+  };
+}
+
+interface BuiltSplits {
+  readonly input: InputSpec;
+  readonly splits: Partial<Record<UserSplitName, DatasetSplit>>;
+  readonly preprocess: PreprocessSpec;
+  readonly events?: EventFilesSpec;
+}
+
+function denseSplits(splits: readonly ReadSplit[]): BuiltSplits {
+  const train = splits[0];
+  const trainFeatures = train.features!;
+  const featureShape = trainFeatures.shape.slice(1);
+  const preprocess: PreprocessSpec = {
+    kind: 'identity',
+    inputShape: featureShape,
+    raw: {
+      what: `the features of ${basename(train.record.inputs.path)}`,
+      dtype: trainFeatures.dtype,
+      range: finiteRange(trainFeatures, train.record.inputs.path),
+      bounds: 'observed',
+      shape: featureShape,
+    },
+  };
+  const toSplit = (split: ReadSplit): ArraySplit => {
+    const features = split.features!;
     const source = split.record.inputs.path;
     if (split !== train) {
-      if (!sameShape(split.features.shape.slice(1), featureShape)) {
+      if (!sameShape(features.shape.slice(1), featureShape)) {
         throw new PlasticityError(
           'E_SHAPE',
-          `${source}: samples have shape [${split.features.shape.slice(1).join(', ')}]; the training features (${train.record.inputs.path}) have [${featureShape.join(', ')}]`,
+          `${source}: samples have shape [${features.shape.slice(1).join(', ')}]; the training features (${train.record.inputs.path}) have [${featureShape.join(', ')}]`,
           { file: source },
         );
       }
-      checkRawInputs(preprocess, split.features, { source });
+      checkRawInputs(preprocess, features, { source });
     }
-    return arraySplit(Float32Array.from(split.features.data), featureShape, split.labels, {
+    return arraySplit(Float32Array.from(features.data), featureShape, split.labels, {
       shuffle: split === train,
     });
   };
-  const built = Object.fromEntries(splits.map((s) => [s.name, toSplit(s)])) as Partial<
-    Record<UserSplitName, ArraySplit>
-  >;
   return {
-    name: USER_FILES_DATASET,
-    task: { input: { kind: 'dense', shape: featureShape }, outputs: classes, kind: 'classification' },
-    train: built.train!,
-    validation: built.validation,
-    test: built.test,
+    input: { kind: 'dense', shape: featureShape },
+    splits: Object.fromEntries(splits.map((s) => [s.name, toSplit(s)])),
     preprocess,
-    description: `your files: ${named.map(({ name, paths }) => `${name} ${paths.inputs}`).join(', ')}`,
-    classNames: Array.from({ length: classes }, (_, i) => String(i)),
-    files: { splits: Object.fromEntries(splits.map((s) => [s.name, s.record])), classes },
+  };
+}
+
+function eventSplits(splits: readonly ReadSplit[], recorded: EventFilesSpec | undefined): BuiltSplits {
+  const spec =
+    recorded ?? eventSpecOf(splits.map((s) => ({ records: s.events!, path: s.record.inputs.path })));
+  const toSplit = (split: ReadSplit): EventSplit =>
+    eventSplit(packEvents(split.events!, split.labels.length, spec, split.record.inputs.path), split.labels, {
+      shuffle: split.name === 'train',
+    });
+  return {
+    input: { kind: 'events', channels: spec.channels, duration: spec.duration },
+    splits: Object.fromEntries(splits.map((s) => [s.name, toSplit(s)])),
+    preprocess: { kind: 'identity', inputShape: [spec.channels] },
+    events: spec,
   };
 }
 
