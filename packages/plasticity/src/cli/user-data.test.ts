@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@plasticity/core-tensors';
-import { encodeIdx, writeNpy } from '@plasticity/datasets';
+import { encodeIdx, encodeNpyRecords, writeNpy } from '@plasticity/datasets';
 import { cli, onlyJson, tempDir } from './harness.test-util.js';
 
 interface TrainJson {
@@ -360,5 +360,94 @@ describe('eval --inputs checks what the run was trained on', () => {
       /^error \[E_USAGE\]: the data dir .* holds mnist files itself .*; pass its parent, /,
     );
     expect(run.stderr).toContain(`pass its parent, ${dataDir}\n`);
+  });
+});
+
+describe('train and eval on your own event files', () => {
+  const dir = tempDir('userdata-events');
+  /** Class c fires its five channels (5c … 5c + 4) once each in 20 ms, plus two noise events. */
+  function writeEvents(name: string, size: number, seed: number): Promise<void> {
+    const rng = createRng(seed);
+    const [sample, t, channel] = [[], [], []] as number[][];
+    for (let i = 0; i < size; i++) {
+      for (let k = 0; k < 7; k++) {
+        sample.push(i);
+        t.push(rng.uniform() * 20);
+        channel.push(k < 5 ? (i % 2) * 5 + k : rng.int(10));
+      }
+    }
+    writeFileSync(
+      join(dir, `${name}-x.npy`),
+      encodeNpyRecords([
+        { name: 'sample', type: 'i4', values: sample },
+        { name: 't', type: 'f4', values: t },
+        { name: 'channel', type: 'i2', values: channel },
+      ]),
+    );
+    return writeNpy(join(dir, `${name}-y.npy`), {
+      data: Int32Array.from({ length: size }, (_, i) => i % 2),
+      shape: [size],
+    });
+  }
+
+  beforeAll(async () => {
+    await writeEvents('train', 200, 1);
+    await writeEvents('test', 100, 2);
+    await writeNpy(join(dir, 'dense.npy'), { data: new Float32Array(100 * 10), shape: [100, 10] });
+  });
+
+  test('eventprop trains well above chance on a structured .npy of events, out of the box', async () => {
+    const run = await cli(
+      [
+        'train',
+        'eventprop',
+        '--train',
+        'train-x.npy',
+        '--train-labels',
+        'train-y.npy',
+        '--test',
+        'test-x.npy',
+        '--test-labels',
+        'test-y.npy',
+        '--out',
+        'run',
+        '--backend',
+        'cpu',
+        '--json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    const result = onlyJson<TrainJson>(run);
+    expect(result.test?.accuracy).toBeGreaterThan(0.8); // chance is 1/2
+    const config = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8'));
+    expect(config.task.input).toEqual({ kind: 'events', channels: 10, duration: 20 });
+    expect(config.files.events).toEqual({ layout: { kind: 'channel' }, channels: 10, duration: 20 });
+
+    const viaInputs = await cli(
+      [
+        'eval',
+        '--run',
+        'run',
+        '--inputs',
+        'test-x.npy',
+        '--labels',
+        'test-y.npy',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(onlyJson<EvalJson>(viaInputs).accuracy).toBe(result.test?.accuracy);
+    const dense = await cli(
+      ['eval', '--run', 'run', '--inputs', 'dense.npy', '--labels', 'test-y.npy', '--backend', 'cpu'],
+      { cwd: dir },
+    );
+    expect(dense.code).toBe(1);
+    expect(dense.stderr).toMatch(
+      /^error \[E_DATA_FORMAT\]: the run was trained on event inputs; .*dense\.npy holds dense features: give a structured \.npy of events/,
+    );
   });
 });

@@ -2,18 +2,29 @@ import { resolve } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { DataSplit, TaskSpec } from '@plasticity/core-tensors';
 import {
+  NMNIST_SIZE,
   USER_FILES_DATASET,
   arraySplit,
   checkRawInputs,
+  eventSplit,
+  isNpyRecords,
   loadDataset,
   loadUserFiles,
   parseFeatureFile,
   parseLabelFile,
+  parseNpyRecords,
+  packEvents,
   preprocessFeatures,
   readUserFile,
   reloadUserFiles,
 } from '@plasticity/datasets';
-import type { LoadedDataset, PreprocessSpec, UserFilesOptions, UserFilesRecord } from '@plasticity/datasets';
+import type {
+  EventLayout,
+  LoadedDataset,
+  PreprocessSpec,
+  UserFilesOptions,
+  UserFilesRecord,
+} from '@plasticity/datasets';
 import type { CliIO } from './io.js';
 import type { RunConfig } from './run-dir.js';
 import { datasetOptions } from './commands/shared.js';
@@ -169,46 +180,67 @@ function rangeHint(spec: PreprocessSpec): string {
   return `pass --input-range LO..HI to map the values you have onto it${example}`;
 }
 
-function requireDense(task: TaskSpec): void {
-  if (task.input.kind !== 'dense') {
-    throw new PlasticityError(
-      'E_USAGE',
-      `this run was trained on ${task.input.kind} inputs; --inputs takes dense features, so evaluate it with --dataset`,
-    );
+/** How an event run's records map to channels: as recorded for files, N-MNIST's pixels, else a `channel` field. */
+function eventLayoutOfRun(runConfig: RunConfig): EventLayout {
+  if (runConfig.files?.events) return runConfig.files.events.layout;
+  if (runConfig.dataset === 'nmnist') {
+    return { kind: 'xyp', width: NMNIST_SIZE, height: NMNIST_SIZE, polarities: 2 };
   }
+  return { kind: 'channel' };
+}
+
+const EVENT_FORM = 'a structured .npy of events (fields sample, t in ms, and channel or x/y/p)';
+
+function checkInputKind(task: TaskSpec, events: boolean, path: string): void {
+  const kind = task.input.kind;
+  if (kind === 'dense' && !events) return;
+  if (kind === 'events' && events) return;
+  throw new PlasticityError(
+    'E_DATA_FORMAT',
+    kind === 'events'
+      ? `the run was trained on event inputs; ${path} holds dense features: give ${EVENT_FORM}`
+      : kind === 'dense'
+        ? `the run was trained on dense features; ${path} holds event records`
+        : `the run was trained on ${kind} inputs, which --inputs cannot give; evaluate it with --dataset`,
+    { file: path },
+  );
 }
 
 /**
  * `eval --inputs x --labels y` (`.npy` or `.csv`): raw features checked against what the run was
  * trained on (shape, dtype, range; `--input-range` converts explicitly), then the run's
- * preprocessing, as in training.
+ * preprocessing, as in training. Runs on events take a structured `.npy` of events, packed with
+ * the run's channel layout, channels and window.
  */
 export async function inputsSplit(flags: InputsFlags, runConfig: RunConfig, io: CliIO): Promise<DataSplit> {
   if (!flags.labels) {
     throw new PlasticityError('E_USAGE', '--inputs needs --labels y.npy (class labels, one per row)');
   }
-  requireDense(runConfig.task);
   const inputsPath = resolve(io.cwd, flags.inputs as string);
   const labelsPath = resolve(io.cwd, flags.labels);
   const [inputsFile, labelsFile] = await Promise.all([
     readFlagFile('--inputs', inputsPath),
     readFlagFile('--labels', labelsPath),
   ]);
-  const inputs = parseFeatureFile(inputsFile, inputsPath);
   const labels = parseLabelFile(labelsFile, labelsPath);
+  const events = inputsPath.toLowerCase().endsWith('.npy') && isNpyRecords(inputsFile, inputsPath);
+  checkInputKind(runConfig.task, events, inputsPath);
+  checkLabelRange(labels, runConfig, labelsPath);
+  if (runConfig.task.input.kind === 'events') {
+    if (flags.inputRange !== undefined) {
+      throw new PlasticityError('E_USAGE', '--input-range applies to dense features, not to events');
+    }
+    const { channels, duration } = runConfig.task.input;
+    const spec = { layout: eventLayoutOfRun(runConfig), channels, duration };
+    const packed = packEvents(parseNpyRecords(inputsFile, inputsPath), labels.length, spec, inputsPath);
+    return eventSplit(packed, labels, { shuffle: false });
+  }
+  const inputs = parseFeatureFile(inputsFile, inputsPath);
   if (inputs.shape[0] !== labels.length) {
     throw new PlasticityError(
       'E_SHAPE',
       `${inputsPath} has ${inputs.shape[0]} rows but ${labelsPath} has ${labels.length} labels`,
       { inputs: inputs.shape, labels: labels.length },
-    );
-  }
-  const outside = labels.findIndex((label) => label >= runConfig.task.outputs);
-  if (outside >= 0) {
-    throw new PlasticityError(
-      'E_DATA_FORMAT',
-      `${labelsPath}: label ${labels[outside]} at index ${outside} is not one of the run's ${runConfig.task.outputs} classes (0–${runConfig.task.outputs - 1})`,
-      { file: labelsPath, index: outside },
     );
   }
   const raw = checkRawInputs(runConfig.preprocess, inputs, {
@@ -234,5 +266,16 @@ async function readFlagFile(flag: string, path: string): Promise<Uint8Array> {
       throw new PlasticityError('E_USAGE', `${flag} ${error.message}`, error.details, { cause: error });
     }
     throw error;
+  }
+}
+
+function checkLabelRange(labels: Int32Array, runConfig: RunConfig, labelsPath: string): void {
+  const outside = labels.findIndex((label) => label >= runConfig.task.outputs);
+  if (outside >= 0) {
+    throw new PlasticityError(
+      'E_DATA_FORMAT',
+      `${labelsPath}: label ${labels[outside]} at index ${outside} is not one of the run's ${runConfig.task.outputs} classes (0–${runConfig.task.outputs - 1})`,
+      { file: labelsPath, index: outside },
+    );
   }
 }
