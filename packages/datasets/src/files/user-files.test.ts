@@ -1,9 +1,10 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { writeNpy } from '../io/files.js';
 import { encodeNpyRecords } from '../io/npy.js';
+import { encodeNmnist } from '../nmnist/nmnist-file.js';
 import { useCpuBackend } from '../testing/tf-backend.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { loadUserFiles, reloadUserFiles } from './user-files.js';
@@ -175,5 +176,42 @@ describe('event files: structured .npy records', () => {
     expect(
       (await failure(loadUserFiles({ train: { inputs: at('no-t.npy'), labels: at('ev-y.npy') } }))).message,
     ).toMatch(/no-t\.npy: event records need a 't' field \(event time in ms\); found sample, channel$/);
+  });
+});
+
+describe('event files: a folder of N-MNIST-format recordings', () => {
+  const recording = (x: number, y: number): Uint8Array =>
+    encodeNmnist({
+      x: Uint8Array.of(x, x + 1),
+      y: Uint8Array.of(y, y),
+      polarity: Uint8Array.of(1, 0),
+      timestamps: Float64Array.of(1000, 2500),
+    });
+
+  test('class subfolders give the labels; the folder is hashed so a change is refused', async () => {
+    const folder = at('bins');
+    for (const [label, x] of [
+      [0, 1],
+      [0, 3],
+      [2, 5],
+    ]) {
+      await mkdir(join(folder, String(label)), { recursive: true });
+      await writeFile(join(folder, String(label), `r${x}.bin`), recording(x, label));
+    }
+    const data = await loadUserFiles({ train: { inputs: folder } });
+    expect(data.task).toEqual({
+      input: { kind: 'events', channels: 2312, duration: 350 },
+      outputs: 3,
+      kind: 'classification',
+    });
+    expect(data.train.size).toBe(3);
+    expect(data.files.splits.train?.labels).toBeUndefined();
+    expect(data.files.events?.layout).toEqual({ kind: 'xyp', width: 34, height: 34, polarities: 2 });
+    await writeFile(join(folder, '2', 'r5.bin'), recording(6, 2));
+    expect((await failure(reloadUserFiles(data.files))).message).toMatch(
+      /bins changed since the run recorded it/,
+    );
+    const withLabels = await failure(loadUserFiles({ train: { inputs: folder, labels: at('y.npy') } }));
+    expect(withLabels.message).toMatch(/bins is a folder of recordings whose labels are its subfolder names/);
   });
 });

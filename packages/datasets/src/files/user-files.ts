@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { InputSpec, TaskSpec } from '@plasticity/core-tensors';
+import type { EventBatch, InputSpec, TaskSpec } from '@plasticity/core-tensors';
+import { NMNIST_FOLDER_SPEC, readEventFolder } from './event-folder.js';
 import { eventSplit } from '../events/event-split.js';
 import type { EventSplit } from '../events/event-split.js';
 import { isNpyRecords, parseNpyRecords } from '../io/npy.js';
@@ -19,10 +21,13 @@ import { parseFeatureFile, parseLabelFile, readUserFile } from './read-arrays.js
 /** The data set name under which runs on a user's own files are recorded. */
 export const USER_FILES_DATASET = 'files';
 
-/** One split given as files: features and labels. */
+/**
+ * One split given as files: features and labels, or a folder of N-MNIST-format recordings with
+ * one subfolder per class (`labels` then absent: they come from the subfolder names).
+ */
 export interface UserSplitPaths {
   readonly inputs: string;
-  readonly labels: string;
+  readonly labels?: string;
 }
 
 export type UserSplitName = 'train' | 'validation' | 'test';
@@ -40,7 +45,7 @@ export interface UserFilesRecord {
   /** Event files: how records became channels, and the window. */
   readonly events?: EventFilesSpec;
   readonly splits: Partial<
-    Record<UserSplitName, { readonly inputs: UserFileRecord; readonly labels: UserFileRecord }>
+    Record<UserSplitName, { readonly inputs: UserFileRecord; readonly labels?: UserFileRecord }>
   >;
   readonly classes: number;
 }
@@ -61,10 +66,12 @@ export interface UserFilesDataset {
 interface ReadSplit {
   readonly name: UserSplitName;
   readonly labels: Int32Array;
-  readonly record: { readonly inputs: UserFileRecord; readonly labels: UserFileRecord };
+  readonly record: { readonly inputs: UserFileRecord; readonly labels?: UserFileRecord };
   /** Dense features, or (a structured `.npy`) event records. */
   readonly features?: TypedRawFeatures;
   readonly events?: NpyRecords;
+  /** Events already packed (a folder of recordings). */
+  readonly packed?: EventBatch;
 }
 
 async function readSplit(
@@ -72,6 +79,20 @@ async function readSplit(
   paths: UserSplitPaths,
   expected: UserFilesRecord | undefined,
 ): Promise<ReadSplit> {
+  if ((await stat(paths.inputs).catch(() => undefined))?.isDirectory()) {
+    if (paths.labels !== undefined) {
+      throw new PlasticityError(
+        'E_USAGE',
+        `${paths.inputs} is a folder of recordings whose labels are its subfolder names; give no labels file with it`,
+      );
+    }
+    const folder = await readEventFolder(paths.inputs);
+    checkUnchanged(expected?.splits[name]?.inputs, folder.record);
+    return { name, packed: folder.events, labels: folder.labels, record: { inputs: folder.record } };
+  }
+  if (paths.labels === undefined) {
+    throw new PlasticityError('E_USAGE', `${paths.inputs}: the ${name} features need a labels file`);
+  }
   const [inputs, labels] = await Promise.all([readUserFile(paths.inputs), readUserFile(paths.labels)]);
   checkUnchanged(expected?.splits[name]?.inputs, inputs.record);
   checkUnchanged(expected?.splits[name]?.labels, labels.record);
@@ -97,7 +118,7 @@ const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
 function checkLabels(split: ReadSplit, classes: number, explicit: boolean): void {
   const outside = split.labels.findIndex((label) => label >= classes);
   if (outside < 0) return;
-  const path = split.record.labels.path;
+  const path = split.record.labels?.path ?? split.record.inputs.path;
   throw new PlasticityError(
     'E_DATA_FORMAT',
     `${path}: label ${split.labels[outside]} at row ${outside} is not one of the ${classes} classes (0–${classes - 1})` +
@@ -129,21 +150,24 @@ export async function loadUserFiles(
     throw new PlasticityError(
       'E_CONFIG',
       `a classification task needs at least 2 classes; got ${classes}` +
-        (options.classes === undefined ? ` (the labels of ${train.record.labels.path} are all 0)` : ''),
+        (options.classes === undefined
+          ? ` (the labels of ${(train.record.labels ?? train.record.inputs).path} are all 0)`
+          : ''),
       { field: 'classes', classes },
     );
   }
   for (const split of splits) {
     checkLabels(split, classes, options.classes !== undefined);
-    if (Boolean(split.events) !== Boolean(train.events)) {
+    if (isEvents(split) !== isEvents(train)) {
+      const what = (s: ReadSplit): string => (isEvents(s) ? 'events' : 'dense features');
       throw new PlasticityError(
         'E_DATA_FORMAT',
-        `${split.record.inputs.path} holds ${split.events ? 'event records' : 'dense features'} but the training file ${train.record.inputs.path} holds ${train.events ? 'event records' : 'dense features'}`,
+        `${split.record.inputs.path} holds ${what(split)} but the training data ${train.record.inputs.path} holds ${what(train)}`,
         { file: split.record.inputs.path },
       );
     }
   }
-  const built = train.events ? eventSplits(splits, expected?.events) : denseSplits(splits);
+  const built = isEvents(train) ? eventSplits(splits, expected?.events) : denseSplits(splits);
   return {
     name: USER_FILES_DATASET,
     task: { input: built.input, outputs: classes, kind: 'classification' },
@@ -207,13 +231,21 @@ function denseSplits(splits: readonly ReadSplit[]): BuiltSplits {
   };
 }
 
+const isEvents = (split: ReadSplit): boolean => split.events !== undefined || split.packed !== undefined;
+
 function eventSplits(splits: readonly ReadSplit[], recorded: EventFilesSpec | undefined): BuiltSplits {
+  // A folder of recordings fixes N-MNIST's layout; record files alone give theirs.
   const spec =
-    recorded ?? eventSpecOf(splits.map((s) => ({ records: s.events!, path: s.record.inputs.path })));
+    recorded ??
+    (splits.some((s) => s.packed)
+      ? NMNIST_FOLDER_SPEC
+      : eventSpecOf(splits.map((s) => ({ records: s.events!, path: s.record.inputs.path }))));
   const toSplit = (split: ReadSplit): EventSplit =>
-    eventSplit(packEvents(split.events!, split.labels.length, spec, split.record.inputs.path), split.labels, {
-      shuffle: split.name === 'train',
-    });
+    eventSplit(
+      split.packed ?? packEvents(split.events!, split.labels.length, spec, split.record.inputs.path),
+      split.labels,
+      { shuffle: split.name === 'train' },
+    );
   return {
     input: { kind: 'events', channels: spec.channels, duration: spec.duration },
     splits: Object.fromEntries(splits.map((s) => [s.name, toSplit(s)])),
@@ -229,7 +261,7 @@ function eventSplits(splits: readonly ReadSplit[], recorded: EventFilesSpec | un
 export async function reloadUserFiles(record: UserFilesRecord): Promise<UserFilesDataset> {
   const paths = (name: UserSplitName): UserSplitPaths | undefined => {
     const split = record.splits[name];
-    return split && { inputs: split.inputs.path, labels: split.labels.path };
+    return split && { inputs: split.inputs.path, labels: split.labels?.path };
   };
   return loadUserFiles(
     { train: paths('train')!, validation: paths('validation'), test: paths('test'), classes: record.classes },

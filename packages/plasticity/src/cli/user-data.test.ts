@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@plasticity/core-tensors';
-import { encodeIdx, encodeNpyRecords, writeNpy } from '@plasticity/datasets';
+import { encodeIdx, encodeNmnist, encodeNpyRecords, writeNpy } from '@plasticity/datasets';
 import { cli, onlyJson, tempDir } from './harness.test-util.js';
 
 interface TrainJson {
@@ -449,5 +449,50 @@ describe('train and eval on your own event files', () => {
     expect(dense.stderr).toMatch(
       /^error \[E_DATA_FORMAT\]: the run was trained on event inputs; .*dense\.npy holds dense features: give a structured \.npy of events/,
     );
+  });
+
+  test('a folder of N-MNIST-format recordings, one subfolder per class, trains and evaluates', async () => {
+    for (let i = 0; i < 6; i++) {
+      mkdirSync(join(dir, 'bins', String(i % 2)), { recursive: true });
+      const x = Uint8Array.of(2 + i, 3 + i);
+      writeFileSync(
+        join(dir, 'bins', String(i % 2), `s${i}.bin`),
+        encodeNmnist({
+          x,
+          y: Uint8Array.of(5, 5),
+          polarity: Uint8Array.of(1, 0),
+          timestamps: Float64Array.of(1000, 2000),
+        }),
+      );
+    }
+    const run = await cli(
+      [
+        'train',
+        'eventprop',
+        '--train',
+        'bins',
+        '--test',
+        'bins',
+        '--epochs',
+        '1',
+        '--out',
+        'run-bins',
+        '--backend',
+        'cpu',
+        '--json',
+        '-q',
+      ],
+      { cwd: dir },
+    );
+    expect(run.stderr).toBe('');
+    expect(onlyJson<TrainJson>(run).test?.count).toBe(6);
+    const config = JSON.parse(readFileSync(join(dir, 'run-bins', 'config.json'), 'utf8'));
+    expect(config.task.input).toEqual({ kind: 'events', channels: 2312, duration: 350 });
+    expect(config.files.splits.train.inputs.path).toBe(join(dir, 'bins'));
+    const evaluated = await cli(
+      ['eval', '--run', 'run-bins', '--dataset', 'files', '--backend', 'cpu', '--json'],
+      { cwd: dir },
+    );
+    expect(onlyJson<EvalJson>(evaluated).count).toBe(6);
   });
 });

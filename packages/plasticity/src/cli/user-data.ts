@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { DataSplit, TaskSpec } from '@plasticity/core-tensors';
@@ -71,7 +72,10 @@ export function datasetOf(flags: UserDataFlags): string | undefined {
     );
   }
   if (given.length > 0 && flags.train === undefined) {
-    throw new PlasticityError('E_USAGE', `${given.join(', ')} need --train x.npy --train-labels y.npy`);
+    throw new PlasticityError(
+      'E_USAGE',
+      `${given.join(', ')} need --train: the training features (and --train-labels)`,
+    );
   }
   return flags.train !== undefined ? USER_FILES_DATASET : flags.dataset;
 }
@@ -79,13 +83,19 @@ export function datasetOf(flags: UserDataFlags): string | undefined {
 function userFilesOptions(flags: UserDataFlags, io: CliIO): UserFilesOptions {
   const split = (inputs: string | undefined, labels: string | undefined, name: string) => {
     if (inputs === undefined && labels === undefined) return undefined;
-    if (inputs === undefined || labels === undefined) {
+    // A folder of recordings brings its labels (its class subfolders); files need a labels file.
+    const folder =
+      inputs !== undefined && statSync(resolve(io.cwd, inputs), { throwIfNoEntry: false })?.isDirectory();
+    if (inputs === undefined || (labels === undefined && !folder)) {
       throw new PlasticityError(
         'E_USAGE',
         `${flagOf(name)} and ${flagOf(`${name}Labels`)} go together: features and their labels`,
       );
     }
-    return { inputs: resolve(io.cwd, inputs), labels: resolve(io.cwd, labels) };
+    return {
+      inputs: resolve(io.cwd, inputs),
+      labels: labels === undefined ? undefined : resolve(io.cwd, labels),
+    };
   };
   return {
     train: split(flags.train, flags.trainLabels, 'train')!,
