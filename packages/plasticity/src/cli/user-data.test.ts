@@ -1,5 +1,7 @@
+import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@plasticity/core-tensors';
@@ -495,4 +497,57 @@ describe('train and eval on your own event files', () => {
     );
     expect(onlyJson<EvalJson>(evaluated).count).toBe(6);
   });
+});
+
+test("docs/cli.md's 'Your own data' commands run as written (on the cpu backend)", async () => {
+  const doc = readFileSync(
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'cli.md'),
+    'utf8',
+  );
+  const section = doc.slice(doc.indexOf('## Your own data'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)![1];
+  const dir = tempDir('docs-own-data');
+  const lines = block.split('\n').filter((line) => line.trim() !== '');
+  expect(lines.filter((line) => line.startsWith('npx plasticity '))).toHaveLength(3);
+  for (const line of lines) {
+    if (line.startsWith('printf ')) {
+      execSync(line, { cwd: dir, shell: '/bin/sh' });
+      continue;
+    }
+    expect(line).toMatch(/^npx plasticity /);
+    const run = await cli([...line.replace(/^npx plasticity /, '').split(/\s+/), '--backend', 'cpu'], {
+      cwd: dir,
+    });
+    expect({
+      line,
+      code: run.code,
+      stderr: run.stderr.split('\n').filter((l) => l.startsWith('error')),
+    }).toEqual({ line, code: 0, stderr: [] });
+    if (line.includes(' eval ')) expect(run.stdout).toMatch(/^accuracy 100\.00% \(6\/6\)/);
+  }
+});
+
+test("a missing data file exits with the status docs/cli.md's exit-status table gives it", async () => {
+  const doc = readFileSync(
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'cli.md'),
+    'utf8',
+  );
+  const row = doc.split('\n').find((line) => /^\| \d+ /.test(line) && line.includes('missing data file'));
+  const documented = Number(/^\| (\d+) /.exec(row ?? '')?.[1]);
+  const empty = tempDir('no-data');
+  const run = await cli([
+    'train',
+    'backprop',
+    '--dataset',
+    'mnist',
+    '--data-dir',
+    empty,
+    '--no-download',
+    '--out',
+    join(empty, 'r'),
+    '--backend',
+    'cpu',
+  ]);
+  expect(run.stderr).toMatch(/^error \[E_USAGE\]: mnist file .* not found in .* and download is disabled/);
+  expect(run.code).toBe(documented);
 });
