@@ -68,7 +68,7 @@ export function datasetOf(flags: UserDataFlags): string | undefined {
   if (flags.dataset !== undefined && given.length > 0) {
     throw new PlasticityError(
       'E_USAGE',
-      `--dataset ${flags.dataset} and ${given.join(', ')} both name training data; give one`,
+      `--dataset ${flags.dataset} and ${given.join(', ')} both name training data; give --dataset or your files`,
     );
   }
   if (given.length > 0 && flags.train === undefined) {
