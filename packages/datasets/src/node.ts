@@ -15,12 +15,7 @@ export { readShdFile } from './shd/shd-file.js';
 export type { ShdFile, ShdFileOptions } from './shd/shd-file.js';
 export { loadNmnist, readNmnistFiles, readNmnistFolder } from './nmnist/nmnist.js';
 export type { NmnistData, NmnistOptions, NmnistSplit } from './nmnist/nmnist.js';
-export {
-  parseFeatureFile,
-  parseLabelFile,
-  readUserFile,
-  USER_ARRAY_EXTENSIONS,
-} from './files/read-arrays.js';
+export { parseFeatureFile, parseLabelFile, readUserFile } from './files/read-arrays.js';
 export type { UserFileRecord } from './files/read-arrays.js';
 export { USER_FILES_DATASET, loadUserFiles, reloadUserFiles } from './files/user-files.js';
 export type {

@@ -15,9 +15,6 @@ export interface UserFileRecord {
   readonly sha256: string;
 }
 
-/** The file formats read as user arrays. */
-export const USER_ARRAY_EXTENSIONS = ['.npy', '.csv'] as const;
-
 /** Reads a file and records its size and sha256 (so a later run can tell it changed). */
 export async function readUserFile(path: string): Promise<{ bytes: Uint8Array; record: UserFileRecord }> {
   let raw: Buffer;
