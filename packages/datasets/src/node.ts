@@ -13,5 +13,18 @@ export { loadShd, locateShdFile, SHD_FILES, SHD_MIRRORS } from './shd/shd.js';
 export type { ShdData, ShdOptions, ShdProgress, ShdSplitName } from './shd/shd.js';
 export { readShdFile } from './shd/shd-file.js';
 export type { ShdFile, ShdFileOptions } from './shd/shd-file.js';
-export { loadNmnist, readNmnistFolder } from './nmnist/nmnist.js';
+export { loadNmnist, readNmnistFiles, readNmnistFolder } from './nmnist/nmnist.js';
 export type { NmnistData, NmnistOptions, NmnistSplit } from './nmnist/nmnist.js';
+export { parseFeatureFile, parseLabelFile, readUserFile } from './files/read-arrays.js';
+export type { UserFileRecord } from './files/read-arrays.js';
+export { USER_FILES_DATASET, loadUserFiles, reloadUserFiles } from './files/user-files.js';
+export type {
+  UserFilesDataset,
+  UserFilesOptions,
+  UserFilesRecord,
+  UserSplitName,
+  UserSplitPaths,
+} from './files/user-files.js';
+export { eventSpecOf, packEvents } from './files/event-files.js';
+export type { EventFilesSpec, EventLayout } from './files/event-files.js';
+export { NMNIST_FOLDER_SPEC, readEventFolder } from './files/event-folder.js';

@@ -45,7 +45,7 @@ function parseHeader(header: string, source: string): { descr: string; fortran: 
     throw formatError(
       source,
       structured
-        ? 'structured (record) dtypes are not supported'
+        ? 'structured (record) dtypes hold events, not a plain array (see parseNpyRecords)'
         : `.npy header has no 'descr': ${header.trim()}`,
     );
   }
@@ -109,12 +109,8 @@ function typedCopy(bytes: Uint8Array, dtype: NpyDtype, count: number, source: st
   }
 }
 
-/**
- * Parses `.npy` bytes (format versions 1.0, 2.0 and 3.0): little-endian float32, float64,
- * uint8, int32 or int64 in C order. Fortran order, big-endian data, other dtypes and
- * truncated data are E_DATA_FORMAT errors naming `source`.
- */
-export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
+/** The header text and where the data starts, after checking magic and version. */
+function npyPreamble(bytes: Uint8Array, source: string): { header: string; dataStart: number } {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw formatError(source, 'not a .npy file (missing \\x93NUMPY magic)');
   }
@@ -140,6 +136,16 @@ export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(headerStart, dataStart),
   );
+  return { header, dataStart };
+}
+
+/**
+ * Parses `.npy` bytes (format versions 1.0, 2.0 and 3.0): little-endian float32, float64,
+ * uint8, int32 or int64 in C order. Fortran order, big-endian data, other dtypes and
+ * truncated data are E_DATA_FORMAT errors naming `source`.
+ */
+export function parseNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
+  const { header, dataStart } = npyPreamble(bytes, source);
   const { descr, fortran, shape } = parseHeader(header, source);
   const kind = DESCR[descr];
   if (kind === undefined) {
@@ -262,4 +268,141 @@ export function npyLabels(array: NpyArray, source = '<labels>'): Int32Array {
     out[i] = v;
   }
   return out;
+}
+
+/** Scalar field types of structured (record) `.npy` arrays, little-endian. */
+const RECORD_FIELD: Record<
+  string,
+  {
+    bytes: number;
+    read: (view: DataView, at: number) => number;
+    write: (view: DataView, at: number, value: number) => void;
+  }
+> = {
+  i1: { bytes: 1, read: (v, at) => v.getInt8(at), write: (v, at, x) => v.setInt8(at, x) },
+  u1: { bytes: 1, read: (v, at) => v.getUint8(at), write: (v, at, x) => v.setUint8(at, x) },
+  i2: { bytes: 2, read: (v, at) => v.getInt16(at, true), write: (v, at, x) => v.setInt16(at, x, true) },
+  u2: { bytes: 2, read: (v, at) => v.getUint16(at, true), write: (v, at, x) => v.setUint16(at, x, true) },
+  i4: { bytes: 4, read: (v, at) => v.getInt32(at, true), write: (v, at, x) => v.setInt32(at, x, true) },
+  u4: { bytes: 4, read: (v, at) => v.getUint32(at, true), write: (v, at, x) => v.setUint32(at, x, true) },
+  i8: {
+    bytes: 8,
+    read: (v, at) => Number(v.getBigInt64(at, true)),
+    write: (v, at, x) => v.setBigInt64(at, BigInt(Math.trunc(x)), true),
+  },
+  u8: {
+    bytes: 8,
+    read: (v, at) => Number(v.getBigUint64(at, true)),
+    write: (v, at, x) => v.setBigUint64(at, BigInt(Math.trunc(x)), true),
+  },
+  f4: { bytes: 4, read: (v, at) => v.getFloat32(at, true), write: (v, at, x) => v.setFloat32(at, x, true) },
+  f8: { bytes: 8, read: (v, at) => v.getFloat64(at, true), write: (v, at, x) => v.setFloat64(at, x, true) },
+};
+
+/** A scalar field type of a record `.npy` (`'<i8'` is `'i8'`). */
+export type NpyRecordType = 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'i8' | 'u8' | 'f4' | 'f8';
+
+/**
+ * Encodes a 1-D structured `.npy` (what `np.save` writes for a record array), e.g. events:
+ * `encodeNpyRecords([{ name: 'sample', type: 'i4', values }, { name: 't', type: 'f8', values }, ...])`.
+ */
+export function encodeNpyRecords(
+  fields: readonly {
+    readonly name: string;
+    readonly type: NpyRecordType;
+    readonly values: ArrayLike<number>;
+  }[],
+): Uint8Array {
+  const length = fields[0]?.values.length ?? 0;
+  if (fields.some((f) => f.values.length !== length)) throw new RangeError('record fields differ in length');
+  const descr = fields.map((f) => `('${f.name}', '${f.type.endsWith('1') ? '|' : '<'}${f.type}')`).join(', ');
+  let header = `{'descr': [${descr}], 'fortran_order': False, 'shape': (${length},), }`;
+  const total = Math.ceil((10 + header.length + 1) / 64) * 64;
+  header = header.padEnd(total - 10 - 1, ' ') + '\n';
+  const itemBytes = fields.reduce((a, f) => a + RECORD_FIELD[f.type].bytes, 0);
+  const out = new Uint8Array(total + length * itemBytes);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  const view = new DataView(out.buffer);
+  view.setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
+  let offset = 0;
+  for (const { type, values } of fields) {
+    const { bytes, write } = RECORD_FIELD[type];
+    for (let r = 0; r < length; r++) write(view, total + r * itemBytes + offset, values[r]);
+    offset += bytes;
+  }
+  return out;
+}
+
+/** A structured `.npy` array: one record per row, each named field as float64 values. */
+export interface NpyRecords {
+  readonly length: number;
+  readonly fields: Readonly<Record<string, Float64Array>>;
+}
+
+/** Whether `.npy` bytes hold a structured (record) array, from the header alone. */
+export function isNpyRecords(bytes: Uint8Array, source = '<bytes>'): boolean {
+  return /['"]descr['"]\s*:\s*\[/.test(npyPreamble(bytes, source).header);
+}
+
+/**
+ * Parses a 1-D structured `.npy` array (`np.save` of a record array, e.g. events with fields
+ * `t`, `x`, `y`, `p`): scalar little-endian integer and float fields (`i1`–`i8`, `u1`–`u8`,
+ * `f4`, `f8`) and padding (`V`). Sub-array fields, big-endian and other types are E_DATA_FORMAT.
+ */
+export function parseNpyRecords(bytes: Uint8Array, source = '<bytes>'): NpyRecords {
+  const { header, dataStart } = npyPreamble(bytes, source);
+  const list = /['"]descr['"]\s*:\s*\[(.*)\]\s*,\s*['"]fortran_order/s.exec(header)?.[1];
+  if (list === undefined) throw formatError(source, 'not a structured (record) .npy array');
+  const shapeText = headerField(header, 'shape', '\\(([^)]*)\\)') ?? '';
+  const dims = shapeText
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (dims.length !== 1 || !Number.isInteger(dims[0])) {
+    throw formatError(source, `a record array must be 1-D, one record per row; shape is (${shapeText})`);
+  }
+  const length = dims[0];
+  const layout: { name: string; offset: number; read?: (typeof RECORD_FIELD)[string] }[] = [];
+  let itemBytes = 0;
+  for (const match of list.matchAll(/\(\s*['"]([^'"]*)['"]\s*,\s*['"]([^'"]*)['"]\s*(,[^)]*)?\)/g)) {
+    const [, name, type, extra] = match;
+    if (extra !== undefined && extra.replace(/[,\s]/g, '') !== '') {
+      throw formatError(source, `field '${name}' is a sub-array; use one scalar field per value`);
+    }
+    const padding = /^[|<>]?V(\d+)$/.exec(type);
+    if (padding) {
+      itemBytes += Number(padding[1]);
+      continue;
+    }
+    const field = /^[<|]([iuf]\d)$/.exec(type)?.[1];
+    const read = field === undefined ? undefined : RECORD_FIELD[field];
+    if (read === undefined) {
+      throw formatError(
+        source,
+        `field '${name}' has type '${type}'; supported: little-endian integers (i1–i8, u1–u8) and floats (f4, f8)`,
+        { field: name, type },
+      );
+    }
+    layout.push({ name, offset: itemBytes, read });
+    itemBytes += read.bytes;
+  }
+  if (layout.length === 0) throw formatError(source, `no fields in the record dtype [${list}]`);
+  const available = bytes.length - dataStart;
+  if (available !== length * itemBytes) {
+    throw formatError(
+      source,
+      `size mismatch: ${length} records of ${itemBytes} bytes need ${length * itemBytes} data bytes, found ${available}`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart, available);
+  const fields: Record<string, Float64Array> = {};
+  for (const { name, offset, read } of layout) {
+    const values = new Float64Array(length);
+    for (let r = 0; r < length; r++) values[r] = read!.read(view, r * itemBytes + offset);
+    fields[name] = values;
+  }
+  return { length, fields };
 }

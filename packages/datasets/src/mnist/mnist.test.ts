@@ -91,6 +91,20 @@ describe('loadMnist from a local folder', () => {
     expect(error.message).toContain('train-images.idx3-ubyte');
   });
 
+  test('a data dir that is the mnist/ folder itself is refused naming the parent, and nothing is created', async () => {
+    const mnistFolder = join(await writeFolder('nested', tiny.files), 'mnist');
+    for (const download of [true, false]) {
+      const error = await errorOf(
+        loadMnist({ dataDir: mnistFolder, download, baseUrl: 'http://127.0.0.1:9/' }),
+      );
+      expect(isPlasticityError(error, 'E_USAGE')).toBe(true);
+      expect(error.message).toBe(
+        `the data dir ${mnistFolder} holds mnist files itself (train-images-idx3-ubyte.gz), but data sets are read from <data dir>/mnist/; pass its parent, ${join(dir.path, 'nested')}`,
+      );
+    }
+    expect((await readdir(mnistFolder)).sort()).toEqual([...MNIST_GZ_NAMES].sort());
+  });
+
   test('a truncated gzip file is E_DATA_FORMAT naming it', async () => {
     const files = { ...tiny.files };
     const name = MNIST_GZ_NAMES[2];

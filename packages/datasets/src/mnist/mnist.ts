@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
-import { defaultDataDir } from '../io/data-dir.js';
+import { defaultDataDir, refuseDatasetFolderAsDataDir } from '../io/data-dir.js';
 import type { DownloadProgress } from '../io/download.js';
 import { downloadFile } from '../io/download.js';
 import { readIdx } from '../io/files.js';
@@ -94,7 +94,13 @@ export async function loadMnist(options: MnistOptions = {}): Promise<MnistData> 
       known: Object.keys(MNIST_FAMILIES),
     });
   }
-  const folder = join(options.dataDir ?? defaultDataDir(), family.folder);
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const folder = join(dataDir, family.folder);
+  await refuseDatasetFolderAsDataDir(
+    dataDir,
+    family.folder,
+    Object.values(family.files).flatMap(({ file }) => candidateNames(file)),
+  );
   // One file at a time: downloads share the connection and progress stays readable.
   const paths: Partial<Record<MnistFileRole, string>> = {};
   for (const role of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {

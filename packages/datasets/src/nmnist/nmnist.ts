@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { EventBatch, SpikeEvents } from '@plasticity/core-tensors';
-import { defaultDataDir } from '../io/data-dir.js';
+import { defaultDataDir, refuseDatasetFolderAsDataDir } from '../io/data-dir.js';
 import { NMNIST_CHANNELS, NMNIST_DURATION, nmnistSample, parseNmnist } from './nmnist-file.js';
 
 export interface NmnistOptions {
@@ -43,6 +43,18 @@ export async function readNmnistFolder(folder: string, duration = NMNIST_DURATIO
     for (const name of names.filter((n) => n.endsWith('.bin')).sort())
       files.push({ path: join(dir, name), label: digit });
   }
+  return readNmnistFiles(files, duration);
+}
+
+/**
+ * Reads N-MNIST recordings (`.bin`) with their labels, in the given order, as packed event
+ * lists (ms). `onFile` sees each file's bytes (e.g. to hash them).
+ */
+export async function readNmnistFiles(
+  files: readonly { readonly path: string; readonly label: number }[],
+  duration = NMNIST_DURATION,
+  onFile?: (path: string, bytes: Uint8Array) => void,
+): Promise<NmnistSplit> {
   const samples: SpikeEvents[] = new Array<SpikeEvents>(files.length);
   let dropped = 0;
   // A bounded number of reads in flight: tens of thousands of small files.
@@ -50,7 +62,9 @@ export async function readNmnistFolder(folder: string, duration = NMNIST_DURATIO
   for (let start = 0; start < files.length; start += width) {
     await Promise.all(
       files.slice(start, start + width).map(async ({ path }, i) => {
-        const sample = nmnistSample(parseNmnist(new Uint8Array(await readFile(path)), path), duration);
+        const bytes = new Uint8Array(await readFile(path));
+        onFile?.(path, bytes);
+        const sample = nmnistSample(parseNmnist(bytes, path), duration);
         dropped += sample.dropped;
         samples[start + i] = sample;
       }),
@@ -81,7 +95,9 @@ export async function readNmnistFolder(folder: string, duration = NMNIST_DURATIO
 
 /** Loads N-MNIST's train and test recordings from `<dataDir>/nmnist/` as packed event lists (ms). */
 export async function loadNmnist(options: NmnistOptions = {}): Promise<NmnistData> {
-  const folder = join(options.dataDir ?? defaultDataDir(), 'nmnist');
+  const dataDir = options.dataDir ?? defaultDataDir();
+  await refuseDatasetFolderAsDataDir(dataDir, 'nmnist', ['Train', 'Test']);
+  const folder = join(dataDir, 'nmnist');
   return {
     train: await readNmnistFolder(join(folder, 'Train'), options.duration),
     test: await readNmnistFolder(join(folder, 'Test'), options.duration),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError } from '@plasticity/core-tensors';
+import type { RawInputSpec } from './raw-inputs.js';
 
 /**
  * A JSON record of how raw features become model inputs `[N, ...inputShape]`. Stored with a run
@@ -7,23 +8,28 @@ import { PlasticityError } from '@plasticity/core-tensors';
  */
 export type PreprocessSpec =
   /** Features go in as they are. */
-  | { readonly kind: 'identity'; readonly inputShape: readonly number[] }
-  /**
-   * `fround(value · factor)` (MNIST: raw pixels 0–255, factor 1/255). Raw samples may be shaped
-   * any way with the right element count (`[N, 28, 28]` for `inputShape [784]`); values must
-   * lie in `rawRange` when given.
-   */
-  | {
-      readonly kind: 'scale';
-      readonly factor: number;
-      readonly inputShape: readonly number[];
-      readonly rawRange?: readonly [number, number];
-    }
-  /**
-   * Mirror coding (Yin-Yang): raw `[N, k]` becomes `[x, 1 − x]` per sample (`[x, y, 1−x, 1−y]`);
-   * raw `[N, 2k]` is taken as already mirrored.
-   */
-  | { readonly kind: 'mirror'; readonly inputShape: readonly [number] };
+  (
+    | { readonly kind: 'identity'; readonly inputShape: readonly number[] }
+    /**
+     * `fround(value · factor)` (MNIST: raw pixels 0–255, factor 1/255). Raw samples may be shaped
+     * any way with the right element count (`[N, 28, 28]` for `inputShape [784]`); values must
+     * lie in `rawRange` when given.
+     */
+    | {
+        readonly kind: 'scale';
+        readonly factor: number;
+        readonly inputShape: readonly number[];
+        readonly rawRange?: readonly [number, number];
+      }
+    /**
+     * Mirror coding (Yin-Yang): raw `[N, k]` becomes `[x, 1 − x]` per sample (`[x, y, 1−x, 1−y]`);
+     * raw `[N, 2k]` is taken as already mirrored.
+     */
+    | { readonly kind: 'mirror'; readonly inputShape: readonly [number] }
+  ) & {
+    /** The raw inputs the data set gives (dtype, range, shape), checked by `checkRawInputs`. */
+    readonly raw?: RawInputSpec;
+  };
 
 export interface RawFeatures {
   readonly data: ArrayLike<number>;

@@ -40,7 +40,11 @@ describe('dataset registry', () => {
     const ds = await loadDataset('yinyang');
     expect([ds.train.size, ds.validation?.size, ds.test.size]).toEqual([5000, 1000, 1000]);
     expect(ds.task).toEqual({ input: { kind: 'dense', shape: [4] }, outputs: 3, kind: 'classification' });
-    expect(JSON.parse(JSON.stringify(ds.preprocess))).toEqual({ kind: 'mirror', inputShape: [4] });
+    expect(JSON.parse(JSON.stringify(ds.preprocess))).toEqual({
+      kind: 'mirror',
+      inputShape: [4],
+      raw: { what: 'Yin-Yang points (x, y)', dtype: 'float64', range: [0, 1], bounds: 'exact', shape: [2] },
+    });
     expect(ds.train.labels[0]).toBe(2);
     // Raw float64 (x, y) of the first 3 test samples, through the recorded preprocessing, give the stored features.
     const xy = yinYang(YINYANG_SPLITS.test).points.subarray(0, 6);
@@ -56,7 +60,13 @@ describe('dataset registry', () => {
     expect([ds.train.size, ds.test.size, ds.validation]).toEqual([40, 6, undefined]);
     expect(ds.train.featureShape).toEqual([784]);
     expect(ds.task.outputs).toBe(10);
-    expect(ds.preprocess).toEqual({ kind: 'scale', factor: 1 / 255, inputShape: [784], rawRange: [0, 255] });
+    expect(ds.preprocess).toEqual({
+      kind: 'scale',
+      factor: 1 / 255,
+      inputShape: [784],
+      rawRange: [0, 255],
+      raw: { what: 'mnist pixels', dtype: 'uint8', range: [0, 255], bounds: 'exact', shape: [28, 28] },
+    });
     expect(ds.test.features[5]).toBe(Math.fround(tiny.testImages[5] / 255));
     const x = preprocessFeatures(ds.preprocess, { data: tiny.testImages, shape: [6, 28, 28] });
     expect(await x.data()).toEqual(ds.test.features);

@@ -113,7 +113,11 @@ async function loadYinYang(options: LoadDatasetOptions): Promise<LoadedDataset<A
     train: yinYangSplit('train', true),
     validation: yinYangSplit('validation', false),
     test: yinYangSplit('test', false),
-    preprocess: { kind: 'mirror', inputShape: [4] },
+    preprocess: {
+      kind: 'mirror',
+      inputShape: [4],
+      raw: { what: 'Yin-Yang points (x, y)', dtype: 'float64', range: [0, 1], bounds: 'exact', shape: [2] },
+    },
     description: YINYANG_DESCRIPTION,
     classNames: [...YINYANG_CLASS_NAMES],
   };
@@ -155,6 +159,13 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
         factor: 1 / 255,
         inputShape: [rows * cols],
         rawRange: [0, 255],
+        raw: {
+          what: `${family} pixels`,
+          dtype: 'uint8',
+          range: [0, 255],
+          bounds: 'exact',
+          shape: [rows, cols],
+        },
       };
       const toSplit = (images: Uint8Array, labels: Uint8Array, shuffle: boolean): ArraySplit =>
         arraySplit(scaleValues(images, preprocess.factor), preprocess.inputShape, Int32Array.from(labels), {

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
 import { tempPathFor } from '../io/atomic-write.js';
-import { defaultDataDir } from '../io/data-dir.js';
+import { defaultDataDir, refuseDatasetFolderAsDataDir } from '../io/data-dir.js';
 import type { DownloadProgress } from '../io/download.js';
 import { downloadFile } from '../io/download.js';
 import { formatError } from '../io/errors.js';
@@ -98,7 +98,13 @@ async function fetchGz(gzPath: string, file: string, options: ShdOptions): Promi
  * else the `.gz` is downloaded (md5-checked) first.
  */
 export async function locateShdFile(split: ShdSplitName, options: ShdOptions = {}): Promise<string> {
-  const folder = join(options.dataDir ?? defaultDataDir(), 'shd');
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const folder = join(dataDir, 'shd');
+  await refuseDatasetFolderAsDataDir(
+    dataDir,
+    'shd',
+    Object.values(SHD_FILES).flatMap(({ file }) => [file, file.replace(/\.gz$/, '')]),
+  );
   const { file } = SHD_FILES[split];
   const gzPath = join(folder, file);
   const h5Path = gzPath.replace(/\.gz$/, '');

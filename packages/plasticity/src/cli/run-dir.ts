@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFile
 import { join } from 'node:path';
 import { PlasticityError, atomicWriteFile } from '@plasticity/core-tensors';
 import type { EpochRecord, FitSettings, TaskSpec } from '@plasticity/core-tensors';
-import type { PreprocessSpec } from '@plasticity/datasets';
+import type { PreprocessSpec, UserFilesRecord } from '@plasticity/datasets';
 import type { Versions } from './versions.js';
 
 /** Bumped when the run-directory layout changes incompatibly. */
@@ -32,6 +32,8 @@ export interface RunConfig {
   readonly task: TaskSpec;
   /** What the dataset did to raw features; `eval --inputs` applies the same. */
   readonly preprocess: PreprocessSpec;
+  /** Dataset `files`: the user's files (absolute paths, sizes, sha256) and the number of classes. */
+  readonly files?: UserFilesRecord;
   /** Class names by label, when the dataset has them. */
   readonly classNames?: readonly string[];
   readonly fit: FitSettings;

@@ -14,7 +14,6 @@ import {
   restoreParams,
 } from '@plasticity/core-tensors';
 import type { BackendName, BestRecord, DataSplit, Learner } from '@plasticity/core-tensors';
-import { arraySplit, loadDataset, npyLabels, preprocessFeatures, readNpy } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
@@ -22,7 +21,8 @@ import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { confusionOf } from '../confusion.js';
 import { readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
-import { BACKEND_CHOICES, datasetOptions } from './shared.js';
+import { inputsSplit, loadEvalData, parseInputRange } from '../user-data.js';
+import { BACKEND_CHOICES } from './shared.js';
 
 export interface EvalOptions {
   readonly run: string;
@@ -30,6 +30,8 @@ export interface EvalOptions {
   readonly split?: 'train' | 'validation' | 'test';
   readonly inputs?: string;
   readonly labels?: string;
+  /** The range the `--inputs` values are in, mapped onto the raw range training saw. */
+  readonly inputRange?: readonly [number, number];
   readonly backend?: BackendName;
   /** `last` (default) or `best` (kept by `train --keep-best`). */
   readonly checkpoint?: 'last' | 'best';
@@ -100,52 +102,18 @@ async function restoreLearner(
   }
 }
 
-async function npySplit(options: EvalOptions, runConfig: RunConfig, io: CliIO): Promise<DataSplit> {
-  if (!options.labels) {
-    throw new PlasticityError('E_USAGE', '--inputs needs --labels y.npy (class labels, one per row)');
-  }
-  const inputsPath = resolve(io.cwd, options.inputs as string);
-  const labelsPath = resolve(io.cwd, options.labels);
-  for (const [flag, path] of [
-    ['--inputs', inputsPath],
-    ['--labels', labelsPath],
-  ]) {
-    if (!existsSync(path))
-      throw new PlasticityError('E_USAGE', `${flag} ${path}: no such file`, { file: path });
-  }
-  const [inputs, labelArray] = await Promise.all([readNpy(inputsPath), readNpy(labelsPath)]);
-  const labels = npyLabels(labelArray, labelsPath);
-  if (inputs.shape[0] !== labels.length) {
-    throw new PlasticityError(
-      'E_SHAPE',
-      `${inputsPath} has ${inputs.shape[0]} rows but ${labelsPath} has ${labels.length} labels`,
-      { inputs: inputs.shape, labels: labels.length },
-    );
-  }
-  const outside = labels.findIndex((label) => label >= runConfig.task.outputs);
-  if (outside >= 0) {
-    throw new PlasticityError(
-      'E_DATA_FORMAT',
-      `${labelsPath}: label ${labels[outside]} at index ${outside} is not one of the run's ${runConfig.task.outputs} classes (0–${runConfig.task.outputs - 1})`,
-      { file: labelsPath, index: outside },
-    );
-  }
-  // The run's preprocessing (normalisation, encoding) applied to raw features, as in training.
-  const x = preprocessFeatures(runConfig.preprocess, inputs);
-  try {
-    const features = (await x.data()) as Float32Array;
-    return arraySplit(features, x.shape.slice(1), labels, { shuffle: false });
-  } finally {
-    x.dispose();
-  }
-}
-
 /** Evaluates a run's checkpoint on a dataset split or on raw `.npy` features and labels. */
 export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalReport> {
   if (Boolean(options.dataset) === Boolean(options.inputs)) {
     throw new PlasticityError(
       'E_USAGE',
       'eval needs exactly one of --dataset NAME or --inputs x.npy --labels y.npy',
+    );
+  }
+  if (options.inputRange !== undefined && !options.inputs) {
+    throw new PlasticityError(
+      'E_USAGE',
+      '--input-range applies to --inputs files; datasets are read as training read them',
     );
   }
   const dir = resolve(io.cwd, options.run);
@@ -165,7 +133,7 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
     let data: DataSplit;
     if (options.dataset) {
       const split = options.split ?? 'test';
-      const loaded = await loadDataset(options.dataset, datasetOptions(options, io));
+      const loaded = await loadEvalData(options.dataset, runConfig, options, io);
       const chosen = loaded[split];
       if (!chosen) throw new PlasticityError('E_USAGE', `dataset ${options.dataset} has no ${split} split`);
       if (JSON.stringify(loaded.task.input) !== JSON.stringify(runConfig.task.input)) {
@@ -177,7 +145,7 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
       data = chosen;
       source = { dataset: options.dataset, split };
     } else {
-      data = await npySplit(options, runConfig, io);
+      data = await inputsSplit(options, runConfig, io);
       source = {
         inputs: resolve(io.cwd, options.inputs as string),
         labels: resolve(io.cwd, options.labels as string),
@@ -233,14 +201,22 @@ export function formatEvalReport(report: EvalReport): string {
 export function registerEval(program: Command, context: CliContext): void {
   program
     .command('eval')
-    .description("evaluate a run's checkpoint on a dataset split or on raw .npy features and labels")
+    .description("evaluate a run's checkpoint on a dataset split or on raw .npy/.csv features and labels")
     .requiredOption('-r, --run <dir>', 'run directory written by `plasticity train`')
     .option('-d, --dataset <name>', 'evaluate on this dataset (with --split)')
     .addOption(
       new Option('--split <name>', 'dataset split').choices(['train', 'validation', 'test']).default('test'),
     )
-    .option('--inputs <x.npy>', "raw features, one row per sample; the run's preprocessing is applied")
-    .option('--labels <y.npy>', 'class labels for --inputs (1-D, whole numbers)')
+    .option(
+      '--inputs <file>',
+      "raw features, one row per sample, as training saw them (dtype, range); the run's preprocessing is applied",
+    )
+    .option('--labels <file>', 'class labels for --inputs (.npy 1-D or one-column .csv, whole numbers)')
+    .option(
+      '--input-range <lo..hi>',
+      'the range the --inputs values are in (e.g. 0..1 for pixels already divided by 255); mapped onto the range training saw',
+      parseInputRange,
+    )
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKEND_CHOICES))
     .addOption(
       new Option(

@@ -12,7 +12,7 @@ import type {
   Learner,
   TaskSpec,
 } from '@plasticity/core-tensors';
-import { listDatasets, loadDataset } from '@plasticity/datasets';
+import { USER_FILES_DATASET, listDatasets } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest, keepBestFlag, keptBest, withKeepBest } from '../keep-best.js';
@@ -40,9 +40,11 @@ import {
 import type { RunConfig } from '../run-dir.js';
 import { resolveTrainConfig } from '../train-config.js';
 import { collectVersions } from '../versions.js';
-import { BACKEND_CHOICES, checkBackendName, datasetOptions } from './shared.js';
+import { datasetOf, loadRunData } from '../user-data.js';
+import type { UserDataFlags } from '../user-data.js';
+import { BACKEND_CHOICES, checkBackendName } from './shared.js';
 
-export interface TrainOptions {
+export interface TrainOptions extends UserDataFlags {
   readonly rule?: string;
   readonly dataset?: string;
   readonly epochs?: number;
@@ -129,22 +131,23 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
   if (!options.rule)
     throw new PlasticityError('E_USAGE', 'missing rule: plasticity train <rule> --dataset <name>');
   const plugin = getRule(options.rule);
-  if (!options.dataset) {
+  const dataset = datasetOf(options);
+  if (!dataset) {
     throw new PlasticityError(
       'E_USAGE',
-      `missing --dataset: plasticity train ${options.rule} --dataset <name>`,
+      `missing --dataset: plasticity train ${options.rule} --dataset <name> (or --train x.npy --train-labels y.npy)`,
     );
   }
-  checkDatasetName(options.dataset);
+  if (dataset !== USER_FILES_DATASET) checkDatasetName(dataset);
   const file = options.config ? readConfigFile(resolve(io.cwd, options.config)) : undefined;
-  const { config, fit: fitSettings } = resolveTrainConfig(plugin, options.dataset, {
+  const { config, fit: fitSettings } = resolveTrainConfig(plugin, dataset, {
     preset: options.preset,
     file,
     flags: options,
   });
   const out = resolve(
     io.cwd,
-    options.out ?? join('runs', `${plugin.name}-${options.dataset}-${timestamp(new Date())}`),
+    options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
   if (holdsRun(out) && !options.overwrite) {
     throw new PlasticityError(
@@ -158,7 +161,7 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
       format: RUN_FORMAT,
       rule: plugin.name,
       config,
-      dataset: options.dataset,
+      dataset,
       ...(options.preset ? { preset: options.preset } : {}),
       ...(plugins.length ? { plugins } : {}),
       fit: fitSettings,
@@ -309,7 +312,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
   const plugin = getRule(plan.runConfig.rule);
 
   const backend = await initBackend(plan.backend);
-  const data = await loadDataset(plan.runConfig.dataset, datasetOptions(options, io, signal));
+  const data = await loadRunData(plan.runConfig, plan.resume, options, io, signal);
   const fitSettings = withKeepBest(plan.runConfig.fit, options.keepBest, data, plan.runConfig.dataset);
   const learner = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
   try {
@@ -321,6 +324,7 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       task: data.task,
       preprocess: data.preprocess,
       classNames: data.classNames,
+      ...(data.files ? { files: data.files } : {}),
       backend: { requested: plan.backend, name: backend.name, detail: backend.detail },
     };
     await writeJson(runPath(out, 'config'), runConfig);
@@ -419,6 +423,16 @@ export function registerTrain(program: Command, context: CliContext): void {
       'where datasets are read and cached (default $PLASTICITY_DATA_DIR, ~/.cache/plasticity)',
     )
     .option('--no-download', 'fail instead of downloading missing dataset files')
+    .option(
+      '--train <file>',
+      'train on your own features (.npy or .csv, one row per sample) instead of --dataset',
+    )
+    .option('--train-labels <file>', 'class labels for --train: whole numbers 0 … classes − 1')
+    .option('--validation <file>', 'your own validation features (with --validation-labels)')
+    .option('--validation-labels <file>', 'class labels for --validation')
+    .option('--test <file>', 'your own test features (with --test-labels)')
+    .option('--test-labels <file>', 'class labels for --test')
+    .option('--classes <n>', 'number of classes (default: largest --train-labels label + 1)', positiveInt)
     .option('-o, --out <dir>', 'run directory (default runs/<rule>-<dataset>-<time>)')
     .option('--resume', 'continue the run in --out from its last checkpoint')
     .option('--overwrite', 'replace an earlier run in --out')
