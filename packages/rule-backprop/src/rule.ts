@@ -70,5 +70,6 @@ export const backpropRule: RulePlugin<BackpropConfig> = {
     'Multilayer perceptron trained by backpropagation (Adam/SGD/momentum), the baseline for every rule.',
   configSchema: backpropConfigSchema,
   recipes: backpropRecipes,
+  inputs: ['dense'],
   create: createBackpropLearner,
 };

@@ -233,5 +233,6 @@ export const bpttRule: RulePlugin<BpttConfig> = {
     'Spiking network (LIF with exponential synapses, leaky-integrator readout) trained by backpropagation through time with a surrogate spike derivative.',
   configSchema: bpttConfigSchema,
   recipes: bpttRecipes,
+  inputs: ['dense', 'spikes', 'events'],
   create: createBpttLearner,
 };

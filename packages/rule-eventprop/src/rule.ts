@@ -274,5 +274,6 @@ export const eventpropRule: RulePlugin<EventpropConfig> = {
     'Spiking LIF networks trained with EventProp: exact event-driven simulation and adjoint gradients (TTFS or voltage losses).',
   configSchema: eventpropConfigSchema,
   recipes: eventpropRecipes,
+  inputs: ['dense', 'events'],
   create: createEventPropLearner,
 };

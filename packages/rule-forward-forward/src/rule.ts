@@ -214,5 +214,6 @@ export const forwardForwardRule: RulePlugin<ForwardForwardConfig> = {
     'Forward-Forward (Hinton 2022): layer-local goodness objectives on positive and negative passes, supervised (label in the input) or unsupervised (hybrid-image negatives).',
   configSchema: forwardForwardConfigSchema,
   recipes: forwardForwardRecipes,
+  inputs: ['dense'],
   create: (config, task, seed) => createForwardForwardLearner(config, task, seed),
 };

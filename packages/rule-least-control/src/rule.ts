@@ -330,5 +330,6 @@ export const leastControlRule: RulePlugin<LeastControlConfig> = {
     'Least-control principle (Meulemans et al. 2022): an integral controller drives a feed-forward or recurrent network to zero loss; weights learn locally from the control at equilibrium.',
   configSchema: leastControlConfigSchema,
   recipes: leastControlRecipes,
+  inputs: ['dense'],
   create: createLeastControlLearner,
 };
