@@ -148,6 +148,24 @@ describe('--set key=value', () => {
     expect(runConfig(dir, 'b').config.hidden).toEqual([16]);
   });
 
+  test('does not let a rule train on input it cannot read, and says so before looking for data', async () => {
+    const dir = tempDir('set-input-kind');
+    const run = await train(dir, [
+      'backprop',
+      '--dataset',
+      'nmnist',
+      '--set',
+      'hidden=[8]',
+      '--data-dir',
+      'none',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'error [E_CONFIG]: rule "backprop" reads dense features, and dataset "nmnist" gives event lists: ' +
+        'it cannot train on it; rules for event lists: bptt, eventprop\n',
+    );
+  });
+
   test('unknown keys suggest the closest known one; bad values name the key', async () => {
     const dir = tempDir('set-errors');
     const errorOf = async (...set: string[]): Promise<string> => {
