@@ -78,7 +78,16 @@ interface Plan {
 }
 
 /** Flags that would change what a resumed run computes. */
-const FIXED_ON_RESUME = ['epochs', 'batchSize', 'lr', 'seed', 'config', 'set', 'preset', 'overwrite'] as const;
+const FIXED_ON_RESUME = [
+  'epochs',
+  'batchSize',
+  'lr',
+  'seed',
+  'config',
+  'set',
+  'preset',
+  'overwrite',
+] as const;
 
 function timestamp(date: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
