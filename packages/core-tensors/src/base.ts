@@ -67,6 +67,7 @@ export {
 // Registry and configuration
 export { registerRule, getRule, listRules, unregisterRule } from './registry/registry.js';
 export { parseConfig } from './registry/config.js';
+export { closestNames, editDistance } from './registry/suggest.js';
 export { resolveRecipe, recipeKeys } from './registry/recipe.js';
 export type { ResolvedRecipe } from './registry/recipe.js';
 export { validateWithSchema } from './registry/validate.js';

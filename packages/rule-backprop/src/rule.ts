@@ -78,5 +78,6 @@ export const backpropRule: RulePlugin<BackpropConfig> = {
     },
     accuracy: { label: 'training accuracy (during the epoch)' },
   },
+  inputs: ['dense'],
   create: createBackpropLearner,
 };

@@ -243,5 +243,6 @@ export const bpttRule: RulePlugin<BpttConfig> = {
     accuracy: { label: 'training accuracy (during the epoch)' },
     ...HIDDEN_ACTIVITY_METRICS,
   },
+  inputs: ['dense', 'spikes', 'events'],
   create: createBpttLearner,
 };

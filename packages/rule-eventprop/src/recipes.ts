@@ -99,4 +99,8 @@ export const eventpropRecipes: Readonly<Record<string, Recipe<EventpropConfig>>>
     fit: { epochs: 50, batchSize: 32, learningRate: 1e-3, schedule: { kind: 'constant' } },
     note: '700-256 recurrent-20, exp-weighted mean voltage (Nowotny et al. loss shaping); untuned.',
   },
+  // Your own arrays or events (`train --train events.npy`): the defaults, sized to the input.
+  files: {
+    note: 'For your own files: the default network (dense features are latency-coded), sized to the input.',
+  },
 };

@@ -286,5 +286,6 @@ export const eventpropRule: RulePlugin<EventpropConfig> = {
     ...HIDDEN_ACTIVITY_METRICS,
     gradientNorm: { label: 'gradient norm (before clipping)' },
   },
+  inputs: ['dense', 'events'],
   create: createEventPropLearner,
 };

@@ -223,5 +223,6 @@ export const forwardForwardRule: RulePlugin<ForwardForwardConfig> = {
     readoutLoss: { label: 'readout training cross-entropy' },
     accuracy: { label: 'training accuracy (during the epoch)' },
   },
+  inputs: ['dense'],
   create: (config, task, seed) => createForwardForwardLearner(config, task, seed),
 };

@@ -338,5 +338,6 @@ export const leastControlRule: RulePlugin<LeastControlConfig> = {
     },
     accuracy: { label: 'training accuracy (during the epoch)' },
   },
+  inputs: ['dense'],
   create: createLeastControlLearner,
 };

@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Learner } from './learner.js';
-import type { TaskSpec } from './task.js';
+import type { InputSpec, TaskSpec } from './task.js';
 import type { FitSettings } from '../training/settings.js';
 
 /** A recommended setup of a rule for one dataset: what the CLI uses by default. */
@@ -46,6 +46,11 @@ export interface RulePlugin<Config = unknown> {
   readonly recipes?: Readonly<Record<string, Recipe<Config>>>;
   /** Labels and units of the step metrics `trainStep` reports (`loss` included), by name. */
   readonly metrics?: Readonly<Record<string, MetricDescription>>;
+  /**
+   * The input kinds `create` accepts (`['dense']` for an MLP). The CLI refuses a data set of
+   * another kind before loading it; unset means undeclared (only `create` checks).
+   */
+  readonly inputs?: readonly InputSpec['kind'][];
   /** Seed for initialisation comes from `seed`; rules must not use unseeded randomness. */
   create(config: Config, task: TaskSpec, seed: number): Learner;
 }

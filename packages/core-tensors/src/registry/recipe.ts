@@ -13,8 +13,8 @@ export function recipeKeys(plugin: RulePlugin<unknown>, dataset: string): string
 
 /**
  * The recipe a rule recommends for `dataset`, or for `dataset:preset` when `preset` is given.
- * No recipe for the dataset means defaults (`{}`); an unknown preset is an E_CONFIG error
- * listing the presets that exist.
+ * No recipe for the dataset means defaults (`{}`; the CLI refuses such a pair unless the user
+ * gives the settings); an unknown preset is an E_CONFIG error listing the presets that exist.
  */
 export function resolveRecipe<Config>(
   plugin: RulePlugin<Config>,

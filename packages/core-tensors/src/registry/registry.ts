@@ -1,5 +1,6 @@
 import type { RulePlugin } from '../contract/plugin.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
+import { closestNames } from './suggest.js';
 
 type AnyPlugin = RulePlugin<unknown>;
 
@@ -42,25 +43,12 @@ export function registerRule<Config>(plugin: RulePlugin<Config>): RulePlugin<Con
   return plugin;
 }
 
-/** Edit distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
-}
-
 /** The registered rule `name`; E_UNKNOWN_RULE lists the known ones. */
 export function getRule<Config = unknown>(name: string): RulePlugin<Config> {
   const plugin = rules().get(name);
   if (plugin) return plugin as RulePlugin<Config>;
   const known = [...rules().keys()].sort();
-  const close = known.filter((k) => distance(k, String(name)) <= 2);
+  const close = closestNames(String(name), known);
   const suggestion = close.length > 0 ? ` Did you mean ${close.map((k) => `"${k}"`).join(' or ')}?` : '';
   const list = known.length > 0 ? known.join(', ') : 'none';
   throw new PlasticityError(

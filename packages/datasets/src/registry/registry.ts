@@ -65,6 +65,8 @@ export interface DatasetInfo {
   readonly sizes: { readonly train: number; readonly validation?: number; readonly test: number };
   /** Whether it reads files (from the data dir, downloading when allowed) rather than generating data. */
   readonly files: boolean;
+  /** The input kind its task has as loaded by default (`'events'` unless `format: 'binned'`). */
+  readonly input: 'dense' | 'events';
 }
 
 interface DatasetEntry extends DatasetInfo {
@@ -151,6 +153,7 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
     description,
     sizes: { train: 60000, test: 10000 },
     files: true,
+    input: 'dense',
     async load(options, sources) {
       const data = await sources.mnist(family, options);
       const { rows, cols } = data.train;
@@ -279,6 +282,7 @@ const REGISTRY: readonly DatasetEntry[] = [
     description: YINYANG_DESCRIPTION,
     sizes: { train: 5000, validation: 1000, test: 1000 },
     files: false,
+    input: 'dense',
     load: loadYinYang,
   },
   mnistFamilyEntry(
@@ -294,6 +298,7 @@ const REGISTRY: readonly DatasetEntry[] = [
     description: SHD_DESCRIPTION,
     sizes: { train: 8156, test: 2264 },
     files: true,
+    input: 'events',
     async load(options, sources) {
       checkEventOptions('shd', options);
       const data = await sources.shd(options);
@@ -315,6 +320,7 @@ const REGISTRY: readonly DatasetEntry[] = [
     description: NMNIST_DESCRIPTION,
     sizes: { train: 60000, test: 10000 },
     files: true,
+    input: 'events',
     async load(options, sources) {
       checkEventOptions('nmnist', options);
       const data = await sources.nmnist(options);
@@ -331,7 +337,13 @@ const REGISTRY: readonly DatasetEntry[] = [
 
 /** The data sets `loadDataset` knows. */
 export function listDatasets(): DatasetInfo[] {
-  return REGISTRY.map(({ name, description, sizes, files }) => ({ name, description, sizes, files }));
+  return REGISTRY.map(({ name, description, sizes, files, input }) => ({
+    name,
+    description,
+    sizes,
+    files,
+    input,
+  }));
 }
 
 /** Names of the data sets whose splits are dense arrays. */

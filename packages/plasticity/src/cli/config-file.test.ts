@@ -61,6 +61,28 @@ describe('readConfigFile', () => {
     });
   });
 
+  test("accepts every key a run's config.json holds, including ones added later", () => {
+    const path = file(
+      'run-extra.json',
+      JSON.stringify({
+        format: 'plasticity-run/1',
+        rule: 'backprop',
+        classNames: ['a', 'b'],
+        plugins: ['./x.mjs'],
+        runId: 'r-1',
+        config: { hidden: [5] },
+      }),
+    );
+    expect(readConfigFile(path)).toMatchObject({ rule: 'backprop', config: { hidden: [5] } });
+    // Outside a run's config.json a run key is still a typo to report.
+    const typo = file('not-run.json', JSON.stringify({ classNames: [] }));
+    expect(errorOf(() => readConfigFile(typo)).message).toContain('unknown key "classNames"');
+    const other = file('other-format.json', JSON.stringify({ format: 'plasticity-run/9', config: {} }));
+    expect(errorOf(() => readConfigFile(other)).message).toBe(
+      `${other}: a run config of format "plasticity-run/9"; this version reads plasticity-run/1`,
+    );
+  });
+
   test('errors name the file and the problem', () => {
     expect(errorOf(() => readConfigFile(join(dir, 'missing.json')))).toEqual({
       code: 'E_USAGE',

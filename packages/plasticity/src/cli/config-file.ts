@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { FitSettings } from '@plasticity/core-tensors';
+import { RUN_FORMAT } from './run-dir.js';
 
 /**
  * A `--config` file: `{"config": {...rule config...}, "fit": {...trainer settings...},
  * "backend": "wasm"}`, every part optional. A run's own `config.json` is also accepted (its
- * extra keys are ignored), so a run can be repeated with `--config runs/x/config.json`.
+ * run keys are ignored), so a run can be repeated with `--config runs/x/config.json`.
  */
 export interface ConfigFile {
   readonly path: string;
@@ -15,9 +16,7 @@ export interface ConfigFile {
   readonly backend?: string;
 }
 
-const OWN_KEYS = ['rule', 'config', 'fit', 'backend'];
-/** Keys of a run's config.json that describe the run rather than configure training. */
-const RUN_KEYS = ['format', 'dataset', 'preset', 'task', 'preprocess', 'versions', 'createdAt'];
+const OWN_KEYS: readonly string[] = ['rule', 'config', 'fit', 'backend'];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -49,7 +48,17 @@ export function readConfigFile(path: string): ConfigFile {
     throw configError(path, `not valid JSON (${(error as Error).message})`);
   }
   if (!isObject(raw)) throw configError(path, 'expected a JSON object like {"config": {...}, "fit": {...}}');
-  const unknown = Object.keys(raw).filter((key) => !OWN_KEYS.includes(key) && !RUN_KEYS.includes(key));
+  // A run's config.json (marked by its format) also describes the run (dataset, task, versions,
+  // ...): every other key it holds is the run's, so none is refused, whatever train adds later.
+  const isRunConfig = raw.format === RUN_FORMAT;
+  if (raw.format !== undefined && !isRunConfig) {
+    throw configError(
+      path,
+      `a run config of format ${JSON.stringify(raw.format)}; this version reads ${RUN_FORMAT}`,
+      'format',
+    );
+  }
+  const unknown = isRunConfig ? [] : Object.keys(raw).filter((key) => !OWN_KEYS.includes(key));
   if (unknown.length > 0) {
     throw configError(
       path,

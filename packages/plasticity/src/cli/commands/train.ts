@@ -54,6 +54,8 @@ export interface TrainOptions extends UserDataFlags {
   readonly backend?: BackendName;
   readonly config?: string;
   readonly preset?: string;
+  /** `--set key=value` overrides of single settings, in order (see set-option.ts). */
+  readonly set?: readonly string[];
   readonly dataDir?: string;
   /** Download missing dataset files (default true; `--no-download` sets false). */
   readonly download?: boolean;
@@ -102,6 +104,7 @@ const FIXED_ON_RESUME = [
   'lr',
   'seed',
   'config',
+  'set',
   'preset',
   'overwrite',
   'keepBest',
@@ -143,6 +146,7 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
   const { config, fit: fitSettings } = resolveTrainConfig(plugin, dataset, {
     preset: options.preset,
     file,
+    set: options.set,
     flags: options,
   });
   const out = resolve(
@@ -418,6 +422,11 @@ export function registerTrain(program: Command, context: CliContext): void {
     .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(BACKEND_CHOICES))
     .option('-c, --config <file>', 'JSON settings: {"config": {rule settings}, "fit": {trainer settings}}')
     .option('--preset <name>', "one of the rule's named recipes for this dataset")
+    .option(
+      '--set <key=value>',
+      'override one setting (repeatable): rule settings by dotted key (hidden=[100], encoder.span=20), trainer settings under fit. (fit.epochs=3)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option(
       '--data-dir <dir>',
       'where datasets are read and cached (default $PLASTICITY_DATA_DIR, ~/.cache/plasticity)',
