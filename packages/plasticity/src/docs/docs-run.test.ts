@@ -53,6 +53,8 @@ const DATA_PLACEHOLDERS = new Set([
   '/work/shared/data',
 ]);
 const SEED_PLACEHOLDER = 'N';
+/** Shell commands the docs may use to make files, run as written by bash. */
+const SHELL_TOOLS = new Set(['printf', 'echo', 'mkdir', 'cp', 'mv', 'cat', 'python3']);
 /** In code, a quoted data folder: these, and a project-relative 'data'. */
 const CODE_DATA_PLACEHOLDERS = [...DATA_PLACEHOLDERS, 'data', './data'];
 
@@ -217,6 +219,16 @@ async function runCommand(
     return;
   }
   if (words[0] === 'tsc') return compileScratch(cwd);
+  if (SHELL_TOOLS.has(program)) {
+    // Plain shell lines that make a reader's files (printf ... > points.csv).
+    const run = await runProcess('bash', ['-c', command.text], cwd);
+    expect({ command: label, status: run.code, output: run.code === 0 ? '' : run.output }).toEqual({
+      command: label,
+      status: 0,
+      output: '',
+    });
+    return;
+  }
   if (program !== 'npm') throw new Error(`${label}: the docs test does not know how to run "${program}"`);
   const [verb, script, ...args] = rest;
   if (verb === 'ci') return expect(existsSync(join(repo, 'package-lock.json'))).toBe(true);
