@@ -108,7 +108,11 @@ export type { GradientLearner, GradientLearnerOptions, LossOutput } from './lear
 
 // Checkpoints and safetensors
 export { saveCheckpoint, loadCheckpoint, restoreParams, disposeCheckpoint } from './checkpoint/checkpoint.js';
-export type { SaveCheckpointOptions, LoadCheckpointOptions, LoadedCheckpoint } from './checkpoint/checkpoint.js';
+export type {
+  SaveCheckpointOptions,
+  LoadCheckpointOptions,
+  LoadedCheckpoint,
+} from './checkpoint/checkpoint.js';
 export { MODEL_FILE, OPTIMIZER_FILE, MANIFEST_FILE } from './checkpoint/manifest.js';
 export type { CheckpointManifest, TrainerState } from './checkpoint/manifest.js';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors.js';

@@ -17,9 +17,10 @@ import type { BackendName, DataSplit, Learner } from '@plasticity/core-tensors';
 import { arraySplit, loadDataset, npyLabels, preprocessFeatures, readNpy } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
 import { positiveInt } from '../parse.js';
-import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../plugins.js';
 import { readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
+import { checkRunIdentity } from '../run-identity.js';
 import { BACKEND_CHOICES, datasetOptions } from './shared.js';
 
 export interface EvalOptions {
@@ -69,7 +70,8 @@ async function restoreLearner(
   const config = parseConfig(plugin, runConfig.config, runPath(dir, 'config'));
   const learner = plugin.create(config, runConfig.task, runConfig.fit.seed);
   try {
-    const checkpoint = await loadCheckpoint(runPath(dir, 'checkpoint'));
+    // Params only: inference needs no optimiser state (optimizer.safetensors may be absent).
+    const checkpoint = await loadCheckpoint(runPath(dir, 'checkpoint'), { optimizer: false });
     try {
       restoreParams(learner, checkpoint.params, runPath(dir, 'checkpoint'));
       return { learner, epoch: checkpoint.epoch };
@@ -160,8 +162,9 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
   }
   const dir = resolve(io.cwd, options.run);
   const runConfig = readRunConfig(dir);
+  checkRunIdentity(dir, runConfig);
   await importPlugins([
-    ...(runConfig.plugins ?? []),
+    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
     ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
   ]);
   const backend = await initBackend(options.backend ?? 'auto');
