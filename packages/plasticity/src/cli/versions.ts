@@ -90,7 +90,8 @@ export function rulePackageInfo(rule: RulePlugin): RulePackageInfo | undefined {
 
 /**
  * Versions of `packages` and of their `@plasticity/*` dependencies, transitively, plus the
- * other `@tensorflow/*` packages they depend on (tfjs-core is recorded as the one running).
+ * installed `@tensorflow/*` packages they depend on (backends; tfjs-core is recorded as the
+ * one running).
  */
 function withDependencies(packages: readonly FoundPackage[]): Record<string, string> {
   const versions: Record<string, string> = {};
@@ -106,7 +107,8 @@ function withDependencies(packages: readonly FoundPackage[]): Record<string, str
       if (dep.startsWith('@plasticity/') || dep.startsWith('@tensorflow/')) {
         const found = findPackage(dep, dir);
         if (dep.startsWith('@plasticity/') && found) queue.push(found);
-        else versions[dep] = found?.json.version ?? 'unknown';
+        // Optional backends that are not installed were not used.
+        else if (found?.json.version) versions[dep] = found.json.version;
       }
     }
   }
