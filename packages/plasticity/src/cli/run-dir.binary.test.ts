@@ -39,23 +39,30 @@ beforeAll(() => {
 });
 
 describe('one run directory, two processes', () => {
-  test('a second train on the same --out fails at once naming the first; the run stays whole', async () => {
+  test('two train runs started at once on one --out: one trains, the other fails at once naming it', async () => {
     const cwd = tempDir('two-runs');
-    const first = spawnCli([...slow, '--out', 'shared'], cwd);
-    await waitFor(() => existsSync(join(cwd, 'shared', 'config.json')), 'the first run to start');
-    const second = await spawnCli([...quick, '--out', 'shared'], cwd).exited;
-    expect(first.child.exitCode).toBeNull(); // still training
-    expect(second.code).toBe(1);
-    expect(second.stdout).toBe('');
-    expect(second.stderr).toMatch(
+    const runs = [
+      spawnCli([...slow, '--out', 'shared'], cwd),
+      spawnCli([...slow, '--seed', '1', '--out', 'shared'], cwd),
+    ];
+    const loser = await Promise.race(runs.map((run, i) => run.exited.then(() => i)));
+    const winner = runs[1 - loser];
+    const refused = await runs[loser].exited;
+    expect(winner.child.exitCode).toBeNull(); // still training
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
       new RegExp(
-        `^error \\[E_LOCKED\\]: .*shared is being written by another run, pid ${first.child.pid} on \\S+ \\(since [0-9T:.-]+Z\\); ` +
+        `^error \\[E_LOCKED\\]: .*shared is being written by another run, pid ${winner.child.pid} on \\S+ \\(since [0-9T:.-]+Z\\); ` +
           'wait for it to end or choose another --out\\n$',
       ),
     );
-    const done = await first.exited;
+    const done = await winner.exited;
     expect(done.code).toBe(0);
     expect(existsSync(join(cwd, 'shared.lock'))).toBe(false);
+    // The directory holds the winner's run alone, and eval scores exactly that.
+    const { runId } = JSON.parse(done.stdout);
+    expect(json(join(cwd, 'shared', 'config.json')).runId).toBe(runId);
     const evaluated = await spawnCli(evalArgs('shared'), cwd).exited;
     expect(evaluated.code).toBe(0);
     expect(JSON.parse(evaluated.stdout).accuracy).toBe(JSON.parse(done.stdout).test.accuracy);

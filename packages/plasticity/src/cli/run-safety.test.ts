@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { getRule } from '@plasticity/core-tensors';
 import { cli, onlyJson, tempDir } from './harness.test-util.js';
+import type { CliRun } from './harness.test-util.js';
 import { collectVersions } from './versions.js';
 
 // What keeps a run directory honest (in this process, cpu backend, one-second runs): the run
@@ -31,16 +32,17 @@ async function evaluate(run: string): Promise<Evaluated> {
   );
 }
 
-/** Aborts the returned signal once `ready()` (e.g. the run has started writing). */
-function abortWhen(ready: () => boolean): AbortSignal {
+/** Runs the CLI and aborts it (as Ctrl-C does) once `ready()`, e.g. once the run is writing. */
+async function cliStoppedWhen(argv: string[], cwd: string, ready: () => boolean): Promise<CliRun> {
   const controller = new AbortController();
   const timer = setInterval(() => {
-    if (ready()) {
-      clearInterval(timer);
-      controller.abort();
-    }
+    if (ready()) controller.abort();
   }, 5);
-  return controller.signal;
+  try {
+    return await cli(argv, { cwd, signal: controller.signal });
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 describe('every file of a run carries its run id', () => {
@@ -117,16 +119,16 @@ describe('--overwrite replaces a run only once the replacement has a checkpoint'
     const before = await evaluate(join(dir, 'r'));
     const config = readFileSync(join(dir, 'r', 'config.json'), 'utf8');
     // The replacement is written beside the run, as r.new-<run id>.
-    const signal = abortWhen(() =>
-      readdirSync(dir).some(
-        (name) => name.startsWith('r.new-') && existsSync(join(dir, name, 'config.json')),
-      ),
+    // Batches of one: the first epoch takes long enough to be interrupted in. The replacement
+    // is written beside the run, as r.new-<run id>.
+    const stopped = await cliStoppedWhen(
+      [...quick, '--batch-size', '1', '--overwrite', '--out', 'r', ...cpu],
+      dir,
+      () =>
+        readdirSync(dir).some(
+          (name) => name.startsWith('r.new-') && existsSync(join(dir, name, 'config.json')),
+        ),
     );
-    // Batches of one: the first epoch takes long enough to be interrupted in.
-    const stopped = await cli([...quick, '--batch-size', '1', '--overwrite', '--out', 'r', ...cpu], {
-      cwd: dir,
-      signal,
-    });
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toContain(
       `stopped in epoch 1, before the replacement's first checkpoint: the replacement is discarded and the earlier run in ${join(dir, 'r')} is kept as it was`,
@@ -141,10 +143,9 @@ describe('Ctrl-C says what is on disk', () => {
   test('in epoch 1: no checkpoint yet, and --resume starts again', async () => {
     const dir = tempDir('stop-early');
     const out = join(dir, 'r');
-    const stopped = await cli([...quick, '--batch-size', '1', '--out', 'r', ...cpu], {
-      cwd: dir,
-      signal: abortWhen(() => existsSync(join(out, 'config.json'))),
-    });
+    const stopped = await cliStoppedWhen([...quick, '--batch-size', '1', '--out', 'r', ...cpu], dir, () =>
+      existsSync(join(out, 'config.json')),
+    );
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).not.toContain('checkpoint is kept');
     expect(stopped.stderr).toContain(
