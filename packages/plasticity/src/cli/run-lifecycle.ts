@@ -1,10 +1,10 @@
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { PlasticityError } from '@plasticity/core-tensors';
+import { MANIFEST_FILE, PlasticityError } from '@plasticity/core-tensors';
 import type { FitEvent } from '@plasticity/core-tensors';
 import type { CliIO } from './io.js';
 import { prepareOutputDir, removeCreated } from './output-dir.js';
-import { RUN_FILES, holdsRun, readRunConfig } from './run-dir.js';
+import { RUN_FILES, holdsRun, readRunConfig, runPath } from './run-dir.js';
 import { checkRunIdentity } from './run-identity.js';
 import { acquireRunLock } from './run-lock.js';
 
@@ -35,13 +35,28 @@ export interface RunDirectory {
 const replacementPrefix = (out: string): string => `${basename(out)}.new-`;
 const setAsidePrefix = (out: string): string => `${basename(out)}.old-`;
 
-/** Replacements or set-aside runs left by a killed `--overwrite` (only while we hold the lock). */
+/**
+ * Replacements or set-aside runs left by a killed `--overwrite` (called while holding the lock,
+ * so no run writes them). Removed only when nothing is lost: a replacement without a checkpoint,
+ * an earlier run set aside once `out` holds the new one; anything else (a crash in the middle
+ * of the swap) is kept and named.
+ */
 function removeLeftovers(out: string, warn: (line: string) => void): void {
   const parent = dirname(out);
   for (const name of readdirSync(parent)) {
-    if (name.startsWith(replacementPrefix(out)) || name.startsWith(setAsidePrefix(out))) {
-      warn(`warning: removing ${join(parent, name)}, left by an interrupted --overwrite\n`);
-      rmSync(join(parent, name), { recursive: true, force: true });
+    const path = join(parent, name);
+    const replacement = name.startsWith(replacementPrefix(out));
+    if (!replacement && !name.startsWith(setAsidePrefix(out))) continue;
+    const disposable = replacement
+      ? !existsSync(join(runPath(path, 'checkpoint'), MANIFEST_FILE))
+      : holdsRun(out);
+    if (disposable) {
+      warn(`warning: removing ${path}, left by an interrupted --overwrite\n`);
+      rmSync(path, { recursive: true, force: true });
+    } else {
+      warn(
+        `warning: ${path} was left by an --overwrite interrupted while swapping runs; it is kept for you to check\n`,
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
@@ -136,6 +136,26 @@ describe('--overwrite replaces a run only once the replacement has a checkpoint'
     expect(readdirSync(dir).sort()).toEqual(['r']);
     expect(readFileSync(join(dir, 'r', 'config.json'), 'utf8')).toBe(config);
     expect(await evaluate(join(dir, 'r'))).toEqual(before);
+  });
+});
+
+describe('leftovers of a killed --overwrite', () => {
+  test('the next run removes a replacement without a checkpoint and keeps one caught mid-swap', async () => {
+    const dir = tempDir('leftovers');
+    expect((await cli([...quick, '--out', 'r', ...cpu], { cwd: dir })).code).toBe(0);
+    mkdirSync(join(dir, 'r.new-early'));
+    writeFileSync(join(dir, 'r.new-early', 'config.json'), '{}');
+    mkdirSync(join(dir, 'r.new-swapping', 'checkpoint'), { recursive: true });
+    writeFileSync(join(dir, 'r.new-swapping', 'checkpoint', 'checkpoint.json'), '{}');
+    const resumed = await cli(['train', '--resume', '--out', 'r', ...cpu], { cwd: dir });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain(
+      `warning: removing ${join(dir, 'r.new-early')}, left by an interrupted --overwrite\n`,
+    );
+    expect(resumed.stderr).toContain(
+      `warning: ${join(dir, 'r.new-swapping')} was left by an --overwrite interrupted while swapping runs; it is kept for you to check\n`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['r', 'r.new-swapping']);
   });
 });
 
