@@ -113,6 +113,19 @@ describe('--overwrite replaces a run only once the replacement has a checkpoint'
     expect((await evaluate(join(dir, 'r'))).epoch).toBe(2);
   });
 
+  test('a replacement that diverges leaves the earlier run as it was', async () => {
+    const dir = tempDir('overwrite-diverge');
+    expect((await cli([...quick, '--out', 'r', ...cpu], { cwd: dir })).code).toBe(0);
+    const before = await evaluate(join(dir, 'r'));
+    const config = readFileSync(join(dir, 'r', 'config.json'), 'utf8');
+    const diverged = await cli([...quick, '--lr', '1e30', '--overwrite', '--out', 'r', ...cpu], { cwd: dir });
+    expect(diverged.code).toBe(1);
+    expect(diverged.stderr).toMatch(/^error \[E_DIVERGED\]: training diverged/);
+    expect(readdirSync(dir).sort()).toEqual(['r']);
+    expect(readFileSync(join(dir, 'r', 'config.json'), 'utf8')).toBe(config);
+    expect(await evaluate(join(dir, 'r'))).toEqual(before);
+  });
+
   test('Ctrl-C before the first checkpoint discards the replacement and keeps the earlier run as it was', async () => {
     const dir = tempDir('overwrite-stop');
     expect((await cli([...quick, '--out', 'r', ...cpu], { cwd: dir })).code).toBe(0);
