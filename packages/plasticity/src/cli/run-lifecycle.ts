@@ -115,7 +115,8 @@ export function openRunDirectory(out: string, mode: RunMode, runId: string, io: 
 
   const held = lock;
   let epoch = 1;
-  let checkpointEpoch = 0;
+  // Unknown for a resumed run until fit has read its checkpoint (the 'start' event).
+  let checkpointEpoch: number | undefined = mode === 'resume' ? undefined : 0;
   const directory: RunDirectory = {
     out,
     get dir() {
@@ -138,6 +139,9 @@ export function openRunDirectory(out: string, mode: RunMode, runId: string, io: 
       const resume = `plasticity train --resume --out ${out}`;
       if (replacement) {
         return `stopped in epoch ${epoch}, before the replacement's first checkpoint: the replacement is discarded and the earlier run in ${out} is kept as it was\n`;
+      }
+      if (checkpointEpoch === undefined) {
+        return `stopped before training resumed; ${out} is as it was: continue with ${resume}\n`;
       }
       if (checkpointEpoch === 0) {
         return (

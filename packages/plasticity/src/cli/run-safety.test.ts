@@ -173,7 +173,7 @@ describe('leftovers of a killed --overwrite', () => {
 });
 
 describe('Ctrl-C says what is on disk', () => {
-  test('in epoch 1: no checkpoint yet, and --resume starts again', async () => {
+  test('in epoch 1: there is no checkpoint yet, and how to start again', async () => {
     const dir = tempDir('stop-early');
     const out = join(dir, 'r');
     const stopped = await cliStoppedWhen([...quick, '--batch-size', '1', '--out', 'r', ...cpu], dir, () =>
@@ -186,6 +186,19 @@ describe('Ctrl-C says what is on disk', () => {
         `plasticity train --resume --out ${out} starts it again from epoch 1\n`,
     );
     expect(existsSync(join(out, 'checkpoint'))).toBe(false);
+  });
+
+  test('a resumed run stopped before it started training says the run is as it was', async () => {
+    const dir = tempDir('stop-resume');
+    expect((await cli([...quick, '--out', 'r', ...cpu], { cwd: dir })).code).toBe(0);
+    const stopped = await cli(['train', '--resume', '--out', 'r', ...cpu], {
+      cwd: dir,
+      signal: AbortSignal.abort(),
+    });
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain(
+      `stopped before training resumed; ${join(dir, 'r')} is as it was: continue with plasticity train --resume --out ${join(dir, 'r')}\n`,
+    );
   });
 });
 
