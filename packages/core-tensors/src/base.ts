@@ -35,7 +35,7 @@ export {
   toWorkerError,
 } from './parallel/node-workers.js';
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
-export type { MetricDescription, RulePlugin, Recipe } from './contract/plugin.js';
+export type { MetricDescription, RulePlugin, RulePackage, Recipe } from './contract/plugin.js';
 export { HIDDEN_ACTIVITY_METRICS } from './contract/plugin.js';
 export { PlasticityError, isPlasticityError } from './errors/plasticity-error.js';
 export type { ErrorCode } from './errors/plasticity-error.js';
@@ -118,7 +118,11 @@ export {
   restoreParams,
   disposeCheckpoint,
 } from './checkpoint/checkpoint.js';
-export type { SaveCheckpointOptions, LoadedCheckpoint } from './checkpoint/checkpoint.js';
+export type {
+  SaveCheckpointOptions,
+  LoadCheckpointOptions,
+  LoadedCheckpoint,
+} from './checkpoint/checkpoint.js';
 export { MODEL_FILE, OPTIMIZER_FILE, MANIFEST_FILE, BEST_DIR } from './checkpoint/manifest.js';
 export type { CheckpointManifest, TrainerState } from './checkpoint/manifest.js';
 export { encodeSafetensors, decodeSafetensors } from './checkpoint/safetensors.js';

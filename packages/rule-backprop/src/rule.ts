@@ -66,6 +66,7 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
 /** The backprop baseline: an MLP trained by gradient descent on softmax cross-entropy. */
 export const backpropRule: RulePlugin<BackpropConfig> = {
   name: 'backprop',
+  package: { name: '@plasticity/rule-backprop' },
   summary:
     'Multilayer perceptron trained by backpropagation (Adam/SGD/momentum), the baseline for every rule.',
   configSchema: backpropConfigSchema,

@@ -230,6 +230,7 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
 /** Surrogate-gradient BPTT: lifExp spiking networks trained through tfjs autodiff. */
 export const bpttRule: RulePlugin<BpttConfig> = {
   name: 'bptt',
+  package: { name: '@plasticity/rule-bptt' },
   summary:
     'Spiking network (LIF with exponential synapses, leaky-integrator readout) trained by backpropagation through time with a surrogate spike derivative.',
   configSchema: bpttConfigSchema,

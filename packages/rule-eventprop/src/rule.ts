@@ -272,6 +272,7 @@ export function createEventPropLearner(
 /** EventProp: exact gradients of spiking networks from an event-driven simulation. */
 export const eventpropRule: RulePlugin<EventpropConfig> = {
   name: 'eventprop',
+  package: { name: '@plasticity/rule-eventprop' },
   summary:
     'Spiking LIF networks trained with EventProp: exact event-driven simulation and adjoint gradients (TTFS or voltage losses).',
   configSchema: eventpropConfigSchema,

@@ -210,6 +210,7 @@ export function createForwardForwardLearner(
 /** Forward-Forward: every layer learns alone to tell positive from negative data. */
 export const forwardForwardRule: RulePlugin<ForwardForwardConfig> = {
   name: 'forward-forward',
+  package: { name: '@plasticity/rule-forward-forward' },
   summary:
     'Forward-Forward (Hinton 2022): layer-local goodness objectives on positive and negative passes, supervised (label in the input) or unsupervised (hybrid-image negatives).',
   configSchema: forwardForwardConfigSchema,

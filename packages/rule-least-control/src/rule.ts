@@ -326,6 +326,7 @@ export function createLeastControlLearner(
 /** The least-control principle: learning from the controls that hold a network at its target. */
 export const leastControlRule: RulePlugin<LeastControlConfig> = {
   name: 'least-control',
+  package: { name: '@plasticity/rule-least-control' },
   summary:
     'Least-control principle (Meulemans et al. 2022): an integral controller drives a feed-forward or recurrent network to zero loss; weights learn locally from the control at equilibrium.',
   configSchema: leastControlConfigSchema,

@@ -152,6 +152,29 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     learner.dispose();
   });
 
+  test('{optimizer: false} loads the params of a checkpoint without optimizer.safetensors; the default names what is missing', async () => {
+    const learner = linearLearner({ inputs: 4, classes: 3, seed: 3 });
+    const dir = join(root, 'params-only');
+    await saveCheckpoint(dir, { learner, config: {}, epoch: 4 });
+    rmSync(join(dir, OPTIMIZER_FILE));
+    const before = tf.memory().numTensors;
+    const loaded = await loadCheckpoint(dir, { optimizer: false });
+    expect(loaded.epoch).toBe(4);
+    expect(loaded.state).toBeUndefined();
+    expect(Array.from(await loaded.params.w.data())).toEqual(Array.from(await learner.params.w.data()));
+    disposeCheckpoint(loaded);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const full = await rejection(loadCheckpoint(dir));
+    expect(full.code).toBe('E_CHECKPOINT');
+    expect(full.message).toBe(
+      `${join(dir, OPTIMIZER_FILE)} is missing: the optimiser state is needed to continue training ` +
+        `(inference needs only ${MODEL_FILE})`,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    learner.dispose();
+  });
+
   test('a config that is not JSON is refused before anything is written', async () => {
     const learner = linearLearner({ inputs: 1, classes: 2, seed: 1 });
     const cyclic: Record<string, unknown> = {};

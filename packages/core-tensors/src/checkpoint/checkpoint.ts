@@ -42,6 +42,14 @@ export interface LoadedCheckpoint {
   readonly manifest: CheckpointManifest;
 }
 
+export interface LoadCheckpointOptions {
+  /**
+   * Read the optimiser state too (default true). Inference needs only the params: with
+   * `false`, `optimizer.safetensors` is neither read nor required.
+   */
+  readonly optimizer?: boolean;
+}
+
 const SAVE_ID = 'plasticity.save_id';
 
 /**
@@ -164,14 +172,42 @@ async function readTensorFile(dir: string, name: string, saveId: string): Promis
   return tensors;
 }
 
-/** Loads a checkpoint written by `saveCheckpoint`, validating every file. */
-export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+/** The optimiser state; a missing file says what it is needed for (and what is not). */
+async function readOptimizerFile(
+  dir: string,
+  name: string,
+  saveId: string,
+): Promise<Record<string, tf.Tensor>> {
+  const { fs, path } = await nodeIo();
+  const file = path.join(dir, name);
+  const exists = await fs.access(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    throw new PlasticityError(
+      'E_CHECKPOINT',
+      `${file} is missing: the optimiser state is needed to continue training (inference needs only ${MODEL_FILE})`,
+      { file, missing: 'optimizer' },
+    );
+  }
+  return readTensorFile(dir, name, saveId);
+}
+
+/**
+ * Loads a checkpoint written by `saveCheckpoint`, validating every file it reads. With
+ * `{optimizer: false}` only the params are read (for inference).
+ */
+export async function loadCheckpoint(
+  dir: string,
+  options: LoadCheckpointOptions = {},
+): Promise<LoadedCheckpoint> {
   const manifest = await readCheckpointManifest(dir);
   const params = await readTensorFile(dir, manifest.files.model, manifest.saveId);
   let state: Record<string, tf.Tensor> | undefined;
-  if (manifest.files.optimizer) {
+  if (manifest.files.optimizer && options.optimizer !== false) {
     try {
-      state = await readTensorFile(dir, manifest.files.optimizer, manifest.saveId);
+      state = await readOptimizerFile(dir, manifest.files.optimizer, manifest.saveId);
     } catch (error) {
       tf.dispose(Object.values(params));
       throw error;

@@ -11,6 +11,12 @@ export interface Recipe<Config> {
   readonly note?: string;
 }
 
+/** Where a rule comes from: its npm package. */
+export interface RulePackage {
+  readonly name: string;
+  readonly version?: string;
+}
+
 /**
  * What one of a rule's step metrics is, for reports and charts: `label` names the quantity
  * honestly (a rule's `loss` is its own training objective, not the evaluation cross-entropy),
@@ -51,6 +57,12 @@ export interface RulePlugin<Config = unknown> {
    * another kind before loading it; unset means undeclared (only `create` checks).
    */
   readonly inputs?: readonly InputSpec['kind'][];
+  /**
+   * The npm package the rule ships in (`{ name: '@plasticity/rule-backprop' }`). Optional; with
+   * it, tools can say which package (and, looked up from its package.json, which version and
+   * dependencies) a run used. `version` is only for code that has no package.json to look in.
+   */
+  readonly package?: RulePackage;
   /** Seed for initialisation comes from `seed`; rules must not use unseeded randomness. */
   create(config: Config, task: TaskSpec, seed: number): Learner;
 }

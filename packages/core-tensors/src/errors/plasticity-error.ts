@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'E_DOWNLOAD'
   | 'E_CHECKPOINT'
   | 'E_DIVERGED'
+  /** A run directory is being written by another process. */
+  | 'E_LOCKED'
+  /** An output location (a run directory) cannot be created or written. */
+  | 'E_OUTPUT'
   | 'E_USAGE';
 
 /** The one error class every package throws for a user-facing problem. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
-import { createGradientLearner } from '@plasticity/core-tensors';
+import { createGradientLearner, tensorInput } from '@plasticity/core-tensors';
 import {
   assertClose,
   expectNoLeaks,
@@ -30,7 +30,8 @@ describe.each(backends)('%s', (backend) => {
     const learner = createGradientLearner({
       params: { w },
       predict,
-      loss: (batch) => tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 2), predict(batch.x)),
+      loss: (batch) =>
+        tf.losses.softmaxCrossEntropy(tf.oneHot(batch.y, 2), predict(tensorInput(batch.x, 'example'))),
       optimizer: 'adam',
       learningRate: 0.1,
     });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { tempDir } from './harness.test-util.js';
@@ -102,14 +102,18 @@ describe('the plasticity binary', () => {
     const fixture = join(packageDir, 'src', 'cli', 'fixtures', 'centroid-rule.mjs');
     const info = await run(main, ['info', '--plugin', fixture], cwd);
     expect(info.code).toBe(0);
-    expect(info.stdout).toMatch(/\n {2}centroid +Nearest class mean/);
+    // The fixture's package is the one around its file: plasticity itself.
+    expect(info.stdout).toMatch(/\n {2}centroid +plasticity \d\S* +Nearest class mean/);
 
     const args = ['--dataset', 'yinyang', '--epochs', '1', '--backend', 'cpu', '--json', '--out', 'centroid'];
     const trained = await run(main, ['--plugin', fixture, 'train', 'centroid', ...args], cwd);
     expect(trained.code).toBe(0);
     const metrics = JSON.parse(trained.stdout);
     expect(metrics.test.accuracy).toBeGreaterThan(0.45); // chance is 1/3
-    expect(JSON.parse(readFileSync(join(cwd, 'centroid', 'config.json'), 'utf8')).plugins).toEqual([fixture]);
+    // Stored relative to the run directory, so that a project can move with its runs.
+    expect(JSON.parse(readFileSync(join(cwd, 'centroid', 'config.json'), 'utf8')).plugins).toEqual([
+      relative(join(cwd, 'centroid'), fixture),
+    ]);
 
     const evaluated = await run(
       main,

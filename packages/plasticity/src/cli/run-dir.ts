@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlasticityError, atomicWriteFile } from '@plasticity/core-tensors';
 import type { EpochRecord, FitSettings, TaskSpec } from '@plasticity/core-tensors';
@@ -22,12 +23,21 @@ export const RUN_FILES = {
 /** Everything needed to rebuild a run's learner and data pipeline (`config.json`). */
 export interface RunConfig {
   readonly format: typeof RUN_FORMAT;
+  /**
+   * Random id of the run, also written into the checkpoint's metadata, every metrics line and
+   * result.json, so that files from different runs are never taken for one run. Runs written
+   * before it existed have none.
+   */
+  readonly runId?: string;
   readonly rule: string;
   /** The rule config after validation, defaults filled in. */
   readonly config: unknown;
   readonly dataset: string;
   readonly preset?: string;
-  /** Plugin modules imported before the rule was looked up (absolute paths or package names). */
+  /**
+   * Plugin modules imported before the rule was looked up: package names, or paths relative to
+   * the run directory (so a project can move), absolute in runs written before that.
+   */
   readonly plugins?: readonly string[];
   readonly task: TaskSpec;
   /** What the dataset did to raw features; `eval --inputs` applies the same. */
@@ -52,9 +62,8 @@ export function holdsRun(dir: string): boolean {
   return Object.values(RUN_FILES).some((file) => existsSync(join(dir, file)));
 }
 
-/** Removes a previous run's files (only ours: other files in the directory stay). */
-export function clearRun(dir: string): void {
-  for (const file of Object.values(RUN_FILES)) rmSync(join(dir, file), { recursive: true, force: true });
+export function newRunId(): string {
+  return randomUUID();
 }
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
@@ -129,21 +138,25 @@ export function readRunConfig(dir: string): RunConfig {
   return raw as unknown as RunConfig;
 }
 
+/** An epoch record as `metrics.jsonl` holds it: tagged with the run's id. */
+export type MetricsRecord = EpochRecord & { readonly runId?: string };
+
 /** Appends one epoch record as a JSON line (a crash leaves at most one partial last line). */
-export function appendMetrics(dir: string, record: EpochRecord): void {
-  appendFileSync(runPath(dir, 'metrics'), `${JSON.stringify(record)}\n`);
+export function appendMetrics(dir: string, record: EpochRecord, runId: string | undefined): void {
+  const line: MetricsRecord = runId === undefined ? record : { ...record, runId };
+  appendFileSync(runPath(dir, 'metrics'), `${JSON.stringify(line)}\n`);
 }
 
 /** The epoch records in `metrics.jsonl`; a truncated last line (interrupted write) is dropped. */
-export function readMetrics(dir: string): EpochRecord[] {
+export function readMetrics(dir: string): MetricsRecord[] {
   const path = runPath(dir, 'metrics');
   if (!existsSync(path)) return [];
   const lines = readFileSync(path, 'utf8').split('\n');
-  const records: EpochRecord[] = [];
+  const records: MetricsRecord[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     try {
-      records.push(JSON.parse(line) as EpochRecord);
+      records.push(JSON.parse(line) as MetricsRecord);
     } catch (error) {
       if (i === lines.length - 1) return; // unterminated: the write was cut off
       throw new PlasticityError(

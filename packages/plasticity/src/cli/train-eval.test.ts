@@ -234,7 +234,9 @@ describe('resume', () => {
       },
     });
     expect(stopped.code).toBe(130);
-    expect(stopped.stderr).toContain('plasticity train --resume --out');
+    expect(stopped.stderr).toContain(
+      `stopped in epoch 2; the checkpoint of epoch 1 is kept: continue with plasticity train --resume --out ${join(dir, 'run')}\n`,
+    );
     expect(readLines(join(dir, 'run', 'metrics.jsonl')).map((l) => JSON.parse(l).epoch)).toEqual([1]);
 
     const settled = tf.memory().numTensors;

@@ -17,10 +17,11 @@ import type { BackendName, BestRecord, DataSplit, Learner } from '@plasticity/co
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
-import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../plugins.js';
 import { confusionOf } from '../confusion.js';
 import { readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
+import { checkRunIdentity } from '../run-identity.js';
 import { inputsSplit, loadEvalData, parseInputRange } from '../user-data.js';
 import { BACKEND_CHOICES } from './shared.js';
 
@@ -89,7 +90,8 @@ async function restoreLearner(
   const config = parseConfig(plugin, runConfig.config, runPath(dir, 'config'));
   const learner = plugin.create(config, runConfig.task, runConfig.fit.seed);
   try {
-    const checkpoint = await loadCheckpoint(checkpointDir);
+    // Params only: inference needs no optimiser state (optimizer.safetensors may be absent).
+    const checkpoint = await loadCheckpoint(checkpointDir, { optimizer: false });
     try {
       restoreParams(learner, checkpoint.params, checkpointDir);
       return { learner, epoch: checkpoint.epoch, ...(checkpoint.best ? { best: checkpoint.best } : {}) };
@@ -118,8 +120,9 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
   }
   const dir = resolve(io.cwd, options.run);
   const runConfig = readRunConfig(dir);
+  checkRunIdentity(dir, runConfig);
   await importPlugins([
-    ...(runConfig.plugins ?? []),
+    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
     ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
   ]);
   const backend = await initBackend(options.backend ?? 'auto');

@@ -4,8 +4,8 @@ import type { BackendProbe } from '@plasticity/core-tensors';
 import { listDatasets } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
 import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
-import { collectVersions } from '../versions.js';
-import type { Versions } from '../versions.js';
+import { collectVersions, rulePackageInfo } from '../versions.js';
+import type { RulePackageInfo, Versions } from '../versions.js';
 
 export interface InfoReport {
   readonly backends: readonly BackendProbe[];
@@ -13,6 +13,8 @@ export interface InfoReport {
     readonly name: string;
     readonly summary: string;
     readonly recipes: readonly string[];
+    /** The npm package the rule came from, when known. */
+    readonly package?: RulePackageInfo;
   }[];
   readonly datasets: readonly { readonly name: string; readonly description: string }[];
   readonly versions: Versions;
@@ -20,11 +22,15 @@ export interface InfoReport {
 
 export async function collectInfo(): Promise<InfoReport> {
   const backends = await probeBackends();
-  const rules = listRules().map((rule) => ({
-    name: rule.name,
-    summary: rule.summary,
-    recipes: Object.keys(rule.recipes ?? {}),
-  }));
+  const rules = listRules().map((rule) => {
+    const found = rulePackageInfo(rule);
+    return {
+      name: rule.name,
+      summary: rule.summary,
+      recipes: Object.keys(rule.recipes ?? {}),
+      ...(found ? { package: found } : {}),
+    };
+  });
   const datasets = listDatasets().map((d) => ({ name: d.name, description: d.description }));
   return { backends, rules, datasets, versions: collectVersions() };
 }
@@ -52,6 +58,7 @@ export function formatInfo(info: InfoReport): string {
     ...table(
       info.rules.map((r) => [
         r.name,
+        r.package ? `${r.package.name} ${r.package.version}` : '(no package)',
         r.summary + (r.recipes.length ? ` [recipes: ${r.recipes.join(', ')}]` : ''),
       ]),
     ),

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -18,7 +17,7 @@ import type { CliContext, CliIO } from '../io.js';
 import { describeBest, keepBestFlag, keptBest, withKeepBest } from '../keep-best.js';
 import type { KeepBestFlag, KeptBest } from '../keep-best.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
-import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
+import { importPlugins, normalizePluginSpecifiers, pluginsForRunDir, pluginsFromRunDir } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
 import { confusionOf } from '../confusion.js';
 import { renderReport } from '../report/html-report.js';
@@ -29,8 +28,7 @@ import { createStepLog, readSteps } from '../report/step-log.js';
 import {
   RUN_FORMAT,
   appendMetrics,
-  clearRun,
-  holdsRun,
+  newRunId,
   readMetrics,
   readRunConfig,
   runPath,
@@ -39,6 +37,8 @@ import {
 } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
 import { resolveTrainConfig } from '../train-config.js';
+import { openRunDirectory } from '../run-lifecycle.js';
+import type { RunDirectory, RunMode } from '../run-lifecycle.js';
 import { collectVersions } from '../versions.js';
 import { datasetOf, loadRunData } from '../user-data.js';
 import type { UserDataFlags } from '../user-data.js';
@@ -87,14 +87,19 @@ export interface TrainResult {
   readonly seconds: number;
   readonly backend: string;
   readonly out: string;
+  /** The run's id, as in every file of its run directory (runs from before run ids have none). */
+  readonly runId?: string;
 }
 
-/** A run to start or continue; `task`, `preprocess` and `backend` are added once known. */
+/**
+ * A run to start or continue; `task`, `preprocess` and `backend` are added once known.
+ * `plugins` are absolute here; config.json stores them relative to the run directory.
+ */
 interface Plan {
   readonly runConfig: Omit<RunConfig, 'task' | 'preprocess' | 'classNames' | 'backend'>;
   readonly backend: BackendName;
   readonly out: string;
-  readonly resume: boolean;
+  readonly mode: RunMode;
 }
 
 /** Flags that would change what a resumed run computes. */
@@ -153,28 +158,22 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
     io.cwd,
     options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
-  if (holdsRun(out) && !options.overwrite) {
-    throw new PlasticityError(
-      'E_USAGE',
-      `${out} already holds a run; pass --resume to continue it, --overwrite to replace it, or choose another --out`,
-      { out },
-    );
-  }
   return {
     runConfig: {
       format: RUN_FORMAT,
+      runId: newRunId(),
       rule: plugin.name,
       config,
       dataset,
       ...(options.preset ? { preset: options.preset } : {}),
       ...(plugins.length ? { plugins } : {}),
       fit: fitSettings,
-      versions: collectVersions(),
+      versions: collectVersions(plugin),
       createdAt: new Date().toISOString(),
     },
     backend: options.backend ?? checkBackendName(file?.backend, file?.path) ?? 'auto',
     out,
-    resume: false,
+    mode: options.overwrite ? 'overwrite' : 'new',
   };
 }
 
@@ -200,19 +199,20 @@ async function planResume(options: TrainOptions, io: CliIO, plugins: readonly st
         '(to change them, start a new run with --config pointing at that config.json)',
     );
   }
-  await importPlugins(previous.plugins ?? []);
-  getRule(previous.rule); // a clear E_UNKNOWN_RULE before the slow parts
+  const previousPlugins = pluginsFromRunDir(previous.plugins ?? [], out);
+  await importPlugins(previousPlugins);
+  const rule = getRule(previous.rule); // a clear E_UNKNOWN_RULE before the slow parts
   const { task: _task, preprocess: _preprocess, classNames: _classNames, backend, ...rest } = previous;
-  const allPlugins = [...new Set([...(previous.plugins ?? []), ...plugins])];
+  const allPlugins = [...new Set([...previousPlugins, ...plugins])];
   return {
     runConfig: {
       ...rest,
       ...(allPlugins.length ? { plugins: allPlugins } : {}),
-      versions: collectVersions(),
+      versions: collectVersions(rule),
     },
     backend: options.backend ?? checkBackendName(backend.requested, runPath(out, 'config')) ?? 'auto',
     out,
-    resume: true,
+    mode: 'resume',
   };
 }
 
@@ -312,35 +312,53 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
   const plugins = normalizePluginSpecifiers(options.plugin ?? [], io.cwd);
   await importPlugins(plugins);
   const plan = options.resume ? await planResume(options, io, plugins) : planNewRun(options, io, plugins);
+  // Before the slow parts (backend, data): an unusable or busy --out fails at once.
+  const runDir = openRunDirectory(plan.out, plan.mode, plan.runConfig.runId ?? newRunId(), io);
+  try {
+    const result = await trainInRunDirectory(plan, runDir, options, io, signal);
+    runDir.close();
+    return result;
+  } catch (error) {
+    runDir.fail();
+    throw error;
+  }
+}
+
+async function trainInRunDirectory(
+  plan: Plan,
+  runDir: RunDirectory,
+  options: TrainOptions,
+  io: CliIO,
+  signal: AbortSignal | undefined,
+): Promise<TrainResult> {
   const { out } = plan;
   const plugin = getRule(plan.runConfig.rule);
 
   const backend = await initBackend(plan.backend);
-  const data = await loadRunData(plan.runConfig, plan.resume, options, io, signal);
+  const data = await loadRunData(plan.runConfig, plan.mode === 'resume', options, io, signal);
   const fitSettings = withKeepBest(plan.runConfig.fit, options.keepBest, data, plan.runConfig.dataset);
   const learner = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
   try {
-    if (!plan.resume) clearRun(out);
-    mkdirSync(out, { recursive: true });
     const runConfig: RunConfig = {
       ...plan.runConfig,
       fit: fitSettings,
+      ...(plan.runConfig.plugins ? { plugins: pluginsForRunDir(plan.runConfig.plugins, out) } : {}),
       task: data.task,
       preprocess: data.preprocess,
       classNames: data.classNames,
       ...(data.files ? { files: data.files } : {}),
       backend: { requested: plan.backend, name: backend.name, detail: backend.detail },
     };
-    await writeJson(runPath(out, 'config'), runConfig);
+    await writeJson(runPath(runDir.dir, 'config'), runConfig);
 
     const reporter = createProgressReporter({
       stream: io.stderr,
       bar: Boolean(io.stderr.isTTY) && !options.json,
       epochLines: !options.quiet,
     });
-    const previous = plan.resume ? readMetrics(out) : [];
-    const stepLog = createStepLog(runPath(out, 'steps'));
-    const metricsCsv = createMetricsCsv(runPath(out, 'metricsCsv'), previous);
+    const previous = plan.mode === 'resume' ? readMetrics(out) : [];
+    const stepLog = createStepLog(() => runPath(runDir.dir, 'steps'));
+    const metricsCsv = createMetricsCsv(() => runPath(runDir.dir, 'metricsCsv'), previous);
     let fitResult;
     try {
       fitResult = await fit(
@@ -349,28 +367,32 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
         {
           ...fitSettings,
           signal,
-          resume: plan.resume,
-          checkpoint: { dir: runPath(out, 'checkpoint'), config: runConfig },
+          resume: plan.mode === 'resume',
+          checkpoint: {
+            // Read at every save: a replacement run moves into `out` after its first checkpoint.
+            get dir() {
+              return runPath(runDir.dir, 'checkpoint');
+            },
+            config: runConfig,
+            metadata: { runId: runConfig.runId },
+          },
           async onEvent(event) {
             // Epochs after the checkpoint (cut off between the two writes) are trained again.
             if (event.type === 'start')
               writeMetricsSync(
-                out,
+                runDir.dir,
                 previous.filter((r) => r.epoch <= event.startEpoch),
               );
-            if (event.type === 'epoch') appendMetrics(out, event);
+            if (event.type === 'epoch') appendMetrics(runDir.dir, event, runConfig.runId);
             stepLog.onEvent(event);
             await metricsCsv.onEvent(event);
+            runDir.onFitEvent(event);
             reporter.onEvent(event);
           },
         },
       );
     } catch (error) {
-      if (signal?.aborted) {
-        io.stderr.write(
-          `stopped; the last checkpoint is kept: continue with plasticity train --resume --out ${out}\n`,
-        );
-      }
+      if (signal?.aborted) io.stderr.write(runDir.stoppedMessage());
       throw error;
     } finally {
       reporter.stop();
@@ -390,10 +412,11 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
       seconds: fitResult.seconds,
       backend: backend.name,
       out,
+      ...(runConfig.runId ? { runId: runConfig.runId } : {}),
     };
-    await writeJson(runPath(out, 'result'), result);
+    await writeJson(runPath(runDir.dir, 'result'), result);
     await writeReport(
-      out,
+      runDir.dir,
       runConfig,
       result,
       history,

@@ -45,20 +45,22 @@ export function metricsCsv(history: readonly EpochRecord[]): string {
 }
 
 /**
- * Keeps `path` (metrics.csv) in step with the run: rewritten atomically after every epoch from
+ * Keeps `where` (metrics.csv) in step with the run: rewritten atomically after every epoch from
  * the epochs before this session (those up to where a resumed run starts) and the new ones.
  */
 export function createMetricsCsv(
-  path: string,
+  where: string | (() => string),
   previous: readonly EpochRecord[],
 ): { onEvent(event: FitEvent): Promise<void> } {
+  // A function when the run directory may move (an --overwrite replacement is swapped in).
+  const at = typeof where === 'function' ? where : () => where;
   let history: EpochRecord[] = [];
   return {
     async onEvent(event) {
       if (event.type === 'start') history = previous.filter((r) => r.epoch <= event.startEpoch);
       if (event.type !== 'epoch') return;
       history.push(event);
-      await atomicWriteFile(path, metricsCsv(history));
+      await atomicWriteFile(at(), metricsCsv(history));
     },
   };
 }

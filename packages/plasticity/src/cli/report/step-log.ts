@@ -25,14 +25,17 @@ export function readSteps(path: string): StepRecord[] {
 }
 
 /**
- * Records every training step's metrics in `path` (JSON lines). Steps are buffered and appended
+ * Records every training step's metrics in `where` (JSON lines). Steps are buffered and appended
  * when their epoch finishes, so the file never holds a half-trained epoch; a resumed run keeps
  * only the epochs its checkpoint has.
  */
-export function createStepLog(path: string): { onEvent(event: FitEvent): void } {
+export function createStepLog(where: string | (() => string)): { onEvent(event: FitEvent): void } {
+  // A function when the run directory may move (an --overwrite replacement is swapped in).
+  const at = typeof where === 'function' ? where : () => where;
   let pending: StepRecord[] = [];
   return {
     onEvent(event) {
+      const path = at();
       if (event.type === 'start') {
         const kept = readSteps(path).filter((r) => r.epoch <= event.startEpoch);
         const temp = `${path}.${process.pid}.tmp`;
