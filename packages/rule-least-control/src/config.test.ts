@@ -100,9 +100,9 @@ describe('config', () => {
   });
 
   test('every recipe is a valid config with valid fit settings', () => {
-    const keys = [...recipeKeys(leastControlRule, 'mnist'), ...recipeKeys(leastControlRule, 'yinyang')];
-    expect(keys).toEqual(expect.arrayContaining(['mnist', 'mnist:paper', 'yinyang']));
-    expect(keys).toEqual(Object.keys(leastControlRule.recipes ?? {}));
+    const keys = Object.keys(leastControlRule.recipes ?? {});
+    expect(keys).toEqual(expect.arrayContaining(['mnist', 'mnist:paper', 'yinyang', 'fashion-mnist']));
+    expect(recipeKeys(leastControlRule, 'mnist')).toEqual(['mnist', 'mnist:paper']);
     for (const key of keys) {
       const [dataset, preset] = key.split(':');
       const recipe = resolveRecipe(leastControlRule, dataset, preset);
