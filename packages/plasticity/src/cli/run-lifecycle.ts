@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MANIFEST_FILE, PlasticityError } from '@plasticity/core-tensors';
+import { MANIFEST_FILE, PlasticityError, isPlasticityError } from '@plasticity/core-tensors';
 import type { FitEvent } from '@plasticity/core-tensors';
 import type { CliIO } from './io.js';
 import { prepareOutputDir, removeCreated } from './output-dir.js';
@@ -164,4 +164,25 @@ export function openRunDirectory(out: string, mode: RunMode, runId: string, io: 
     },
   };
   return directory;
+}
+
+/**
+ * Opens a new run in `base`, or in `base-2`, `base-3`, ... when a run holds or locks it: the
+ * default directory (`runs/<rule>-<dataset>-<time>`) of runs started in the same second.
+ */
+export function openUnusedRunDirectory(
+  base: string,
+  runId: string,
+  io: CliIO,
+): { readonly out: string; readonly runDir: RunDirectory } {
+  for (let n = 1; ; n++) {
+    const out = n === 1 ? base : `${base}-${n}`;
+    if (holdsRun(out) || existsSync(`${out}.lock`)) continue;
+    try {
+      return { out, runDir: openRunDirectory(out, 'new', runId, io) };
+    } catch (error) {
+      // Another run took the name between the check and the lock: try the next one.
+      if (!isPlasticityError(error, 'E_LOCKED') && !holdsRun(out)) throw error;
+    }
+  }
 }

@@ -37,7 +37,7 @@ import {
 } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
 import { resolveTrainConfig } from '../train-config.js';
-import { openRunDirectory } from '../run-lifecycle.js';
+import { openRunDirectory, openUnusedRunDirectory } from '../run-lifecycle.js';
 import type { RunDirectory, RunMode } from '../run-lifecycle.js';
 import { collectVersions } from '../versions.js';
 import { datasetOf, loadRunData } from '../user-data.js';
@@ -311,9 +311,14 @@ async function writeReport(
 export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortSignal): Promise<TrainResult> {
   const plugins = normalizePluginSpecifiers(options.plugin ?? [], io.cwd);
   await importPlugins(plugins);
-  const plan = options.resume ? await planResume(options, io, plugins) : planNewRun(options, io, plugins);
+  const planned = options.resume ? await planResume(options, io, plugins) : planNewRun(options, io, plugins);
   // Before the slow parts (backend, data): an unusable or busy --out fails at once.
-  const runDir = openRunDirectory(plan.out, plan.mode, plan.runConfig.runId ?? newRunId(), io);
+  const runId = planned.runConfig.runId ?? newRunId();
+  const { out, runDir } =
+    options.out === undefined && planned.mode === 'new'
+      ? openUnusedRunDirectory(planned.out, runId, io)
+      : { out: planned.out, runDir: openRunDirectory(planned.out, planned.mode, runId, io) };
+  const plan = { ...planned, out };
   try {
     const result = await trainInRunDirectory(plan, runDir, options, io, signal);
     runDir.close();

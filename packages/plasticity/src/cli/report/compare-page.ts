@@ -79,7 +79,13 @@ export function summarise(run: ComparedRun): RunSummary {
 
 /** The settings a comparison looks at: everything in config.json but bookkeeping. */
 function settingsOf(config: RunConfig): unknown {
-  const { format: _format, createdAt: _createdAt, classNames: _classNames, ...settings } = config;
+  const {
+    format: _format,
+    runId: _runId,
+    createdAt: _createdAt,
+    classNames: _classNames,
+    ...settings
+  } = config;
   return settings;
 }
 
