@@ -8,23 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const built = [
-  'core-tensors',
-  'neurons',
-  'rule-backprop',
-  'rule-bptt',
-  'rule-eventprop',
-  'rule-forward-forward',
-  'rule-least-control',
-].map((pkg) => join('packages', pkg, 'dist', 'index.js'));
-for (const file of [...built, join('tools', 'bench', 'dist', 'step-cost.js')]) {
-  if (!existsSync(join(here, '..', '..', file))) {
-    console.error(`bench: ${dirname(file)} is missing; run \`npm run build\` first.`);
-    process.exit(1);
-  }
-}
-
 const SUITES = ['mlp', 'snn', 'steps', 'local'];
 const { values: args } = parseArgs({
   options: {
@@ -58,6 +41,23 @@ if (args['dry-run']) {
   // Checks the flags and says what would run (the docs test uses it for every documented command).
   console.log(`would run ${suites.join(', ')} on ${wanted.join(', ')} where available, ${seconds} s each`);
   process.exit(0);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const built = [
+  'core-tensors',
+  'neurons',
+  'rule-backprop',
+  'rule-bptt',
+  'rule-eventprop',
+  'rule-forward-forward',
+  'rule-least-control',
+].map((pkg) => join('packages', pkg, 'dist', 'index.js'));
+for (const file of [...built, join('tools', 'bench', 'dist', 'step-cost.js')]) {
+  if (!existsSync(join(here, '..', '..', file))) {
+    console.error(`bench: ${dirname(file)} is missing; run \`npm run build\` first.`);
+    process.exit(1);
+  }
 }
 
 const { probeBackends } = await import('@plasticity/core-tensors');
