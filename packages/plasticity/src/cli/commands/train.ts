@@ -1,16 +1,8 @@
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { PlasticityError, atomicWriteFile, fit, getRule, initBackend } from '@plasticity/core-tensors';
-import type {
-  BackendName,
-  DataSplit,
-  EpochRecord,
-  EvalResult,
-  Inspection,
-  Learner,
-  TaskSpec,
-} from '@plasticity/core-tensors';
+import { PlasticityError, fit, getRule, initBackend } from '@plasticity/core-tensors';
+import type { BackendName, EvalResult } from '@plasticity/core-tensors';
 import { USER_FILES_DATASET, listDatasets } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
@@ -19,12 +11,9 @@ import type { KeepBestFlag, KeptBest } from '../keep-best.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers, pluginsForRunDir, pluginsFromRunDir } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
-import { confusionOf } from '../confusion.js';
-import { renderReport } from '../report/html-report.js';
-import { concatInspections } from '../report/spike-plots.js';
-import type { ReportInput } from '../report/html-report.js';
+import { finalConfusion, inspectTestSamples, writeReport } from '../report/run-report.js';
 import { createMetricsCsv } from '../report/metrics-csv.js';
-import { createStepLog, readSteps } from '../report/step-log.js';
+import { createStepLog } from '../report/step-log.js';
 import {
   RUN_FORMAT,
   appendMetrics,
@@ -225,82 +214,6 @@ function summaryLine(result: TrainResult): string {
     (result.stoppedEarly ? ' (stopped early)' : '') +
     (result.best ? `\nbest ${describeBest(result.best)}, kept in ${result.best.dir}` : '')
   );
-}
-
-/** Test samples inspected: enough for per-neuron rate histograms; the report draws rasters of a few. */
-const INSPECTED_SAMPLES = 32;
-/** Inspected at a time: a learner's dense spike tensors grow with the batch (conv layers: fast). */
-const INSPECT_BATCH = 4;
-
-/** Spikes and voltage traces of the first test samples, for rules that can show them. */
-async function inspectTestSamples(
-  learner: Learner,
-  split: DataSplit | undefined,
-): Promise<ReportInspection | undefined> {
-  if (!learner.inspect || !split) return undefined;
-  const parts: Inspection[] = [];
-  const labels: number[] = [];
-  for await (const batch of split.batches({ batchSize: INSPECT_BATCH, shuffle: false })) {
-    // Inside the loop: the split disposes the batch when the iterator advances.
-    parts.push(await learner.inspect(batch.x, { samples: INSPECT_BATCH }));
-    labels.push(...(await batch.y.data()));
-    if (labels.length >= INSPECTED_SAMPLES) break;
-  }
-  return parts.length > 0 ? { data: concatInspections(parts), labels } : undefined;
-}
-
-type ReportInspection = NonNullable<ReportInput['inspection']>;
-
-/** The final model's confusion matrix on the test split (validation when there is none). */
-async function finalConfusion(
-  learner: Learner,
-  data: { task: TaskSpec; test?: DataSplit; validation?: DataSplit },
-  batchSize: number,
-): Promise<ReportInput['confusion']> {
-  const [split, name] = data.test ? [data.test, 'test'] : [data.validation, 'validation'];
-  if (!split || data.task.kind !== 'classification') return undefined;
-  return { split: name, matrix: await confusionOf(learner, split, data.task.outputs, batchSize) };
-}
-
-async function writeReport(
-  out: string,
-  runConfig: RunConfig,
-  result: TrainResult,
-  history: readonly EpochRecord[],
-  inspection: ReportInspection | undefined,
-  confusion: ReportInput['confusion'],
-) {
-  const html = renderReport({
-    title: `plasticity: ${runConfig.rule} on ${runConfig.dataset}`,
-    summary: {
-      ...(result.test ? { 'test accuracy': result.test.accuracy, 'test loss': result.test.loss } : {}),
-      ...(result.validation
-        ? { 'validation accuracy': result.validation.accuracy, 'validation loss': result.validation.loss }
-        : {}),
-      epochs: result.epochs,
-      ...(result.stoppedEarly ? { 'stopped early': 'yes' } : {}),
-      ...(result.best ? { 'best epoch (kept)': describeBest(result.best) } : {}),
-      'seconds (last session)': result.seconds,
-      backend: `${runConfig.backend.name}${runConfig.backend.detail ? ` (${runConfig.backend.detail})` : ''}`,
-    },
-    config: {
-      rule: runConfig.rule,
-      dataset: runConfig.dataset,
-      ...(runConfig.preset ? { preset: runConfig.preset } : {}),
-      config: runConfig.config,
-      fit: runConfig.fit,
-      preprocess: runConfig.preprocess,
-    },
-    history,
-    metrics: getRule(runConfig.rule).metrics,
-    steps: readSteps(runPath(out, 'steps')),
-    ...(confusion ? { confusion: { ...confusion, classNames: runConfig.classNames } } : {}),
-    ...(inspection ? { inspection: { ...inspection, classNames: runConfig.classNames } } : {}),
-    footer: `${Object.entries(runConfig.versions)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(' · ')} · ${new Date().toISOString()}`,
-  });
-  await atomicWriteFile(runPath(out, 'report'), html);
 }
 
 /**
