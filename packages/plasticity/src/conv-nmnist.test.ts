@@ -115,10 +115,6 @@ describe(backend, () => {
       parseFitSettings({ epochs: 2, batchSize: 8, learningRate: 3e-2, seed: 0 }),
     );
     const last = result.history[result.history.length - 1];
-    console.log(
-      backend,
-      result.history.map((h) => [h.train.loss, h.test!.accuracy, h.seconds]),
-    );
     expect(last.test!.accuracy).toBeGreaterThan(0.9);
     expect(result.history[0].train.loss).toBeGreaterThan(last.train.loss);
     learner.dispose();
