@@ -63,6 +63,10 @@ export interface EarlyStopOptions {
 }
 
 export interface CheckpointOptions {
+  /**
+   * Where checkpoints go. Read at every save (and by `keepBest`), so a caller may move the run
+   * directory between epochs, as the CLI's `--overwrite` does after the first checkpoint.
+   */
   readonly dir: string;
   /** The run's full config (saved as JSON in checkpoint.json). */
   readonly config: unknown;

@@ -49,13 +49,15 @@ async function recoverReplacedDir(dir: string): Promise<void> {
  */
 export class BestKeeper {
   private current: BestRecord | undefined;
-  readonly dir: string;
 
   constructor(
     private readonly options: KeepBestOptions,
     private readonly checkpoint: CheckpointOptions,
-  ) {
-    this.dir = bestCheckpointDir(checkpoint.dir);
+  ) {}
+
+  /** Read at every use, like `checkpoint.dir` itself (a caller may move the run directory). */
+  get dir(): string {
+    return bestCheckpointDir(this.checkpoint.dir);
   }
 
   get best(): BestRecord | undefined {

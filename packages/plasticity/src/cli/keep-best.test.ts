@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { DEFAULT_FIT_SETTINGS, PlasticityError } from '@plasticity/core-tensors';
@@ -151,6 +151,20 @@ describe('train --keep-best and eval --checkpoint best', () => {
     expect(result.best.epoch).toBe(best.epoch);
     expect(result.best.value).toBe(best.validation.accuracy);
     expect(readJson(join(dir, 'resumed', 'checkpoint', 'best', 'checkpoint.json')).epoch).toBe(best.epoch);
+  });
+
+  test('with --overwrite the best epoch is kept in the run that replaced the earlier one', async () => {
+    const cwd = tempDir('keep-best-overwrite');
+    const replace = join(cwd, 'run');
+    expect((await cli([...TRAIN, '--epochs', '1', '--out', 'run', '-q'], { cwd })).code).toBe(0);
+    // The replacement moves into place after its first checkpoint; the best copy goes with it.
+    const run = await cli([...TRAIN, '--keep-best', '--overwrite', '--out', 'run', '--json', '-q'], { cwd });
+    expect(run.stderr).toBe('');
+    const result = onlyJson<{ best: Best }>(run);
+    const manifest = readJson(join(replace, 'checkpoint', 'best', 'checkpoint.json'));
+    expect(manifest.epoch).toBe(bestByValidationAccuracy(metricsOf(replace)).epoch);
+    expect(result.best.epoch).toBe(manifest.epoch);
+    expect(readdirSync(cwd).sort()).toEqual(['run']); // no replacement folder left behind
   });
 
   test('bad uses are coded one-line errors', async () => {
