@@ -37,6 +37,14 @@ export {
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
 export type { MetricDescription, RulePlugin, RulePackage, Recipe } from './contract/plugin.js';
 export { HIDDEN_ACTIVITY_METRICS } from './contract/plugin.js';
+export type {
+  ExperimentChart,
+  ExperimentContext,
+  ExperimentPlugin,
+  ExperimentResult,
+  ExperimentSeries,
+  ExperimentTable,
+} from './contract/experiment.js';
 export { PlasticityError, isPlasticityError } from './errors/plasticity-error.js';
 export type { ErrorCode } from './errors/plasticity-error.js';
 
@@ -66,6 +74,12 @@ export {
 
 // Registry and configuration
 export { registerRule, getRule, listRules, unregisterRule } from './registry/registry.js';
+export {
+  getExperiment,
+  listExperiments,
+  registerExperiment,
+  unregisterExperiment,
+} from './registry/experiments.js';
 export { parseConfig } from './registry/config.js';
 export { closestNames, editDistance } from './registry/suggest.js';
 export { resolveRecipe, recipeKeys } from './registry/recipe.js';

@@ -4,6 +4,7 @@ import * as datasets from '@plasticity/datasets';
 import * as neurons from '@plasticity/neurons';
 import * as backprop from '@plasticity/rule-backprop';
 import * as bptt from '@plasticity/rule-bptt';
+import * as btsp from '@plasticity/rule-btsp';
 import * as eventprop from '@plasticity/rule-eventprop';
 import * as forwardForward from '@plasticity/rule-forward-forward';
 import * as leastControl from '@plasticity/rule-least-control';
@@ -20,6 +21,7 @@ describe('plasticity re-exports', () => {
     ['@plasticity/neurons', neurons],
     ['@plasticity/rule-backprop', backprop],
     ['@plasticity/rule-bptt', bptt],
+    ['@plasticity/rule-btsp', btsp],
     ['@plasticity/rule-eventprop', eventprop],
     ['@plasticity/rule-forward-forward', forwardForward],
     ['@plasticity/rule-least-control', leastControl],
@@ -29,6 +31,7 @@ describe('plasticity re-exports', () => {
       const namespaces: Record<string, unknown> = {
         '@plasticity/rule-backprop': umbrella.backprop,
         '@plasticity/rule-bptt': umbrella.bptt,
+        '@plasticity/rule-btsp': umbrella.btsp,
         '@plasticity/rule-eventprop': umbrella.eventprop,
         '@plasticity/rule-forward-forward': umbrella.forwardForward,
         '@plasticity/rule-least-control': umbrella.leastControl,

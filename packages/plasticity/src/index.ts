@@ -15,6 +15,7 @@ export { eventpropRule } from '@plasticity/rule-eventprop';
 export { forwardForwardRule } from '@plasticity/rule-forward-forward';
 export { leastControlRule } from '@plasticity/rule-least-control';
 export * as backprop from '@plasticity/rule-backprop';
+export * as btsp from '@plasticity/rule-btsp';
 export * as bptt from '@plasticity/rule-bptt';
 export * as eventprop from '@plasticity/rule-eventprop';
 export * as forwardForward from '@plasticity/rule-forward-forward';

@@ -1,0 +1,2 @@
+// The memory part of the package; filled in by its own modules.
+export {};

@@ -1,0 +1,2 @@
+// The multilayer part of the package; filled in by its own modules.
+export {};
