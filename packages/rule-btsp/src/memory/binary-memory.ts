@@ -79,7 +79,7 @@ function groupByWord(outputs: readonly number[]): Map<number, number> {
  * Stores one item in place: for every active input and plateau output, the connected synapse is
  * set, reset or flipped. Costs O(active inputs × plateau words), independent of the matrix size.
  */
-export function storeItem(memory: BinaryMemory, active: ArrayLike<number>, plateaus: Plateaus): void {
+export function storeBinaryItem(memory: BinaryMemory, active: ArrayLike<number>, plateaus: Plateaus): void {
   const { weights, mask, wordsPerRow } = memory;
   const up = groupByWord(plateaus.potentiate);
   const down = groupByWord(plateaus.depress);
@@ -109,7 +109,11 @@ function bitLength(value: number): number {
  * a weight row is a ripple-carry of whole words, and the threshold test is a word-wide compare,
  * so no sum is ever held per output.
  */
-export function recall(memory: BinaryMemory, active: ArrayLike<number>, threshold = memory.params.threshold): Uint32Array {
+export function recallBinary(
+  memory: BinaryMemory,
+  active: ArrayLike<number>,
+  threshold = memory.params.threshold,
+): Uint32Array {
   const { weights, wordsPerRow: words } = memory;
   const width = bitLength(Math.max(active.length, threshold));
   const counters = new Uint32Array(width * words);
@@ -146,7 +150,7 @@ export function recall(memory: BinaryMemory, active: ArrayLike<number>, threshol
 }
 
 /** Fraction of connected synapses whose weight is 1. */
-export function weightFraction(memory: BinaryMemory): number {
+export function binaryWeightFraction(memory: BinaryMemory): number {
   const connected = popcount(memory.mask);
   return connected === 0 ? 0 : popcount(memory.weights) / connected;
 }
