@@ -39,18 +39,40 @@ export interface Plateaus {
   readonly depress: readonly number[];
 }
 
+/**
+ * 32 independent Bernoulli(`probability`) bits from as few uniform words as needed: bit b is the
+ * outcome of comparing a uniform U_b, revealed one binary digit per word, with the binary digits
+ * of `probability` (success when U_b's digit first falls below p's). Each word settles about
+ * half of the undecided bits, so ~7 draws give 32 bits instead of 32 draws; after 32 digits the
+ * bits left undecided fail, a bias of at most 2^-32.
+ */
+export function bernoulliWord(probability: number, rng: Rng): number {
+  if (probability >= 1) return -1 >>> 0;
+  let undecided = -1;
+  let result = 0;
+  let rest = probability;
+  for (let digit = 0; digit < 32 && undecided !== 0 && rest > 0; digit++) {
+    rest *= 2;
+    const r = rng.uint32();
+    if (rest >= 1) {
+      rest -= 1;
+      result |= undecided & ~r;
+      undecided &= r;
+    } else {
+      undecided &= ~r;
+    }
+  }
+  return result >>> 0;
+}
+
 /** An empty memory (all weights 0) with a random connectivity mask drawn from `rng`. */
 export function createBinaryMemory(params: BinaryMemoryParams, rng: Rng): BinaryMemory {
   const wordsPerRow = wordsFor(params.outputs);
   const mask = new Uint32Array(params.inputs * wordsPerRow);
-  // One uint32 per synapse: P(connected) = connectivity to within 2^-32.
-  const cut = params.connectivity * 4294967296;
-  for (let i = 0; i < params.inputs; i++) {
-    const row = i * wordsPerRow;
-    for (let j = 0; j < params.outputs; j++) {
-      if (rng.uint32() < cut) mask[row + (j >>> 5)] |= 1 << (j & 31);
-    }
-  }
+  for (let w = 0; w < mask.length; w++) mask[w] = bernoulliWord(params.connectivity, rng);
+  // Bits past the last output of each row stay unconnected.
+  const tail = params.outputs & 31;
+  if (tail) for (let w = wordsPerRow - 1; w < mask.length; w += wordsPerRow) mask[w] &= (1 << tail) - 1;
   return { params, wordsPerRow, mask, weights: new Uint32Array(mask.length) };
 }
 

@@ -30,8 +30,8 @@ export function bernoulliIndices(size: number, density: number, rng: Rng, out: n
   const logMiss = Math.log1p(-density);
   let i = -1;
   for (;;) {
-    // Failures before the next success: floor(log(U) / log(1 - p)), U in (0, 1].
-    i += 1 + Math.floor(Math.log(1 - rng.uniform()) / logMiss);
+    // Failures before the next success: floor(log(U) / log(1 - p)), U in (0, 1] from 32 bits.
+    i += 1 + Math.floor(Math.log((rng.uint32() + 1) / 4294967296) / logMiss);
     if (i >= size) return out;
     out.push(i);
   }
