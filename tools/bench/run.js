@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SUITES = ['mlp', 'snn', 'steps', 'local'];
+const SUITES = ['mlp', 'snn', 'steps', 'local', 'btsp-memory'];
 const { values: args } = parseArgs({
   options: {
     suite: { type: 'string', default: SUITES.join(',') },
@@ -49,11 +49,15 @@ const built = [
   'neurons',
   'rule-backprop',
   'rule-bptt',
+  'rule-btsp',
   'rule-eventprop',
   'rule-forward-forward',
   'rule-least-control',
 ].map((pkg) => join('packages', pkg, 'dist', 'index.js'));
-for (const file of [...built, join('tools', 'bench', 'dist', 'step-cost.js')]) {
+for (const file of [
+  ...built,
+  ...['step-cost.js', 'btsp-recall.js'].map((f) => join('tools', 'bench', 'dist', f)),
+]) {
   if (!existsSync(join(here, '..', '..', file))) {
     console.error(`bench: ${dirname(file)} is missing; run \`npm run build\` first.`);
     process.exit(1);
@@ -85,6 +89,9 @@ if (suites.includes('mlp')) results.mlp = await (await import('./mlp.js')).runMl
 if (suites.includes('snn')) results.snn = await (await import('./snn.js')).runSnnSuite(options);
 if (suites.includes('steps')) results.steps = await (await import('./steps.js')).runStepsSuite(options);
 if (suites.includes('local')) results.local = await (await import('./local.js')).runLocalSuite(options);
+if (suites.includes('btsp-memory')) {
+  results['btsp-memory'] = await (await import('./btsp-memory.js')).runBtspMemorySuite(options);
+}
 const total = (performance.now() - started) / 1000;
 if (args.json) console.log(JSON.stringify({ seconds: total, ...results }));
 else console.log(`\n(${total.toFixed(0)} s in all)`);

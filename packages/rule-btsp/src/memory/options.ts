@@ -38,7 +38,7 @@ export const btspMemoryOptionsSchema = z.strictObject({
     .default(1 / 3)
     .describe('fraction of a cue’s active bits removed'),
   variant: z.enum(['set-reset', 'toggle']).default('set-reset'),
-  cues: z.number().int().min(2).default(200).describe('stored items recalled at each M'),
+  cues: z.number().int().min(2).default(1_000).describe('stored items recalled at each M'),
   hopfield: z
     .union([z.boolean(), z.number().int().min(1)])
     .default(false)
