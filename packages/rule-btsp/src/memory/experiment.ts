@@ -28,7 +28,10 @@ import { activeOf, randomPatterns, removeFraction, type SparsePatterns } from '.
 
 /** The continuous Hopfield fires above this fraction of the pattern density (the authors' 0.4·fp). */
 const HOPFIELD_FIELD_THRESHOLD = 0.4;
-/** The binarised Hopfield fires when over 90 % of the active units reach it through 1-weights (a Willshaw-style threshold: a stored pattern’s own units get all of them). */
+/**
+ * The binarised Hopfield fires when over 90 % of the active units reach it through 1-weights (a
+ * Willshaw-style threshold: the units of a stored pattern get all of them).
+ */
 const HOPFIELD_BINARY_THRESHOLD = 0.9;
 const HOPFIELD_ITERATIONS = 10;
 
@@ -107,8 +110,9 @@ export async function runBtspMemory(
     await checkpoint(context);
     context.onProgress?.(`storing items ${stored + 1}–${items}`, index / at.length);
     let t = performance.now();
-    for (; stored < items; stored++)
+    for (; stored < items; stored++) {
       storeBinaryItem(memory, activeOf(patterns, stored), drawPlateaus(params, plateauRng));
+    }
     storeMs += performance.now() - t;
 
     context.onProgress?.(
