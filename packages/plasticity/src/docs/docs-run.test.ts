@@ -155,6 +155,14 @@ function cliArgs(words: readonly string[], dataDir: string): string[] {
   return training ? [...args, '--epochs', '1'] : args;
 }
 
+/**
+ * An experiment the docs say takes minutes (`# takes 2 minutes`) is checked with `--dry-run`:
+ * its options and output folder; running it is its package's tests' job, at a smaller size.
+ */
+function dryRunIfLong(args: string[], command: ShellCommand): string[] {
+  return args[0] === 'experiment' && /\btakes\b/.test(command.comment) ? [...args, '--dry-run'] : args;
+}
+
 /** `# exits 2` after a command: the status the docs promise; 0 otherwise. */
 function expectedStatus(command: ShellCommand): number {
   const m = /exits (\d+)/.exec(command.comment);
@@ -206,7 +214,8 @@ async function runCommand(
   const words = program === 'npx' ? rest : command.words;
   const label = `${where(block)}: ${command.text}`;
   if (words[0] === 'plasticity') {
-    const run = await cli(cliArgs(words.slice(1), dataDir), { cwd, env: { PLASTICITY_DATA_DIR: dataDir } });
+    const args = dryRunIfLong(cliArgs(words.slice(1), dataDir), command);
+    const run = await cli(args, { cwd, env: { PLASTICITY_DATA_DIR: dataDir } });
     expect({
       command: label,
       status: run.code,
