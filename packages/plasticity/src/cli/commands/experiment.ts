@@ -12,6 +12,7 @@ import type { ExperimentResult } from '@plasticity/core-tensors';
 import { renderExperimentReport } from '../experiment/experiment-report.js';
 import { parseExperimentOptions } from '../experiment/experiment-options.js';
 import type { CliContext, CliIO } from '../io.js';
+import { importPlugins, normalizePluginSpecifiers } from '../plugins.js';
 import { prepareOutputDir } from '../output-dir.js';
 import { timestamp } from '../run-dir.js';
 import { collectVersions } from '../versions.js';
@@ -23,6 +24,7 @@ export interface ExperimentFlags {
   readonly overwrite?: boolean;
   readonly quiet?: boolean;
   readonly dryRun?: boolean;
+  readonly plugin?: readonly string[];
 }
 
 /** What `experiment --json` prints, and `figures.json` in the output folder holds. */
@@ -113,6 +115,7 @@ export async function runExperiment(
   io: CliIO,
   signal?: AbortSignal,
 ): Promise<ExperimentRecord | undefined> {
+  await importPlugins(normalizePluginSpecifiers(flags.plugin ?? [], io.cwd));
   const experiment = getExperiment(name);
   const raw = parseExperimentOptions(words, experiment.optionsSchema, name);
   const options = validateWithSchema(experiment.optionsSchema, raw, {
@@ -198,6 +201,8 @@ export function registerExperiment(program: Command, context: CliContext): void 
     .helpOption('-h, --help')
     .action(async (name: string | undefined, words: string[], _flags: unknown, command: Command) => {
       if (name === undefined) {
+        const { plugin } = command.optsWithGlobals<ExperimentFlags>();
+        await importPlugins(normalizePluginSpecifiers(plugin ?? [], context.io.cwd));
         context.io.stdout.write(listLines());
         return;
       }
