@@ -1,0 +1,36 @@
+import type { BtspRuleParams, TrackProtocol } from './constants.js';
+import { filterExponential } from './filters.js';
+import { inputRate } from './track.js';
+import type { InductionTimeline } from './track.js';
+
+/**
+ * Eligibility traces: each input's rate / peak rate filtered with exp(-t/tau_ET), then all divided
+ * by their global maximum over inputs and time (so the largest is 1).
+ */
+export function eligibilityTraces(
+  params: BtspRuleParams,
+  track: TrackProtocol,
+  centres: Float64Array,
+  timeline: InductionTimeline,
+): Float64Array[] {
+  const traces = Array.from(centres, (c) =>
+    filterExponential(
+      timeline.position.map((x) => inputRate(track, c, x) / track.peakRate),
+      params.tauEligibility,
+      timeline.dt,
+    ),
+  );
+  let peak = 0;
+  for (const trace of traces) for (const v of trace) peak = Math.max(peak, v);
+  if (peak > 0) for (const trace of traces) for (let n = 0; n < trace.length; n++) trace[n] /= peak;
+  return traces;
+}
+
+/** Instructive signal: the plateau gate filtered with exp(-t/tau_IS), divided by its peak. */
+export function instructiveSignal(params: BtspRuleParams, timeline: InductionTimeline): Float64Array {
+  const signal = filterExponential(timeline.plateauGate, params.tauInstructive, timeline.dt);
+  let peak = 0;
+  for (const v of signal) peak = Math.max(peak, v);
+  if (peak > 0) for (let n = 0; n < signal.length; n++) signal[n] /= peak;
+  return signal;
+}
