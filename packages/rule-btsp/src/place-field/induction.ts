@@ -1,6 +1,6 @@
 import type { BtspRuleParams, TrackProtocol } from './constants.js';
-import { plasticityDrive, applyRule } from './rule.js';
-import type { PlasticityDrive, RuleForm } from './rule.js';
+import { applyLapMaps, lapMaps, plasticityDrive } from './rule.js';
+import type { LapMap, PlasticityDrive, RuleForm } from './rule.js';
 import { eligibilityTraces, instructiveSignal } from './signals.js';
 import { inductionTimeline, inputCentres } from './track.js';
 import type { InductionTimeline } from './track.js';
@@ -34,15 +34,19 @@ export function inductionSetup(
   return { centres, timeline, drive };
 }
 
+/** The induction's lap maps for one rule form: computed once, applied to any number of cells. */
+export function inductionMaps(params: BtspRuleParams, setup: InductionSetup, form: RuleForm): LapMap[] {
+  return lapMaps(form, params, setup.drive);
+}
+
 /** Weights W (not normalised) after each lap of an induction, starting from `initialWeights`. */
 export function induceWeights(
   params: BtspRuleParams,
-  setup: InductionSetup,
-  form: RuleForm,
+  maps: readonly LapMap[],
   initialWeights: Float64Array,
 ): Float64Array[] {
   const w0 = initialWeights.map((W) => W / params.maxWeight);
-  return applyRule(form, params, setup.drive, w0).map((w) => w.map((v) => v * params.maxWeight));
+  return applyLapMaps(maps, w0).map((w) => w.map((v) => v * params.maxWeight));
 }
 
 /** A silent cell: W = 1 at every input. */
