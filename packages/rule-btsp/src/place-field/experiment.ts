@@ -42,6 +42,7 @@ export async function runPlaceFieldExperiment(
   options: PlaceFieldOptions,
   context: ExperimentContext,
 ): Promise<ExperimentResult> {
+  checkAborted(context);
   // Read the data first: a bad path or file fails before any simulation.
   const dataText = options.data === undefined ? undefined : await readData(options.data, context);
   const data = dataText === undefined ? undefined : parseKernelCsv(dataText, options.data);

@@ -18,7 +18,7 @@ describe('exponential filter', () => {
 
   test('the recursive filter equals the direct convolution with the truncated kernel', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const signal = Float64Array.from({ length: 900 }, () => random());
     for (const tau of [0.05, 0.437, 1.664]) {
       const direct = convolveCausal(signal, exponentialKernel(tau, 0.01));

@@ -3,7 +3,7 @@
  * of its peak, normalised to unit sum; signals are causal convolutions with it.
  */
 export function exponentialKernel(tau: number, dt: number): Float64Array {
-  const length = Math.max(1, Math.ceil((tau * Math.log(1000)) / dt - 1e-9));
+  const length = kernelLength(tau, dt);
   const kernel = new Float64Array(length);
   let sum = 0;
   for (let k = 0; k < length; k++) {
@@ -12,6 +12,11 @@ export function exponentialKernel(tau: number, dt: number): Float64Array {
   }
   for (let k = 0; k < length; k++) kernel[k] /= sum;
   return kernel;
+}
+
+/** Samples kept: those with exp(-k dt/tau) >= 0.001. */
+function kernelLength(tau: number, dt: number): number {
+  return Math.max(1, Math.ceil((tau * Math.log(1000)) / dt - 1e-9));
 }
 
 /** Causal convolution `y[n] = Σ_k kernel[k] x[n - k]` (direct; the reference for the fast form). */
@@ -31,11 +36,11 @@ export function convolveCausal(signal: Float64Array, kernel: Float64Array): Floa
  * `c·a^k, k < L` obeys `y[n] = a y[n-1] + c (x[n] - a^L x[n-L])`.
  */
 export function filterExponential(signal: Float64Array, tau: number, dt: number): Float64Array {
-  const kernel = exponentialKernel(tau, dt);
-  const length = kernel.length;
-  const scale = kernel[0];
+  const length = kernelLength(tau, dt);
   const decay = Math.exp(-dt / tau);
   const tail = Math.pow(decay, length);
+  // 1 / Σ_{k<L} decay^k: the first kernel sample after normalisation to unit sum.
+  const scale = (1 - decay) / (1 - tail);
   const out = new Float64Array(signal.length);
   let state = 0;
   for (let n = 0; n < signal.length; n++) {

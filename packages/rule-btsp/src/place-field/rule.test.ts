@@ -47,7 +47,14 @@ describe('the weight-dependent rule', () => {
     const n = 400;
     const qp = Array.from({ length: n }, (_, k) => Math.max(0, Math.sin(k / 40)));
     const qm = Array.from({ length: n }, (_, k) => Math.abs(Math.cos(k / 25)));
-    const d = drive([qp], [qm], [[0, 200], [200, n]]);
+    const d = drive(
+      [qp],
+      [qm],
+      [
+        [0, 200],
+        [200, n],
+      ],
+    );
     const W0 = 2.5;
     const [lap1, lap2] = applyRule('continuous', P, d, Float64Array.from([W0 / P.maxWeight]));
     // Euler on W with 100 substeps per sample, gains held over each sample.

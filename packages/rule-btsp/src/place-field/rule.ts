@@ -26,8 +26,18 @@ export function plasticityDrive(
 ): PlasticityDrive {
   const qPlusOf = sigmoidGain(params.thetaPlus, params.halfWidthPlus);
   const qMinusOf = sigmoidGain(params.thetaMinus, params.halfWidthMinus);
-  const qPlus = eligibility.map((trace) => trace.map((e, n) => qPlusOf(e * instructive[n])));
-  const qMinus = eligibility.map((trace) => trace.map((e, n) => qMinusOf(e * instructive[n])));
+  // q(0) = 0 exactly, so samples without overlap (before the first plateau) stay 0.
+  const gains = (q: (x: number) => number) =>
+    eligibility.map((trace) => {
+      const out = new Float64Array(trace.length);
+      for (let n = 0; n < trace.length; n++) {
+        const overlap = trace[n] * instructive[n];
+        if (overlap !== 0) out[n] = q(overlap);
+      }
+      return out;
+    });
+  const qPlus = gains(qPlusOf);
+  const qMinus = gains(qMinusOf);
   const windows = onsets.map(
     (start, k) => [start, k + 1 < onsets.length ? onsets[k + 1] : instructive.length] as const,
   );
