@@ -87,10 +87,23 @@ export function rmsError(a: readonly number[], b: readonly number[]): number {
   return Math.sqrt(a.reduce((s, v, k) => s + (v - b[k]) ** 2, 0) / a.length);
 }
 
-/**
- * The weight-dependence signature near the plateau (|t| < `withinS`): mean delta ramp of bins
- * with a low initial ramp (< `lowBelowMv`) and with a high one (>= `highFromMv`).
- */
+/** Where the weight-dependence signature looks: near the plateau, at low and high initial ramps. */
+export interface WeightDependenceBins {
+  /** Bins passed within this time of plateau onset (s), either side. */
+  readonly withinS: number;
+  /** Low: initial ramp below this (mV). */
+  readonly lowBelowMv: number;
+  /** High: initial ramp at least this (mV). */
+  readonly highFromMv: number;
+}
+
+export const DEFAULT_WEIGHT_DEPENDENCE_BINS: WeightDependenceBins = Object.freeze({
+  withinS: 2,
+  lowBelowMv: 2,
+  highFromMv: 8,
+});
+
+/** Mean delta ramp (mV) of the low- and high-initial-ramp bins near the plateau. */
 export interface WeightDependence {
   readonly lowMeanMv: number;
   readonly lowCount: number;
@@ -98,22 +111,24 @@ export interface WeightDependence {
   readonly highCount: number;
 }
 
+/**
+ * The weight-dependence signature: weakly depolarised bins near the plateau potentiate
+ * (`lowMeanMv > 0`), strongly depolarised ones depress (`highMeanMv < 0`).
+ */
 export function weightDependence(
   samples: readonly KernelSample[],
-  withinS = 2,
-  lowBelowMv = 2,
-  highFromMv = 8,
+  bins: WeightDependenceBins = DEFAULT_WEIGHT_DEPENDENCE_BINS,
 ): WeightDependence {
   let lowSum = 0;
   let lowCount = 0;
   let highSum = 0;
   let highCount = 0;
   for (const s of samples) {
-    if (Math.abs(s.t) >= withinS) continue;
-    if (s.initialRamp < lowBelowMv) {
+    if (Math.abs(s.t) >= bins.withinS) continue;
+    if (s.initialRamp < bins.lowBelowMv) {
       lowSum += s.deltaRamp;
       lowCount++;
-    } else if (s.initialRamp >= highFromMv) {
+    } else if (s.initialRamp >= bins.highFromMv) {
       highSum += s.deltaRamp;
       highCount++;
     }

@@ -37,9 +37,18 @@ export {
   DEFAULT_KERNEL_BINS,
   pearson,
   rmsError,
+  DEFAULT_WEIGHT_DEPENDENCE_BINS,
   weightDependence,
 } from './binning.js';
-export type { KernelAgreement, KernelBins, KernelTable, WeightDependence } from './binning.js';
+export type {
+  KernelAgreement,
+  KernelBins,
+  KernelTable,
+  WeightDependence,
+  WeightDependenceBins,
+} from './binning.js';
+export { fieldShift } from './field-shift.js';
+export type { FieldShift } from './field-shift.js';
 export { DEFAULT_MODEL_CELLS, modelCellWeights, modelKernelSamples } from './model-cells.js';
 export type { ModelCellGrid } from './model-cells.js';
 export { placeFieldOptionsSchema } from './options.js';
