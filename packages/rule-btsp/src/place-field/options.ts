@@ -11,7 +11,7 @@ export const placeFieldOptionsSchema = z.strictObject({
   /** Plateau position of the first induction (cm). */
   plateauPosition: position.default(120),
   /** Induction laps (one plateau each), for both inductions and the data comparison. */
-  laps: z.number().int().min(1).max(20).default(3),
+  laps: z.number().int().min(1).max(10).default(3),
   /** Plateau position of the second induction, which moves the field (cm). */
   secondPosition: position.default(45),
   /** `'per-lap'`: the eLife 2021 update once per lap; `'continuous'`: dW/dt (their later code). */
@@ -19,7 +19,7 @@ export const placeFieldOptionsSchema = z.strictObject({
   /** Plateau duration (s). */
   plateauDuration: z.number().positive().max(2).default(0.3),
   /** Running speed (cm/s). */
-  runSpeed: z.number().min(5).max(100).default(25),
+  runSpeed: z.number().min(10).max(100).default(25),
   /** Measured-plasticity CSV (t, initial_ramp, delta_ramp) to compare the model with. */
   data: z.string().min(1).optional(),
 });
