@@ -36,11 +36,22 @@ function tableHtml(table: ExperimentTable): string {
 }
 
 function chartHtml(chart: ExperimentChart): string {
+  // As many dashed references as solid curves: each reference takes its curve's colour (data
+  // beside the model of the same bin).
+  const dashed = chart.series.filter((s) => s.dashed).length;
+  const paired = dashed > 0 && dashed * 2 === chart.series.length;
   const svg = lineChart({
     title: chart.title,
     xLabel: chart.xLabel,
     yLabel: chart.yLabel,
-    series: chart.series.map((s) => ({ name: s.name, points: s.points, dashed: s.dashed })),
+    series: chart.series.map((s, i) => ({
+      name: s.name,
+      points: s.points,
+      dashed: s.dashed,
+      colour: paired
+        ? chart.series.slice(0, i).filter((t) => Boolean(t.dashed) === Boolean(s.dashed)).length
+        : i,
+    })),
     markers: chart.series.every((s) => s.points.length <= 40),
     logX: chart.logX,
   });

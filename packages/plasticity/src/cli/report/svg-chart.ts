@@ -8,6 +8,8 @@ export interface ChartSeries {
   readonly markers?: boolean;
   /** Drawn dashed: a reference (measured data, a closed form) beside the model's curves. */
   readonly dashed?: boolean;
+  /** Palette index (default: the series' position), so a reference can share its model's colour. */
+  readonly colour?: number;
 }
 
 export interface LineChartOptions {
@@ -125,7 +127,7 @@ export function lineChart(options: LineChartOptions): string {
   const longestName = Math.max(0, ...options.series.map((series) => series.name.length));
   // Lines: one polyline per run of finite points, plus markers (a single epoch still shows).
   options.series.forEach((series, i) => {
-    const colour = COLOURS[i % COLOURS.length];
+    const colour = COLOURS[(series.colour ?? i) % COLOURS.length];
     const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
     const runs: string[][] = [[]];
     for (const [rawX, y] of series.points) {
