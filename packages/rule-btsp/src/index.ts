@@ -1,4 +1,8 @@
+import { registerExperiment } from '@plasticity/core-tensors';
+import { btspPlaceFieldExperiment } from './base.js';
+
 export * from './base.js';
 
-// Side effect (added as the parts land): importing the package registers the 'btsp' rule and
-// the 'btsp-place-field' and 'btsp-memory' experiments.
+// Side effect: importing the package registers the 'btsp' rule and the 'btsp-place-field' and
+// 'btsp-memory' experiments (for getRule, getExperiment and the CLI).
+registerExperiment(btspPlaceFieldExperiment);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import './builtin-rules.js';
 import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE, exitCodeFor, formatError, wantsVerbose } from './errors.js';
@@ -30,6 +31,7 @@ export function createProgram(context: CliContext): Command {
   registerTrain(program, context);
   registerEval(program, context);
   registerCompare(program, context);
+  registerExperiment(program, context);
   return program;
 }
 

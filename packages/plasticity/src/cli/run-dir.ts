@@ -182,3 +182,12 @@ export function writeMetricsSync(dir: string, records: readonly EpochRecord[]): 
   writeFileSync(temp, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   renameSync(temp, path);
 }
+
+/** `20261203-021530`: local time to the second, for default folder names. */
+export function timestamp(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-` +
+    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
+  );
+}

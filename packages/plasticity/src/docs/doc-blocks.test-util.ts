@@ -69,7 +69,10 @@ export function blocksIn(repo: string, doc: string): DocBlock[] {
 /** One command of a shell block: words after quote removal, comments and `&&` split off. */
 export interface ShellCommand {
   readonly words: readonly string[];
-  /** The line's trailing comment (without `#`), e.g. `exits 2`. */
+  /**
+   * The line's trailing comment (without `#`), e.g. `exits 2`; without one, a comment line just
+   * above the command (`# takes 2 minutes`).
+   */
   readonly comment: string;
   readonly text: string;
 }
@@ -78,6 +81,7 @@ export interface ShellCommand {
 export function shellCommands(code: string): ShellCommand[] {
   const commands: ShellCommand[] = [];
   const joined = code.replace(/\\\n/g, ' ');
+  let above = '';
   for (const line of joined.split('\n')) {
     const before = commands.length;
     const words: string[] = [];
@@ -116,9 +120,11 @@ export function shellCommands(code: string): ShellCommand[] {
     }
     if (quote) throw new Error(`unterminated quote in: ${line}`);
     finish(i);
-    if (comment && commands.length > before) {
-      commands[commands.length - 1] = { ...commands[commands.length - 1], comment };
-    }
+    if (commands.length > before) {
+      const last = commands.length - 1;
+      if (comment || above) commands[last] = { ...commands[last], comment: comment || above };
+      above = '';
+    } else above = comment;
   }
   return commands;
 }

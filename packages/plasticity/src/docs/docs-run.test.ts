@@ -82,6 +82,18 @@ function fixtureDataDir(): string {
   mkdirSync(join(dir, 'shd'));
   const shdMini = join(repo, 'packages', 'datasets', 'src', 'shd', 'fixtures', 'shd-mini.h5');
   for (const split of ['train', 'test']) copyFileSync(shdMini, join(dir, 'shd', `shd_${split}.h5`));
+  // The measured CA1 plasticity table of the BTSP docs, as a small file in its format.
+  mkdirSync(join(dir, 'btsp'));
+  const kernel = join(
+    repo,
+    'packages',
+    'rule-btsp',
+    'src',
+    'place-field',
+    '__fixtures__',
+    'kernel-fixture.csv',
+  );
+  copyFileSync(kernel, join(dir, 'btsp', '20220808_BTSP_CA1_data.csv'));
   return dir;
 }
 
@@ -148,11 +160,26 @@ const where = (block: DocBlock): string => `${block.doc}:${block.line}`;
 
 /** `plasticity ...` as the docs write it, made runnable here: placeholders filled, one epoch. */
 function cliArgs(words: readonly string[], dataDir: string): string[] {
-  const args = words.map((w) => (DATA_PLACEHOLDERS.has(w) ? dataDir : w));
+  // A placeholder alone is the data folder; one followed by `/...` a file in it.
+  const args = words.map((w) => {
+    if (DATA_PLACEHOLDERS.has(w)) return dataDir;
+    const slash = w.indexOf('/', 1);
+    for (let at = slash; at > 0; at = w.indexOf('/', at + 1))
+      if (DATA_PLACEHOLDERS.has(w.slice(0, at))) return dataDir + w.slice(at);
+    return w;
+  });
   for (let i = 1; i < args.length; i++)
     if (args[i] === SEED_PLACEHOLDER && args[i - 1] === '--seed') args[i] = '0';
   const training = args.includes('train') && !args.includes('--resume');
   return training ? [...args, '--epochs', '1'] : args;
+}
+
+/**
+ * An experiment the docs say takes minutes (`# takes 2 minutes`) is checked with `--dry-run`:
+ * its options and output folder; running it is its package's tests' job, at a smaller size.
+ */
+function dryRunIfLong(args: string[], command: ShellCommand): string[] {
+  return args[0] === 'experiment' && /\btakes\b/.test(command.comment) ? [...args, '--dry-run'] : args;
 }
 
 /** `# exits 2` after a command: the status the docs promise; 0 otherwise. */
@@ -206,7 +233,8 @@ async function runCommand(
   const words = program === 'npx' ? rest : command.words;
   const label = `${where(block)}: ${command.text}`;
   if (words[0] === 'plasticity') {
-    const run = await cli(cliArgs(words.slice(1), dataDir), { cwd, env: { PLASTICITY_DATA_DIR: dataDir } });
+    const args = dryRunIfLong(cliArgs(words.slice(1), dataDir), command);
+    const run = await cli(args, { cwd, env: { PLASTICITY_DATA_DIR: dataDir } });
     expect({
       command: label,
       status: run.code,

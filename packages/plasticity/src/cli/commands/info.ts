@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listRules, probeBackends } from '@plasticity/core-tensors';
+import { listExperiments, listRules, probeBackends } from '@plasticity/core-tensors';
 import type { BackendProbe } from '@plasticity/core-tensors';
 import { listDatasets } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
@@ -17,6 +17,8 @@ export interface InfoReport {
     readonly package?: RulePackageInfo;
   }[];
   readonly datasets: readonly { readonly name: string; readonly description: string }[];
+  /** Experiments `plasticity experiment <name>` runs. */
+  readonly experiments: readonly { readonly name: string; readonly summary: string }[];
   readonly versions: Versions;
 }
 
@@ -32,7 +34,8 @@ export async function collectInfo(): Promise<InfoReport> {
     };
   });
   const datasets = listDatasets().map((d) => ({ name: d.name, description: d.description }));
-  return { backends, rules, datasets, versions: collectVersions() };
+  const experiments = listExperiments().map((e) => ({ name: e.name, summary: e.summary }));
+  return { backends, rules, datasets, experiments, versions: collectVersions() };
 }
 
 function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
@@ -64,6 +67,9 @@ export function formatInfo(info: InfoReport): string {
     ),
   );
   lines.push('', 'Datasets:', ...table(info.datasets.map((d) => [d.name, d.description])));
+  if (info.experiments.length > 0) {
+    lines.push('', 'Experiments:', ...table(info.experiments.map((e) => [e.name, e.summary])));
+  }
   lines.push('', 'Versions:', ...table(Object.entries(info.versions).map(([k, v]) => [k, v])));
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,7 @@ import {
   readMetrics,
   readRunConfig,
   runPath,
+  timestamp,
   writeJson,
   writeMetricsSync,
 } from '../run-dir.js';
@@ -103,14 +104,6 @@ const FIXED_ON_RESUME = [
   'overwrite',
   'keepBest',
 ] as const;
-
-function timestamp(date: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-` +
-    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
-  );
-}
 
 const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 

@@ -177,3 +177,18 @@ describe('the report in headless chromium', () => {
     expect(readFileSync(join(out, 'steps.jsonl'), 'utf8').trim().split('\n')).toHaveLength(157);
   });
 });
+
+describe('an experiment report in headless chromium', () => {
+  test("btsp-place-field: every chart drawn, the data's kernel beside the model's", async () => {
+    const out = join(dir, 'place-field');
+    const run = await cli(['experiment', 'btsp-place-field', '--out', out, '-q']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const check = await openReport(out);
+    writeFileSync(join(dir, 'place-field.png'), check.png);
+    expect(check.errors).toEqual([]);
+    expect(check.distinctColours).toBeGreaterThan(8);
+    expect(check.charts.length).toBeGreaterThanOrEqual(3);
+    expect(check.charts.filter((c) => c.marks === 0 || c.badPoints > 0)).toEqual([]);
+  });
+});

@@ -6,6 +6,10 @@ export interface ChartSeries {
   readonly points: readonly (readonly [number, number])[];
   /** Overrides the chart's `markers` for this series (off for a dense per-step line). */
   readonly markers?: boolean;
+  /** Drawn dashed: a reference (measured data, a closed form) beside the model's curves. */
+  readonly dashed?: boolean;
+  /** Palette index (default: the series' position), so a reference can share its model's colour. */
+  readonly colour?: number;
 }
 
 export interface LineChartOptions {
@@ -23,6 +27,8 @@ export interface LineChartOptions {
   readonly markers?: boolean;
   /** A dashed vertical line at `x` with a short label (the best epoch). */
   readonly mark?: { readonly x: number; readonly label: string };
+  /** Logarithmic x axis (points with x <= 0 are left out), ticks at powers of ten. */
+  readonly logX?: boolean;
 }
 
 // Colour-blind-safe palette (Okabe–Ito).
@@ -61,8 +67,12 @@ export function lineChart(options: LineChartOptions): string {
   const height = options.height ?? 300;
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
+  // On a log axis the chart works in log10(x) and labels ticks with 10^t.
+  const toX = (x: number): number => (options.logX ? (x > 0 ? Math.log10(x) : Number.NaN) : x);
   const finite = options.series.flatMap((s) =>
-    s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)),
+    s.points
+      .map(([x, y]) => [toX(x), y] as const)
+      .filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)),
   );
   const xs = finite.map(([x]) => x);
   const ys = finite.map(([, y]) => y);
@@ -90,12 +100,12 @@ export function lineChart(options: LineChartOptions): string {
       `<text x="${MARGIN.left - 6}" y="${f(sy(t) + 4)}" text-anchor="end" class="tick">${formatTick(t)}</text>`,
     );
   }
-  const xTicks = ticks(xMin, xMax, 8).filter(
-    (t) => xs.length === 0 || Number.isInteger(t) || xMax - xMin < 4,
-  );
+  const xTicks = options.logX
+    ? ticks(xMin, xMax, 8).filter((t) => Number.isInteger(t))
+    : ticks(xMin, xMax, 8).filter((t) => xs.length === 0 || Number.isInteger(t) || xMax - xMin < 4);
   for (const t of xTicks) {
     parts.push(
-      `<text x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(t)}</text>`,
+      `<text x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(options.logX ? 10 ** t : t)}</text>`,
     );
   }
   parts.push(
@@ -117,9 +127,11 @@ export function lineChart(options: LineChartOptions): string {
   const longestName = Math.max(0, ...options.series.map((series) => series.name.length));
   // Lines: one polyline per run of finite points, plus markers (a single epoch still shows).
   options.series.forEach((series, i) => {
-    const colour = COLOURS[i % COLOURS.length];
+    const colour = COLOURS[(series.colour ?? i) % COLOURS.length];
+    const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
     const runs: string[][] = [[]];
-    for (const [x, y] of series.points) {
+    for (const [rawX, y] of series.points) {
+      const x = toX(rawX);
       if (Number.isFinite(x) && Number.isFinite(y)) runs[runs.length - 1].push(`${f(sx(x))},${f(sy(y))}`);
       else if (runs[runs.length - 1].length) runs.push([]);
     }
@@ -127,7 +139,7 @@ export function lineChart(options: LineChartOptions): string {
       `<g class="series" data-name="${escapeHtml(series.name)}" stroke="${colour}" fill="${colour}">`,
     );
     for (const run of runs.filter((r) => r.length > 0)) {
-      parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke-width="2"/>`);
+      parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke-width="2"${dash}/>`);
       for (const point of (series.markers ?? options.markers) === false ? [] : run) {
         const [cx, cy] = point.split(',');
         parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5"/>`);
@@ -141,7 +153,7 @@ export function lineChart(options: LineChartOptions): string {
     // Room for the longest name (about 6.5 px a character at 11 px).
     const lx = width - MARGIN.right - Math.max(120, 30 + 6.5 * longestName);
     parts.push(
-      `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"/>`,
+      `<line x1="${lx}" x2="${lx + 18}" y1="${ly - 4}" y2="${ly - 4}" stroke="${colour}" stroke-width="2"${dash}/>`,
       `<text x="${lx + 24}" y="${ly}" class="legend">${escapeHtml(series.name)}</text>`,
     );
   });
