@@ -52,6 +52,8 @@ describe('btsp-memory experiment', () => {
     expect(result.charts).toHaveLength(2);
     expect(result.charts[0].logX).toBe(true);
     expect(result.charts[0].series).toHaveLength(3);
+    for (const series of result.charts[0].series)
+      for (const [, y] of series.points) expect(y).toBeLessThanOrEqual(1);
     expect(result.charts[1].series.map((s) => s.dashed ?? false)).toEqual([false, true]);
     expect(progress[progress.length - 1]).toBe(1);
     expect(result.tables?.[0].rows).toHaveLength(3);

@@ -235,18 +235,18 @@ function report(
   const distanceSeries = [
     {
       name: `BTSP (${options.variant}, ${options.outputs} outputs)`,
-      points: points.map((p) => [p.items, p.relativeDistance] as const),
+      points: points.map((p) => [p.items, Math.min(p.relativeDistance, 1)] as const),
     },
   ];
   if (withHopfield) {
     distanceSeries.push(
       {
         name: `Hopfield, continuous weights (${costs.hopfieldSize} units)`,
-        points: points.map((p) => [p.items, p.hopfieldContinuous ?? NaN] as const),
+        points: points.map((p) => [p.items, Math.min(p.hopfieldContinuous ?? NaN, 1)] as const),
       },
       {
         name: `Hopfield, binarised weights (${costs.hopfieldSize} units)`,
-        points: points.map((p) => [p.items, p.hopfieldBinarised ?? NaN] as const),
+        points: points.map((p) => [p.items, Math.min(p.hopfieldBinarised ?? NaN, 1)] as const),
       },
     );
   }
@@ -260,7 +260,7 @@ function report(
         yLabel: 'relative Hamming distance',
         logX: true,
         series: distanceSeries,
-        caption: `Hamming distance between the outputs for a full cue and for the cue with ${removedPercent} % of its active bits removed, over the mean distance between the outputs of different items (${options.cues} stored items per point).`,
+        caption: `Hamming distance between the outputs for a full cue and for the cue with ${removedPercent} % of its active bits removed, over the mean distance between the outputs of different items (${options.cues} stored items per point${withHopfield ? `, ${options.hopfieldCues} for the Hopfield network` : ''}). Values above 1 (farther than another item's output) are drawn at 1.`,
       },
       {
         title: 'Fraction of 1-weights vs items stored',
