@@ -8,10 +8,10 @@ describe('btsp-memory at the scaled configuration', () => {
   // interference grows with fq·fp·M, 5× faster per item than at the paper's scale. Outputs are
   // independent, so 1,000 of them (not 2,000) keep the expected ratio and only widen the seed
   // spread: one seed ranges 0.009–0.014 at M = 2,000 and 0.045–0.086 at M = 3,000 (sd ≈ 0.002
-  // and 0.013). The mean of 8 fixed seeds (500 cues each) has a spread of ~6 % and ~7 %, inside
-  // the ±30 % allowed around the targets (measured means: 0.0117 and 0.0675; with 2,000
-  // outputs and 1,000 cues 0.0123 and 0.0717).
-  test('scaled configuration: relative distance ≈ 0.015 at M = 2,000 and ≈ 0.07 at M = 3,000 (mean of 8 seeds)', async () => {
+  // and 0.013). The mean of 6 fixed seeds (500 cues each) has a spread of ~7 % and ~8 %, inside
+  // the ±30 % allowed around the targets (measured means of seeds 1–6: 0.0121 and 0.0698;
+  // of seeds 1–8 with 2,000 outputs and 1,000 cues: 0.0123 and 0.0717).
+  test('scaled configuration: relative distance ≈ 0.015 at M = 2,000 and ≈ 0.07 at M = 3,000 (mean of 6 seeds)', async () => {
     const options = btspMemoryOptionsSchema.parse({
       inputs: 5_000,
       outputs: 2_000,
@@ -22,7 +22,7 @@ describe('btsp-memory at the scaled configuration', () => {
     });
     const at2000: number[] = [];
     const at3000: number[] = [];
-    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
       const { figures } = await btspMemoryExperiment.run(options, { seed });
       const distance = figures.relativeDistance as Record<string, number>;
       at2000.push(distance[2000]);
