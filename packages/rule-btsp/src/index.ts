@@ -1,8 +1,9 @@
 import { registerExperiment } from '@plasticity/core-tensors';
-import { btspPlaceFieldExperiment } from './base.js';
+import { btspMemoryExperiment, btspPlaceFieldExperiment } from './base.js';
 
 export * from './base.js';
 
 // Side effect: importing the package registers the 'btsp' rule and the 'btsp-place-field' and
 // 'btsp-memory' experiments (for getRule, getExperiment and the CLI).
 registerExperiment(btspPlaceFieldExperiment);
+registerExperiment(btspMemoryExperiment);

@@ -52,6 +52,29 @@ export function ticks(lo: number, hi: number, count: number): number[] {
   return out;
 }
 
+/**
+ * Ticks of a log axis, as log10 values in [lo, hi]: powers of ten, or 1-2-5 steps when the
+ * range spans less than a few decades, or evenly spaced values within one decade.
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  const inRange = (mantissas: number[]): number[] => {
+    const out: number[] = [];
+    for (let k = Math.floor(lo); k <= Math.ceil(hi); k++)
+      for (const m of mantissas) {
+        const t = k + Math.log10(m);
+        if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(t);
+      }
+    return out;
+  };
+  const decades = inRange([1]);
+  if (decades.length >= 3) return decades;
+  const steps = inRange([1, 2, 5]);
+  if (steps.length >= 3) return steps;
+  return ticks(10 ** lo, 10 ** hi, 5)
+    .filter((v) => v > 0)
+    .map(Math.log10);
+}
+
 export function formatTick(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
@@ -101,11 +124,11 @@ export function lineChart(options: LineChartOptions): string {
     );
   }
   const xTicks = options.logX
-    ? ticks(xMin, xMax, 8).filter((t) => Number.isInteger(t))
+    ? logTicks(xMin, xMax)
     : ticks(xMin, xMax, 8).filter((t) => xs.length === 0 || Number.isInteger(t) || xMax - xMin < 4);
   for (const t of xTicks) {
     parts.push(
-      `<text x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(options.logX ? 10 ** t : t)}</text>`,
+      `<text x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle" class="tick">${formatTick(options.logX ? Number((10 ** t).toPrecision(6)) : t)}</text>`,
     );
   }
   parts.push(
