@@ -4,3 +4,4 @@ import '@plasticity/rule-bptt';
 import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
+import '@plasticity/rule-btsp';

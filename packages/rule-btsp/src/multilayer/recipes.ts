@@ -1,0 +1,19 @@
+import type { Recipe } from '@plasticity/core-tensors';
+import type { BtspConfig } from './config.js';
+
+// Measured figures for these recipes are in the package README (section "Multilayer learning").
+
+const MNIST: Recipe<BtspConfig> = {
+  config: { hidden: [500, 500] },
+  fit: { epochs: 1, batchSize: 16, learningRate: 0.01 },
+  note: '784-500-500-10 excitatory layers with fixed inhibitory populations, BTSP from top-down gated plateaus, small batches.',
+};
+
+export const btspRecipes: Readonly<Record<string, Recipe<BtspConfig>>> = {
+  mnist: MNIST,
+  yinyang: {
+    config: { hidden: [120] },
+    fit: { epochs: 20, batchSize: 8, learningRate: 0.01 },
+    note: '4-120-3 with BTSP from top-down gated plateaus.',
+  },
+};
