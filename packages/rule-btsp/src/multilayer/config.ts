@@ -37,8 +37,11 @@ export const btspConfigSchema = z.strictObject({
     10,
     'Excitatory weights of a layer stay in [0, wmax], wmax = weightMax/√fanIn (10 gives the authors’ 0.35 for 784 inputs and 0.45 for 500).',
   ),
-  initScale: positive(10, 'Hidden excitatory weights start uniform in [0, initScale/√fanIn].'),
-  outputInitScale: positive(10, 'Output excitatory weights start uniform in [0, outputInitScale/√fanIn].'),
+  initScale: positive(
+    5,
+    'Hidden excitatory weights start uniform in [0, initScale/√fanIn] (5: half of wmax, below the BTSP ceiling wmax·ET/(ET + q(ET)) that plateaus pull active inputs to).',
+  ),
+  outputInitScale: positive(5, 'Output excitatory weights start uniform in [0, outputInitScale/√fanIn].'),
   inhibitoryUnits: z
     .number()
     .int()

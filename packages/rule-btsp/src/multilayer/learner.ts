@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { BtspConfig } from './config.js';
-import { forward, initialLayers, layerSizes } from './network.js';
+import {
+  excitatoryName,
+  forward,
+  inhibitoryInName,
+  inhibitoryOutName,
+  initialLayers,
+  layerSizes,
+} from './network.js';
 import type { LayerParams } from './network.js';
 import { topDownPlateaus } from './top-down.js';
 import { applyDelta, btspDelta, hebbianStep } from './update.js';
@@ -151,9 +158,12 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
   };
 
   const params: Record<string, tf.Variable> = {};
-  for (const layer of layers) {
-    for (const v of [layer.excitatory, layer.inhibitoryIn, layer.inhibitoryOut]) if (v) params[v.name] = v;
-  }
+  // Variable names are global in tfjs (two learners would clash), so the map carries the names.
+  layers.forEach((layer, l) => {
+    params[excitatoryName(l)] = layer.excitatory;
+    if (layer.inhibitoryIn) params[inhibitoryInName(l)] = layer.inhibitoryIn;
+    if (layer.inhibitoryOut) params[inhibitoryOutName(l)] = layer.inhibitoryOut;
+  });
 
   return {
     params,

@@ -38,7 +38,6 @@ export function initialLayers(config: BtspConfig, sizes: readonly number[], rng:
     const excitatory = tf.variable(
       tf.tensor2d(rng.fork(`excitatory.${l}`).uniformArray(to * from, 0, scale), [to, from]),
       false,
-      excitatoryName(l),
     );
     const units = output ? config.outputInhibitoryUnits : config.inhibitoryUnits;
     const strength = output ? config.outputInhibition : config.inhibition;
@@ -55,14 +54,13 @@ export function initialLayers(config: BtspConfig, sizes: readonly number[], rng:
     const factor = meanProduct > 0 ? target / meanProduct : 0;
     return {
       excitatory,
-      inhibitoryIn: tf.variable(tf.tensor2d(input, [units, from]), false, inhibitoryInName(l)),
+      inhibitoryIn: tf.variable(tf.tensor2d(input, [units, from]), false),
       inhibitoryOut: tf.variable(
         tf.tensor2d(
           out.map((w) => w * factor),
           [to, units],
         ),
         false,
-        inhibitoryOutName(l),
       ),
     };
   });
