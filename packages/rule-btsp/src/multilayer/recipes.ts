@@ -3,17 +3,25 @@ import type { BtspConfig } from './config.js';
 
 // Measured figures for these recipes are in the package README (section "Multilayer learning").
 
+const MNIST_LR = 0.003;
+
 const MNIST: Recipe<BtspConfig> = {
-  config: { hidden: [500, 500] },
-  fit: { epochs: 1, batchSize: 16, learningRate: 0.01 },
+  config: {
+    hidden: [500, 500],
+    learningRate: MNIST_LR,
+    outputLearningRate: 0.01,
+    outputInitScale: 0.5,
+    plateauFraction: 0.05,
+  },
+  fit: { epochs: 2, batchSize: 16, learningRate: MNIST_LR },
   note: '784-500-500-10 excitatory layers with fixed inhibitory populations, BTSP from top-down gated plateaus, small batches.',
 };
 
 export const btspRecipes: Readonly<Record<string, Recipe<BtspConfig>>> = {
   mnist: MNIST,
   yinyang: {
-    config: { hidden: [120] },
-    fit: { epochs: 20, batchSize: 8, learningRate: 0.01 },
+    config: { hidden: [120], outputInitScale: 5 },
+    fit: { epochs: 5, batchSize: 8, learningRate: 0.01 },
     note: '4-120-3 with BTSP from top-down gated plateaus.',
   },
 };
