@@ -71,7 +71,7 @@ const SHORT_RUN: Readonly<Record<string, readonly string[]>> = {
   'forward-forward/mnist': ['--set', 'hidden=[100,100]', '--batch-size', '20', '--epochs', '3'],
   'least-control/mnist': ['--set', 'hidden=[32]', '--batch-size', '20', '--epochs', '3'],
   'btsp/mnist': ['--set', 'hidden=[64,64]', '--epochs', '3'],
-  'btsp/yinyang': ['--set', 'hidden=[32]', '--epochs', '3'],
+  'btsp/yinyang': ['--epochs', '3'],
 };
 const SHD_EPOCHS = ['--epochs', '10', '--lr', '0.01'];
 function shortRun(rule: string, dataset: string): readonly string[] {
