@@ -25,7 +25,7 @@ export const btspConfigSchema = z.strictObject({
     .enum(LEARNING_KINDS)
     .default('btsp')
     .describe(
-      'btsp: every layer learns by BTSP from top-down gated plateaus; hebbian: the baseline, hidden layers learn by Hebb with weight normalisation and only the output layer by BTSP from its error.',
+      'btsp: every layer learns by BTSP from top-down gated plateaus; hebbian: the baseline, hidden layers learn by competitive Hebb (only the most active plateauFraction of units, each unit’s summed weight held constant) and only the output layer by BTSP from its error.',
     ),
   learningRate: positive(0.01, 'BTSP step of the hidden layers, per sample.'),
   outputLearningRate: positive(0.03, 'BTSP step of the output layer, per sample.'),

@@ -11,6 +11,7 @@ import {
   layerSizes,
 } from './network.js';
 import type { LayerParams } from './network.js';
+import { selectPlateaus } from './plateaus.js';
 import { topDownPlateaus } from './top-down.js';
 import { applyDelta, btspDelta, hebbianStep } from './update.js';
 
@@ -101,7 +102,10 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
           const eligibility = tf.clipByValue(pre, 0, 1) as tf.Tensor2D;
           const output_ = l === layers.length - 1;
           if (config.learning === 'hebbian' && !output_) {
-            const post = pass.activities[l + 1];
+            // Competitive Hebb: the same budget of learning units as the plateaus, but picked
+            // bottom-up (the most active units) instead of by the top-down signal.
+            const rates = pass.activities[l + 1];
+            const post = selectPlateaus(rates, rates, { fraction: config.plateauFraction, reluGate: true });
             const rate = config.hebbianLearningRate * factor;
             layer.excitatory.assign(
               hebbianStep(weights, post, pre, norms[l] as tf.Tensor2D, rate, weightMax[l]),
