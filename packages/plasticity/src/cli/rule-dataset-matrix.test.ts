@@ -70,6 +70,8 @@ const SHORT_RUN: Readonly<Record<string, readonly string[]>> = {
   'least-control/yinyang': ['--set', 'hidden=[32]', '--epochs', '1'],
   'forward-forward/mnist': ['--set', 'hidden=[100,100]', '--batch-size', '20', '--epochs', '3'],
   'least-control/mnist': ['--set', 'hidden=[32]', '--batch-size', '20', '--epochs', '3'],
+  'btsp/mnist': ['--set', 'hidden=[64,64]', '--epochs', '3'],
+  'btsp/yinyang': ['--epochs', '3'],
 };
 const SHD_EPOCHS = ['--epochs', '10', '--lr', '0.01'];
 function shortRun(rule: string, dataset: string): readonly string[] {
@@ -94,7 +96,7 @@ describe('every rule x dataset pair the CLI accepts trains sensibly or refuses',
   const datasets = listDatasets();
   test('the matrix covers the built-in rules and data sets', () => {
     expect(rules).toEqual(
-      expect.arrayContaining(['backprop', 'bptt', 'eventprop', 'forward-forward', 'least-control']),
+      expect.arrayContaining(['backprop', 'bptt', 'btsp', 'eventprop', 'forward-forward', 'least-control']),
     );
     expect(datasets.map((d) => d.name)).toEqual(
       expect.arrayContaining(['yinyang', 'mnist', 'shd', 'nmnist']),
