@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
+import {
+  PlasticityError,
+  createRng,
+  denseBatch,
+  denseFeatureCount,
+  readMetrics,
+} from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { BtspConfig } from './config.js';
 import {
@@ -82,7 +88,8 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
     const factor = learningRate / config.learningRate;
     const draws = uniforms(batch.size);
     try {
-      const metrics = tf.tidy(() => {
+      // One host read for all metrics (readMetrics runs the step inside a tidy).
+      const metrics = await readMetrics(() => {
         const labels = tf.cast(tf.reshape(batch.y, [-1]), 'int32') as tf.Tensor1D;
         const target = tf.cast(tf.oneHot(labels, task.outputs), 'float32') as tf.Tensor2D;
         const pass = forward(layers, x, config.maxRate);
@@ -139,12 +146,8 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
           plateauFraction: fractionOf(hiddenPlateaus, (t) => tf.notEqual(t, 0)),
         };
       });
-      const entries = Object.entries(metrics);
-      const values = await Promise.all(entries.map(([, t]) => t.data()));
-      tf.dispose(entries.map(([, t]) => t));
       iterations += 1;
-      const result = Object.fromEntries(entries.map(([name], i) => [name, values[i][0]]));
-      return result as unknown as StepMetrics;
+      return metrics as StepMetrics;
     } finally {
       if (x !== batch.x) x.dispose();
       if (draws) tf.dispose(draws);
