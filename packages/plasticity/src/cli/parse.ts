@@ -26,3 +26,9 @@ export function positiveNumber(value: string): number {
   }
   return n;
 }
+
+/** `--inputs 25000` → `inputs`, `--plateau-position` → `plateauPosition`. */
+export const camelCase = (flag: string): string =>
+  flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** `plateauPosition` → `--plateau-position`. */
+export const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -8,7 +8,7 @@ import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest, keepBestFlag, keptBest, withKeepBest } from '../keep-best.js';
 import type { KeepBestFlag, KeptBest } from '../keep-best.js';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
+import { flagName, nonNegativeInt, positiveInt, positiveNumber } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers, pluginsForRunDir, pluginsFromRunDir } from '../plugins.js';
 import { createProgressReporter } from '../progress.js';
 import { finalConfusion, inspectTestSamples, writeReport } from '../report/run-report.js';
@@ -104,8 +104,6 @@ const FIXED_ON_RESUME = [
   'overwrite',
   'keepBest',
 ] as const;
-
-const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 function checkDatasetName(name: string): void {
   const known = listDatasets().map((d) => d.name);

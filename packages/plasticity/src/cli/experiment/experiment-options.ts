@@ -1,11 +1,6 @@
 import { PlasticityError, closestNames } from '@plasticity/core-tensors';
 import type { ZodType } from 'zod';
-
-/** `--inputs 25000` → `inputs`, `--plateau-position` → `plateauPosition`. */
-export const camelCase = (flag: string): string =>
-  flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-/** `plateauPosition` → `--plateau-position`. */
-export const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+import { camelCase, flagName } from '../parse.js';
 
 /** The value as JSON when it parses (numbers, booleans, arrays), else the string itself. */
 function parseValue(text: string): unknown {
