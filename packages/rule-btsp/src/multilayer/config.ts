@@ -7,60 +7,49 @@ const positive = (fallback: number, what: string) => z.number().positive().defau
 const nonNegative = (fallback: number, what: string) => z.number().min(0).default(fallback).describe(what);
 
 /**
- * Config of the multilayer BTSP rule (Galloni et al. 2025, rule `BTSP_19` of their EIANN code).
- * Every field has a default, so `{}` is valid; unknown keys are errors. Learning rates are per
- * sample: a batch applies the sum of its samples' updates, all computed from the same weights.
+ * Config of the multilayer BTSP rule (after Galloni et al. 2025, rule `BTSP_19` of their EIANN
+ * code). Every field has a default, so `{}` is valid; unknown keys are errors. Learning is online:
+ * each sample of a batch updates the weights before the next one is seen.
  */
 export const btspConfigSchema = z.strictObject({
   hidden: z
     .array(z.number().int().positive().max(100_000))
     .min(1)
-    .default([500, 500])
-    .describe('Widths of the excitatory ReLU layers between input and output.'),
-  maxRate: positive(
-    1,
-    'Rates are the drive clamped to [0, maxRate] (a saturating ReLU), so eligibility and plateaus share one scale.',
+    .default([500])
+    .describe('Widths of the excitatory hidden layers between input and output.'),
+  activeFraction: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.1)
+    .describe(
+      'Somatic inhibition of each hidden layer: only the most driven activeFraction of its units fire, at rates (drive − θ)/(max drive − θ) with θ the largest drive left silent.',
+    ),
+  outputInhibition: nonNegative(
+    0.5,
+    'Output inhibition: each output rate is clamp(drive − outputInhibition × mean output drive, 0, 1).',
   ),
   learning: z
     .enum(LEARNING_KINDS)
     .default('btsp')
     .describe(
-      'btsp: every layer learns by BTSP from top-down gated plateaus; hebbian: the baseline, hidden layers learn by competitive Hebb (only the most active plateauFraction of units, each unit’s summed weight held constant) and only the output layer by BTSP from its error.',
+      'btsp: every layer learns by BTSP from top-down gated plateaus; hebbian: the baseline, hidden layers learn by competitive Hebb (their most active plateauFraction of units) and only the output layer by BTSP from its error.',
     ),
-  learningRate: positive(0.01, 'BTSP step of the hidden layers, per sample.'),
+  learningRate: positive(0.03, 'BTSP step of the hidden layers, per sample.'),
   outputLearningRate: positive(0.03, 'BTSP step of the output layer, per sample.'),
-  hebbianLearningRate: positive(
-    1e-3,
-    'learning "hebbian": Hebbian step of the hidden layers, per sample (weights then renormalised).',
-  ),
+  hebbianLearningRate: positive(0.03, 'learning "hebbian": Hebbian step of the hidden layers, per sample.'),
   weightMax: positive(
     10,
     'Excitatory weights of a layer stay in [0, wmax], wmax = weightMax/√fanIn (10 gives the authors’ 0.35 for 784 inputs and 0.45 for 500).',
   ),
-  initScale: positive(
-    5,
-    'Hidden excitatory weights start uniform in [0, initScale/√fanIn] (5: half of wmax, below the BTSP ceiling wmax·ET/(ET + q(ET)) that plateaus pull active inputs to).',
-  ),
-  outputInitScale: positive(5, 'Output excitatory weights start uniform in [0, outputInitScale/√fanIn].'),
-  inhibitoryUnits: z
-    .number()
-    .int()
-    .min(0)
-    .max(100_000)
-    .default(50)
-    .describe('Size of the fixed feed-forward inhibitory population of each hidden layer (0 = none).'),
-  outputInhibitoryUnits: z
-    .number()
-    .int()
-    .min(0)
-    .max(100_000)
-    .default(10)
-    .describe('Size of the output layer’s inhibitory population (0 = none).'),
-  inhibition: nonNegative(
-    1,
-    'Strength of the hidden layers’ inhibition, as a fraction of the mean excitatory drive at initialisation.',
-  ),
-  outputInhibition: nonNegative(0.3, 'The same for the output layer.'),
+  initScale: positive(2, 'Hidden excitatory weights start uniform in [0, initScale/√fanIn].'),
+  outputInitScale: positive(0.5, 'Output excitatory weights start uniform in [0, outputInitScale/√fanIn].'),
+  synapticScaling: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Homeostatic synaptic scaling: after each change, a hidden unit’s weights are rescaled so that their sum stays at its initial value (BTSP alone never depresses silent inputs).',
+    ),
   feedbackScale: z
     .array(z.number().positive())
     .optional()
@@ -71,22 +60,15 @@ export const btspConfigSchema = z.strictObject({
     .number()
     .gt(0)
     .max(1)
-    .default(1)
+    .default(0.05)
     .describe(
-      'Largest fraction of a hidden layer’s units that plateau per sample, each sign (units with the strongest dendritic signal first).',
+      'Largest fraction of a hidden layer’s units that plateau per sample, each sign (active units with the strongest dendritic signal first).',
     ),
   stochastic: z
     .boolean()
     .default(false)
     .describe(
       'Hidden units plateau with probability |dendritic signal| (then at most plateauFraction of them, strongest first) instead of by rank.',
-    ),
-  reluGate: z.boolean().default(true).describe('Only hidden units active in the forward pass can plateau.'),
-  outputGate: z
-    .boolean()
-    .default(false)
-    .describe(
-      'Only output units active in the forward pass get their error plateau (the authors’ choice; off lets a silent correct unit recover).',
     ),
   temporalDiscount: z
     .number()

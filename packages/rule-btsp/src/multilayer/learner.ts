@@ -1,41 +1,42 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  PlasticityError,
-  createRng,
-  denseBatch,
-  denseFeatureCount,
-  readMetrics,
-} from '@plasticity/core-tensors';
+import { PlasticityError, createRng, denseBatch, denseFeatureCount } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { BtspConfig } from './config.js';
 import {
+  createSamplePass,
   excitatoryName,
-  forward,
-  inhibitoryInName,
-  inhibitoryOutName,
+  forwardBatch,
+  forwardSample,
   initialLayers,
+  layerShapes,
   layerSizes,
 } from './network.js';
-import type { LayerParams } from './network.js';
-import { selectPlateaus } from './plateaus.js';
+import type { HostLayer } from './network.js';
 import { topDownPlateaus } from './top-down.js';
-import { applyDelta, btspDelta, hebbianStep } from './update.js';
+import { btspRowUpdate, depressionGate, gateEligibility, hebbianRowUpdate, scaleRow } from './update.js';
+import type { Eligibility } from './update.js';
 
 const RULE = 'btsp';
 
 export interface BtspLearner extends Learner {
-  /** The layers' weights, input side first (tests and analysis). */
-  readonly layers: readonly LayerParams[];
+  /** The layers' weights on the host, input side first, as of the last step (tests and analysis). */
+  readonly layers: readonly HostLayer[];
   /** Steps taken so far. */
   readonly iterations: number;
 }
 
 const previousPlateauName = (l: number) => `previous.${l}.plateau`;
 const previousEligibilityName = (l: number) => `previous.${l}.eligibility`;
-const normName = (l: number) => `hebbian.${l}.norm`;
+const normName = (l: number) => `scaling.${l}.total`;
 const ITERATIONS = 'iterations';
 
-/** Builds the learner for a validated config (what `btspRule.create` does). */
+/**
+ * Builds the learner for a validated config (what `btspRule.create` does). Training is online and
+ * runs on the host: every sample of a batch is a forward pass, a top-down phase and an update of
+ * the rows of plateauing units only (about 5 % of a layer), before the next sample. The tensors
+ * in `params` hold the weights between steps (read at the start of a step, written at its end),
+ * so anything that edits them between steps (a checkpoint, an averaging optimiser) is seen.
+ */
 export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: number): BtspLearner {
   const features = denseFeatureCount(task, RULE);
   if (task.kind !== 'classification') {
@@ -54,17 +55,41 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
     );
   }
   const sizes = layerSizes(config, features, task.outputs);
+  const shapes = layerShapes(config, sizes);
   const rng = createRng(seed);
   const layers = initialLayers(config, sizes, rng.fork('init'));
+  const last = layers.length - 1;
   const stepRng = rng.fork('steps');
-  // wmax of each layer, in the same 1/√fanIn units as the initial weights.
-  const weightMax = layers.map((_, l) => config.weightMax / Math.sqrt(sizes[l]));
-  const gate = { threshold: config.depressionThreshold, width: config.depressionWidth };
-  // The last sample of the previous batch: its positive plateau and its eligibility, per layer.
-  const previousPlateau = layers.map((_, l) => tf.variable(tf.zeros([1, sizes[l + 1]]), false));
-  const previousEligibility = layers.map((_, l) => tf.variable(tf.zeros([1, sizes[l]]), false));
-  // Hebbian baseline: each hidden unit's summed weight stays at its initial value.
-  const norms = layers.map((layer) => tf.variable(tf.sum(layer.excitatory, 1, true), false));
+  const gate = depressionGate({ threshold: config.depressionThreshold, width: config.depressionWidth });
+  const discount = config.temporalDiscount;
+  const plateauCounts = config.hidden.map((units) => Math.max(1, Math.ceil(config.plateauFraction * units)));
+
+  // Each unit's summed weight at initialisation: what synaptic scaling keeps.
+  const totals = layers.map((layer) => {
+    const sums = new Float32Array(layer.units);
+    for (let j = 0; j < layer.units; j++) {
+      for (let i = 0; i < layer.inputs; i++) sums[j] += layer.weights[j * layer.inputs + i];
+    }
+    return sums;
+  });
+  // The previous sample's positive plateaus and eligibility of every layer (the BTSP window).
+  const previousPlateau = layers.map((layer) => new Float32Array(layer.units));
+  const eligibility: Eligibility[] = layers.map((layer) => ({
+    current: new Float32Array(layer.inputs),
+    previous: new Float32Array(layer.inputs),
+    gateCurrent: new Float32Array(layer.inputs),
+    gatePrevious: new Float32Array(layer.inputs),
+    gateCurrentDiscounted: new Float32Array(layer.inputs),
+  }));
+  const pass = createSamplePass(sizes);
+  const plateaus = layers.map((layer) => new Float32Array(layer.units));
+  const widest = Math.max(...sizes);
+  const scratch = new Float32Array(widest);
+  const signal = new Float32Array(widest);
+
+  const weightVariables = layers.map((layer, l) =>
+    tf.variable(tf.tensor2d(layer.weights.slice(), [layer.units, layer.inputs]), false),
+  );
   let iterations = 0;
   let learningRate = config.learningRate;
   let disposed = false;
@@ -74,103 +99,132 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
   };
   const input = (x: BatchInput) => denseBatch(x, features, RULE);
 
-  function uniforms(batchSize: number): tf.Tensor2D[] | undefined {
-    if (!config.stochastic) return undefined;
-    const r = stepRng.fork(iterations);
-    return config.hidden.map((units, l) =>
-      tf.tensor2d(r.fork(l).uniformArray(batchSize * units), [batchSize, units]),
+  /** Learns one sample; returns its squared error and whether the forward pass was right. */
+  function learnSample(x: Float32Array, label: number, factor: number, uniforms?: Float32Array[]) {
+    forwardSample(layers, shapes, x, pass, scratch);
+    const output = pass.rates[last + 1];
+    let best = 0;
+    let loss = 0;
+    for (let c = 0; c < output.length; c++) {
+      if (output[c] > output[best]) best = c;
+      loss += ((c === label ? 1 : 0) - output[c]) ** 2;
+    }
+    topDownPlateaus(layers, pass, label, { feedbackScale, plateauCounts, uniforms }, plateaus, signal);
+    let active = 0;
+    let plateauing = 0;
+    layers.forEach((layer, l) => {
+      const e = eligibility[l];
+      const pre = pass.rates[l];
+      for (let i = 0; i < layer.inputs; i++) e.current[i] = Math.min(1, Math.max(0, pre[i]));
+      const hebbian = config.learning === 'hebbian' && l < last;
+      if (!hebbian) gateEligibility(e, gate, discount);
+      const rate = (l === last ? config.outputLearningRate : config.learningRate) * factor;
+      const post = pass.rates[l + 1];
+      for (let j = 0; j < layer.units; j++) {
+        if (l < last) {
+          if (post[j] > 0) active += 1;
+          if (plateaus[l][j] !== 0) plateauing += 1;
+        }
+        const w = layer.weights.subarray(j * layer.inputs, (j + 1) * layer.inputs);
+        if (hebbian) {
+          // Competitive Hebb: the same budget of learning units as the plateaus, picked bottom-up.
+          if (post[j] <= 0 || !winners(post, j, plateauCounts[l])) continue;
+          hebbianRowUpdate(w, post[j], e.current, config.hebbianLearningRate * factor, layer.weightMax);
+        } else {
+          if (plateaus[l][j] === 0 && previousPlateau[l][j] <= 0) continue;
+          btspRowUpdate(w, plateaus[l][j], previousPlateau[l][j], e, discount, rate, layer.weightMax);
+        }
+        if (config.synapticScaling && l < last) scaleRow(w, totals[l][j], layer.weightMax);
+      }
+      for (let j = 0; j < layer.units; j++) previousPlateau[l][j] = Math.max(0, plateaus[l][j]);
+      e.previous.set(e.current);
+    });
+    return { loss, correct: best === label, active, plateauing };
+  }
+
+  /** Whether unit j is among the `count` most active units of `rates` (ties: lower index). */
+  function winners(rates: Float32Array, j: number, count: number): boolean {
+    let above = 0;
+    for (let u = 0; u < rates.length && above < count; u++) {
+      if (rates[u] > rates[j] || (rates[u] === rates[j] && u < j)) above += 1;
+    }
+    return above < count;
+  }
+
+  async function pullWeights(): Promise<void> {
+    const values = await Promise.all(weightVariables.map((v) => v.data()));
+    values.forEach((data, l) => layers[l].weights.set(data as Float32Array));
+  }
+
+  // Copies: the cpu backend would otherwise keep the host arrays as the tensors' storage, and the
+  // next step would change them under anyone holding the tensors.
+  function pushWeights(): void {
+    layers.forEach((layer, l) =>
+      tf.tidy(() =>
+        weightVariables[l].assign(tf.tensor2d(layer.weights.slice(), [layer.units, layer.inputs])),
+      ),
     );
   }
 
   async function trainStep(batch: Batch): Promise<StepMetrics> {
     assertLive();
     const x = input(batch.x);
-    const factor = learningRate / config.learningRate;
-    const draws = uniforms(batch.size);
     try {
-      // One host read for all metrics (readMetrics runs the step inside a tidy).
-      const metrics = await readMetrics(() => {
-        const labels = tf.cast(tf.reshape(batch.y, [-1]), 'int32') as tf.Tensor1D;
-        const target = tf.cast(tf.oneHot(labels, task.outputs), 'float32') as tf.Tensor2D;
-        const pass = forward(layers, x, config.maxRate);
-        const output = pass.activities[pass.activities.length - 1];
-        const plateaus = topDownPlateaus(layers, pass, target, {
-          feedbackScale,
-          plateauFraction: config.plateauFraction,
-          reluGate: config.reluGate,
-          outputGate: config.outputGate,
-          maxRate: config.maxRate,
-          uniforms: draws,
-        });
-        const size = x.shape[0];
-        layers.forEach((layer, l) => {
-          const weights = layer.excitatory as tf.Tensor2D;
-          const pre = pass.activities[l];
-          const eligibility = tf.clipByValue(pre, 0, 1) as tf.Tensor2D;
-          const output_ = l === layers.length - 1;
-          if (config.learning === 'hebbian' && !output_) {
-            // Competitive Hebb: the same budget of learning units as the plateaus, but picked
-            // bottom-up (the most active units) instead of by the top-down signal.
-            const rates = pass.activities[l + 1];
-            const post = selectPlateaus(rates, rates, { fraction: config.plateauFraction, reluGate: true });
-            const rate = config.hebbianLearningRate * factor;
-            layer.excitatory.assign(
-              hebbianStep(weights, post, pre, norms[l] as tf.Tensor2D, rate, weightMax[l]),
-            );
-          } else {
-            const delta = btspDelta(
-              weights,
-              { plateau: plateaus[l], eligibility },
-              {
-                weightMax: weightMax[l],
-                gate,
-                discount: config.temporalDiscount,
-                previousPlateau: previousPlateau[l] as tf.Tensor2D,
-                previousEligibility: previousEligibility[l] as tf.Tensor2D,
-              },
-            );
-            const rate = (output_ ? config.outputLearningRate : config.learningRate) * factor;
-            layer.excitatory.assign(applyDelta(weights, delta, rate, weightMax[l]));
-          }
-          previousPlateau[l].assign(tf.relu(tf.slice(plateaus[l], [size - 1, 0], [1, -1])));
-          previousEligibility[l].assign(tf.slice(eligibility, [size - 1, 0], [1, -1]));
-        });
-        const hidden = pass.activities.slice(1, -1);
-        const hiddenPlateaus = plateaus.slice(0, -1);
-        const fractionOf = (ts: tf.Tensor[], test: (t: tf.Tensor) => tf.Tensor) =>
-          tf.mean(tf.stack(ts.map((t) => tf.mean(tf.cast(test(t), 'float32')))));
-        return {
-          loss: tf.mean(tf.sum(tf.square(tf.sub(target, output)), 1)),
-          accuracy: tf.mean(tf.cast(tf.equal(tf.argMax(output, 1), labels), 'float32')),
-          activeFraction: fractionOf(hidden, (t) => tf.greater(t, 0)),
-          plateauFraction: fractionOf(hiddenPlateaus, (t) => tf.notEqual(t, 0)),
-        };
-      });
+      const [features_, labels] = await Promise.all([x.data(), batch.y.data()]);
+      await pullWeights();
+      const factor = learningRate / config.learningRate;
+      const size = x.shape[0];
+      let loss = 0;
+      let correct = 0;
+      let active = 0;
+      let plateauing = 0;
+      for (let b = 0; b < size; b++) {
+        const sample = (features_ as Float32Array).subarray(b * features, (b + 1) * features);
+        const draws = config.stochastic
+          ? config.hidden.map((units, l) => stepRng.fork(iterations).fork(b).fork(l).uniformArray(units))
+          : undefined;
+        const result = learnSample(sample, labels[b], factor, draws);
+        loss += result.loss;
+        correct += result.correct ? 1 : 0;
+        active += result.active;
+        plateauing += result.plateauing;
+      }
+      pushWeights();
       iterations += 1;
-      return metrics as StepMetrics;
+      const hiddenUnits = size * config.hidden.reduce((a, b) => a + b, 0);
+      return {
+        loss: loss / size,
+        accuracy: correct / size,
+        activeFraction: active / hiddenUnits,
+        plateauFraction: plateauing / hiddenUnits,
+      };
     } finally {
       if (x !== batch.x) x.dispose();
-      if (draws) tf.dispose(draws);
     }
   }
 
-  const stateVariables = (): Record<string, tf.Variable> => {
-    const state: Record<string, tf.Variable> = {};
+  /** The host state that is not in `params`, as tensors (for checkpoints). */
+  const stateTensors = (): Record<string, tf.Tensor> => {
+    const state: Record<string, tf.Tensor> = {};
     layers.forEach((_, l) => {
-      state[previousPlateauName(l)] = previousPlateau[l];
-      state[previousEligibilityName(l)] = previousEligibility[l];
-      state[normName(l)] = norms[l];
+      state[previousPlateauName(l)] = tf.tensor1d(previousPlateau[l].slice());
+      state[previousEligibilityName(l)] = tf.tensor1d(eligibility[l].previous.slice());
+      state[normName(l)] = tf.tensor1d(totals[l].slice());
     });
     return state;
   };
+  const stateSizes = (): Record<string, Float32Array> => {
+    const arrays: Record<string, Float32Array> = {};
+    layers.forEach((_, l) => {
+      arrays[previousPlateauName(l)] = previousPlateau[l];
+      arrays[previousEligibilityName(l)] = eligibility[l].previous;
+      arrays[normName(l)] = totals[l];
+    });
+    return arrays;
+  };
 
   const params: Record<string, tf.Variable> = {};
-  // Variable names are global in tfjs (two learners would clash), so the map carries the names.
-  layers.forEach((layer, l) => {
-    params[excitatoryName(l)] = layer.excitatory;
-    if (layer.inhibitoryIn) params[inhibitoryInName(l)] = layer.inhibitoryIn;
-    if (layer.inhibitoryOut) params[inhibitoryOutName(l)] = layer.inhibitoryOut;
-  });
+  weightVariables.forEach((v, l) => (params[excitatoryName(l)] = v));
 
   return {
     params,
@@ -189,41 +243,35 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
       assertLive();
       const batch = input(x);
       try {
-        return tf.tidy(() => {
-          const pass = forward(layers, batch, config.maxRate);
-          return pass.activities[pass.activities.length - 1];
-        });
+        return tf.tidy(() => forwardBatch(weightVariables as tf.Tensor2D[], shapes, batch));
       } finally {
         if (batch !== x) batch.dispose();
       }
     },
     async saveState() {
       assertLive();
-      const state: Record<string, tf.Tensor> = { [ITERATIONS]: tf.scalar(iterations) };
-      for (const [name, v] of Object.entries(stateVariables())) state[name] = v.clone();
-      return state;
+      return { [ITERATIONS]: tf.scalar(iterations), ...stateTensors() };
     },
     async loadState(state) {
       assertLive();
-      const own = stateVariables();
-      for (const [name, v] of Object.entries(own)) {
+      const own = stateSizes();
+      for (const [name, array] of Object.entries(own)) {
         const saved = state[name];
-        if (!saved || !tf.util.arraysEqual(saved.shape, v.shape)) {
-          throw new PlasticityError('E_CHECKPOINT', `btsp state lacks "${name}" of shape [${v.shape}]`);
+        if (!saved || saved.size !== array.length) {
+          throw new PlasticityError('E_CHECKPOINT', `btsp state lacks "${name}" of ${array.length} values`);
         }
       }
       const unknown = Object.keys(state).filter((key) => key !== ITERATIONS && !(key in own));
       if (unknown.length > 0) {
         throw new PlasticityError('E_CHECKPOINT', `btsp state has unexpected entries: ${unknown.join(', ')}`);
       }
-      for (const [name, v] of Object.entries(own)) tf.tidy(() => v.assign(tf.cast(state[name], 'float32')));
+      for (const [name, array] of Object.entries(own)) array.set(await state[name].data());
       if (state[ITERATIONS]) iterations = (await state[ITERATIONS].data())[0];
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      tf.dispose(Object.values(params));
-      tf.dispose(Object.values(stateVariables()));
+      tf.dispose(weightVariables);
     },
   };
 }

@@ -1,45 +1,38 @@
-import * as tf from '@tensorflow/tfjs-core';
-
 export interface PlateauOptions {
-  /** Largest fraction of the layer that plateaus per sample, for each sign. */
-  readonly fraction: number;
-  /** Only units active in the forward pass can plateau. */
-  readonly reluGate: boolean;
+  /** Largest number of units that plateau per sample, for each sign. */
+  readonly count: number;
   /**
-   * Stochastic selection: `[B, units]` uniforms in [0, 1); a unit is a candidate when its
-   * uniform is below |signal|. Without it every unit with a signal is a candidate.
+   * Stochastic selection: one uniform in [0, 1) per unit; a unit is a candidate only when its
+   * uniform is below |signal|. Without it every active unit with a signal is a candidate.
    */
-  readonly uniforms?: tf.Tensor2D;
-}
-
-/** Mask of the `k` largest positive entries of each row (ties at the k-th value all count). */
-function topPositive(values: tf.Tensor2D, k: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const positive = tf.greater(values, 0);
-    if (k >= values.shape[1]) return positive as tf.Tensor2D;
-    const kth = tf.slice(tf.topk(values, k).values, [0, k - 1], [-1, 1]);
-    return tf.logicalAnd(positive, tf.greaterEqual(values, kth)) as tf.Tensor2D;
-  });
+  readonly uniforms?: Float32Array;
 }
 
 /**
- * Plateaus of a hidden layer from its dendritic signal `[B, units]` (already clamped to
- * [−1, 1]): a unit plateaus where its signal is among the strongest `fraction` of the layer,
- * separately for positive and negative signals; the plateau's value is the signal. Others get 0.
+ * Plateaus of a hidden layer for one sample, from its dendritic signal (already clamped to
+ * [−1, 1]): only units active in the forward pass can plateau, and of those the `count` with
+ * the strongest positive and the `count` with the strongest negative signal do (ties broken by
+ * the lower index); the plateau's value is the signal. Others get 0. Writes into `plateaus`.
  */
 export function selectPlateaus(
-  signal: tf.Tensor2D,
-  activity: tf.Tensor2D,
+  signal: Float32Array,
+  rates: Float32Array,
   options: PlateauOptions,
-): tf.Tensor2D {
-  return tf.tidy(() => {
-    let local: tf.Tensor2D = options.reluGate
-      ? tf.where(tf.greater(activity, 0), signal, tf.zerosLike(signal))
-      : signal;
-    if (options.uniforms)
-      local = tf.where(tf.less(options.uniforms, tf.abs(local)), local, tf.zerosLike(local));
-    const k = Math.max(1, Math.ceil(options.fraction * signal.shape[1]));
-    const chosen = tf.logicalOr(topPositive(local, k), topPositive(tf.neg(local), k));
-    return tf.where(chosen, local, tf.zerosLike(local)) as tf.Tensor2D;
-  });
+  plateaus: Float32Array,
+): void {
+  plateaus.fill(0);
+  const positive: number[] = [];
+  const negative: number[] = [];
+  const { uniforms } = options;
+  for (let j = 0; j < signal.length; j++) {
+    const s = signal[j];
+    if (rates[j] <= 0 || s === 0) continue;
+    if (uniforms && !(uniforms[j] < Math.abs(s))) continue;
+    (s > 0 ? positive : negative).push(j);
+  }
+  const strongestFirst = (a: number, b: number) => Math.abs(signal[b]) - Math.abs(signal[a]) || a - b;
+  for (const list of [positive, negative]) {
+    if (list.length > options.count) list.sort(strongestFirst);
+    for (let n = 0; n < Math.min(options.count, list.length); n++) plateaus[list[n]] = signal[list[n]];
+  }
 }

@@ -73,10 +73,13 @@ test('importing the package registers the rule', () => {
 describe('config', () => {
   test('{} is valid and gets the documented defaults', () => {
     expect(parseConfig(btspRule, {})).toMatchObject({
-      hidden: [500, 500],
+      hidden: [500],
+      activeFraction: 0.1,
+      outputInhibition: 0.5,
       learning: 'btsp',
       weightMax: 10,
-      plateauFraction: 1,
+      plateauFraction: 0.05,
+      synapticScaling: true,
       stochastic: false,
       temporalDiscount: 0.016,
     });
@@ -85,6 +88,8 @@ describe('config', () => {
   test.each([
     [{ plateauFraction: 0 }, 'plateauFraction'],
     [{ plateauFraction: 1.5 }, 'plateauFraction'],
+    [{ activeFraction: 0 }, 'activeFraction'],
+    [{ outputInhibition: -1 }, 'outputInhibition'],
     [{ hidden: [] }, 'hidden'],
     [{ learning: 'oja' }, 'learning'],
     [{ temporalDiscount: -0.1 }, 'temporalDiscount'],

@@ -1,51 +1,55 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { rate } from './network.js';
-import type { ForwardPass, LayerParams } from './network.js';
+import type { HostLayer, SamplePass } from './network.js';
 import { selectPlateaus } from './plateaus.js';
 
 export interface TopDownOptions {
   /** Top-down scale into each hidden layer's dendrite, first hidden layer first. */
   readonly feedbackScale: readonly number[];
-  readonly plateauFraction: number;
-  readonly reluGate: boolean;
-  readonly outputGate: boolean;
-  readonly maxRate: number;
-  /** Per hidden layer `[B, units]` uniforms for stochastic selection, or undefined. */
-  readonly uniforms?: readonly tf.Tensor2D[];
+  /** Largest number of plateauing units per hidden layer and sign. */
+  readonly plateauCounts: readonly number[];
+  /** Per hidden layer, one uniform per unit for stochastic selection, or undefined. */
+  readonly uniforms?: readonly Float32Array[];
 }
 
 /**
- * The top-down phase, layer by layer from the output (call inside a tidy). The output's
- * plateau is its clamped error `clamp(target − output, −1, 1)`; it nudges the output units,
- * and the change of each layer's rates reaches the dendrites below through the transposed
- * forward weights (the authors' top-down weights are a scaled copy of them, and their dendritic
- * inhibition learns to cancel the top-down input of the forward phase, which leaves this change).
- * Each hidden layer's plateaus are chosen from its clamped dendritic signal and nudge its rates
- * in turn. Returns the plateaus of every layer, first hidden layer first, output last.
+ * The top-down phase of one sample, from the output down. The output's plateau is its clamped
+ * error `clamp(target − output, −1, 1)` (one-hot target). Each hidden layer's dendrite receives
+ * the plateaus of the layer above through the transposed forward weights (the authors' top-down
+ * weights are a scaled copy of them), scaled and clamped to [−1, 1]; its plateaus are chosen from
+ * that signal and feed the layer below in turn. Writes `plateaus[l]` for layer l (first hidden
+ * layer first, output last); `signal` is scratch of the widest hidden layer's size.
  */
 export function topDownPlateaus(
-  layers: readonly LayerParams[],
-  pass: ForwardPass,
-  target: tf.Tensor2D,
+  layers: readonly HostLayer[],
+  pass: SamplePass,
+  label: number,
   options: TopDownOptions,
-): tf.Tensor2D[] {
+  plateaus: readonly Float32Array[],
+  signal: Float32Array,
+): void {
   const last = layers.length - 1;
-  const output = pass.activities[last + 1];
-  let error = tf.clipByValue(tf.sub(target, output), -1, 1) as tf.Tensor2D;
-  if (options.outputGate) error = tf.where(tf.greater(output, 0), error, tf.zerosLike(error));
-  const plateaus: tf.Tensor2D[] = new Array<tf.Tensor2D>(layers.length);
-  plateaus[last] = error;
-  let change = tf.sub(rate(tf.add(pass.drives[last], error), options.maxRate), output) as tf.Tensor2D;
+  const output = pass.rates[last + 1];
+  const error = plateaus[last];
+  for (let c = 0; c < output.length; c++)
+    error[c] = Math.min(1, Math.max(-1, (c === label ? 1 : 0) - output[c]));
   for (let l = last - 1; l >= 0; l--) {
-    const activity = pass.activities[l + 1];
-    const topDown = tf.matMul(change, layers[l + 1].excitatory as tf.Tensor2D);
-    const signal = tf.clipByValue(tf.mul(topDown, options.feedbackScale[l]), -1, 1) as tf.Tensor2D;
-    plateaus[l] = selectPlateaus(signal, activity, {
-      fraction: options.plateauFraction,
-      reluGate: options.reluGate,
-      uniforms: options.uniforms?.[l],
-    });
-    change = tf.sub(rate(tf.add(pass.drives[l], plateaus[l]), options.maxRate), activity) as tf.Tensor2D;
+    const above = layers[l + 1];
+    const units = above.inputs;
+    const dendrite = signal.subarray(0, units);
+    dendrite.fill(0);
+    const from = plateaus[l + 1];
+    for (let u = 0; u < above.units; u++) {
+      const p = from[u];
+      if (p === 0) continue;
+      const row = u * units;
+      for (let j = 0; j < units; j++) dendrite[j] += above.weights[row + j] * p;
+    }
+    const scale = options.feedbackScale[l];
+    for (let j = 0; j < units; j++) dendrite[j] = Math.min(1, Math.max(-1, dendrite[j] * scale));
+    selectPlateaus(
+      dendrite,
+      pass.rates[l + 1],
+      { count: options.plateauCounts[l], uniforms: options.uniforms?.[l] },
+      plateaus[l],
+    );
   }
-  return plateaus;
 }

@@ -1,130 +1,105 @@
-import * as tf from '@tensorflow/tfjs-core';
-
 /** The depression gate's shape: a steep sigmoid rescaled so that q(0) = 0 and q(1) = 1. */
 export interface GateShape {
   readonly threshold: number;
   readonly width: number;
 }
 
-function gateEnds({ threshold, width }: GateShape): { slope: number; low: number; high: number } {
+/** q_dep as a function: 0 for a silent input, ≈ 1 for any input clearly above the threshold. */
+export function depressionGate({ threshold, width }: GateShape): (x: number) => number {
   const slope = 2 / width;
   const sigmoid = (v: number) => 1 / (1 + Math.exp(-slope * (v - threshold)));
-  return { slope, low: sigmoid(0), high: sigmoid(1) };
+  const low = sigmoid(0);
+  const high = sigmoid(1);
+  return (x) => (sigmoid(Math.min(1, Math.max(0, x))) - low) / (high - low);
 }
 
-/** q_dep(x) on the host, for one number (tests and documentation). */
-export function depressionGateValue(x: number, shape: GateShape): number {
-  const { slope, low, high } = gateEnds(shape);
-  const clamped = Math.min(1, Math.max(0, x));
-  return (1 / (1 + Math.exp(-slope * (clamped - shape.threshold))) - low) / (high - low);
+/** The pre-synaptic side of one layer's update for one sample. */
+export interface Eligibility {
+  /** ET = clamp(pre-synaptic rate, 0, 1) of this sample. */
+  readonly current: Float32Array;
+  /** ET of the previous sample (zeros at the start). */
+  readonly previous: Float32Array;
+  /** q_dep(ET), q_dep(γ·ET_previous) and q_dep(γ·ET): the gate of each term. */
+  readonly gateCurrent: Float32Array;
+  readonly gatePrevious: Float32Array;
+  readonly gateCurrentDiscounted: Float32Array;
 }
 
-/** q_dep elementwise: 0 for silent inputs, ≈ 1 for any input clearly above the threshold. */
-export function depressionGate(x: tf.Tensor, shape: GateShape): tf.Tensor {
-  const { slope, low, high } = gateEnds(shape);
-  return tf.tidy(() =>
-    tf.div(
-      tf.sub(tf.sigmoid(tf.mul(tf.sub(tf.clipByValue(x, 0, 1), shape.threshold), slope)), low),
-      high - low,
-    ),
-  );
-}
-
-/** One layer's inputs to a BTSP update: post-synaptic plateaus and pre-synaptic eligibility. */
-export interface BtspEvents {
-  /** `[B, post]`: positive (potentiating), negative (error-driven depression) or 0 (no plateau). */
-  readonly plateau: tf.Tensor2D;
-  /** `[B, pre]`: presynaptic activity clamped to [0, 1]. */
-  readonly eligibility: tf.Tensor2D;
-}
-
-export interface BtspUpdateOptions {
-  readonly weightMax: number;
-  readonly gate: GateShape;
-  /** γ: weight of the cross terms between consecutive samples (0 = none). */
-  readonly discount: number;
-  /**
-   * `[1, post]` and `[1, pre]`: the positive plateau and eligibility of the sample before the
-   * batch's first (zeros at the start). Sample b's predecessor is sample b − 1 of the batch.
-   */
-  readonly previousPlateau?: tf.Tensor2D;
-  readonly previousEligibility?: tf.Tensor2D;
-}
-
-/** Rows shifted down by one, `first` in row 0: each sample's predecessor. */
-function predecessors(rows: tf.Tensor2D, first: tf.Tensor2D): tf.Tensor2D {
-  const size = rows.shape[0];
-  return tf.concat([first, tf.slice(rows, [0, 0], [size - 1, -1])], 0);
+/** Fills the gates of `eligibility` for discount γ. */
+export function gateEligibility(
+  eligibility: Eligibility,
+  gate: (x: number) => number,
+  discount: number,
+): void {
+  const { current, previous } = eligibility;
+  for (let i = 0; i < current.length; i++) {
+    eligibility.gateCurrent[i] = current[i] > 0 ? gate(current[i]) : 0;
+    eligibility.gatePrevious[i] = previous[i] > 0 ? gate(discount * previous[i]) : 0;
+    eligibility.gateCurrentDiscounted[i] = current[i] > 0 ? gate(discount * current[i]) : 0;
+  }
 }
 
 /**
- * The BTSP weight change ΔW `[post, pre]` summed over a batch (not yet scaled by the learning
- * rate), for weights `W` `[post, pre]`:
- *   for a positive plateau P: P·((wmax − W)·ET − W·q_dep(ET)) (potentiation towards a
- *   weight-dependent ceiling where the input is active, depression where it is active too much);
- *   for a negative plateau P: P·ET (depression in proportion to the input);
- * plus γ times the same positive terms between each sample and its predecessor (previous ET
- * with this plateau, previous plateau with this ET). Units without a plateau keep their weights.
+ * The BTSP update of one unit's weights `w` (one row, modified in place), clamped to [0, wmax]:
+ *   ΔW = lr·[ P+·((wmax − W)·ET − W·q(ET))                      this plateau, this sample
+ *           + P+·((wmax − W)·γET′ − W·q(γET′))                  this plateau, previous sample
+ *           + P′+·((wmax − W)·γET − W·q(γET))                   previous plateau, this sample
+ *           + P−·ET ]                                          a negative plateau depresses
+ * with P+ = max(P, 0), P− = min(P, 0), P′+ the unit's positive plateau of the previous sample and
+ * ET′ the previous eligibility. A positive plateau pulls the weights of active inputs towards the
+ * ceiling wmax·ET/(ET + q(ET)); inputs silent in both samples keep their weights.
  */
-export function btspDelta(weights: tf.Tensor2D, events: BtspEvents, options: BtspUpdateOptions): tf.Tensor2D {
-  return tf.tidy(() => {
-    const { plateau, eligibility } = events;
-    const positive = tf.relu(plateau);
-    const negative = tf.minimum(plateau, 0);
-    // Σ_b P+_b ⊗ ET_b and Σ_b P+_b ⊗ q(ET_b): the weight dependence factors out of the batch sum.
-    // With γ > 0 the pairs with the predecessor sample join the same sums, so the sample terms
-    // are stacked along the batch axis and each sum is one matmul (fewer, larger kernels: the
-    // update dominated the step time on wasm with seven K = batch matmuls per layer).
-    let left: tf.Tensor2D = positive;
-    let right: tf.Tensor2D = eligibility;
-    const gamma = options.discount;
-    if (gamma > 0) {
-      const post = plateau.shape[1];
-      const pre = eligibility.shape[1];
-      const lastPlateau = options.previousPlateau ?? tf.zeros([1, post]);
-      const lastEligibility = options.previousEligibility ?? tf.zeros([1, pre]);
-      const earlierEligibility = tf.mul(predecessors(eligibility, lastEligibility as tf.Tensor2D), gamma);
-      const earlierPlateau = predecessors(positive, lastPlateau as tf.Tensor2D);
-      const discounted = tf.mul(eligibility, gamma);
-      left = tf.concat([positive, positive, earlierPlateau], 0);
-      right = tf.concat([eligibility, earlierEligibility, discounted], 0) as tf.Tensor2D;
-    }
-    const potentiation = tf.matMul(left, right, true, false);
-    const depression = tf.matMul(left, depressionGate(right, options.gate), true, false);
-    const room = tf.sub(options.weightMax, weights);
-    return tf.addN([
-      tf.mul(room, potentiation),
-      tf.neg(tf.mul(weights, depression)),
-      tf.matMul(negative, eligibility, true, false),
-    ]) as tf.Tensor2D;
-  });
-}
-
-/** W + lr·ΔW, clamped to [0, wmax]. */
-export function applyDelta(
-  weights: tf.Tensor2D,
-  delta: tf.Tensor2D,
+export function btspRowUpdate(
+  w: Float32Array,
+  plateau: number,
+  previousPlateau: number,
+  eligibility: Eligibility,
+  discount: number,
   rate: number,
   weightMax: number,
-): tf.Tensor2D {
-  return tf.tidy(() => tf.clipByValue(tf.add(weights, tf.mul(delta, rate)), 0, weightMax));
+): void {
+  const positive = Math.max(plateau, 0);
+  const negative = Math.min(plateau, 0);
+  const earlier = Math.max(previousPlateau, 0);
+  const { current, previous, gateCurrent, gatePrevious, gateCurrentDiscounted } = eligibility;
+  for (let i = 0; i < w.length; i++) {
+    const et = current[i];
+    const before = discount * previous[i];
+    if (et === 0 && before === 0) continue;
+    const weight = w[i];
+    const room = weightMax - weight;
+    let delta = negative * et;
+    if (positive > 0)
+      delta += positive * (room * (et + before) - weight * (gateCurrent[i] + gatePrevious[i]));
+    if (earlier > 0) delta += earlier * (room * discount * et - weight * gateCurrentDiscounted[i]);
+    const next = weight + rate * delta;
+    w[i] = next < 0 ? 0 : next > weightMax ? weightMax : next;
+  }
+}
+
+/** The Hebbian baseline for one unit: `w += lr·post·pre`, clamped to [0, wmax]. */
+export function hebbianRowUpdate(
+  w: Float32Array,
+  post: number,
+  pre: Float32Array,
+  rate: number,
+  weightMax: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    if (pre[i] === 0) continue;
+    const next = w[i] + rate * post * pre[i];
+    w[i] = next > weightMax ? weightMax : next;
+  }
 }
 
 /**
- * The Hebbian baseline: W + lr·Σ_b post_b ⊗ pre_b, each unit's weights then rescaled to the
- * summed weight `norms` `[post, 1]` it had at initialisation, and clamped to [0, wmax].
+ * Synaptic scaling of one unit: its weights are multiplied so that they sum to `total` again
+ * (then clamped to wmax). A unit whose weights are all 0 stays silent.
  */
-export function hebbianStep(
-  weights: tf.Tensor2D,
-  post: tf.Tensor2D,
-  pre: tf.Tensor2D,
-  norms: tf.Tensor2D,
-  rate: number,
-  weightMax: number,
-): tf.Tensor2D {
-  return tf.tidy(() => {
-    const grown = tf.add(weights, tf.mul(tf.matMul(post, pre, true, false), rate));
-    const scaled = tf.mul(grown, tf.div(norms, tf.maximum(tf.sum(grown, 1, true), 1e-12)));
-    return tf.clipByValue(scaled, 0, weightMax) as tf.Tensor2D;
-  });
+export function scaleRow(w: Float32Array, total: number, weightMax: number): void {
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) sum += w[i];
+  if (sum <= 0) return;
+  const factor = total / sum;
+  for (let i = 0; i < w.length; i++) w[i] = Math.min(weightMax, w[i] * factor);
 }
