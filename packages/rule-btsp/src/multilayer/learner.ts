@@ -87,7 +87,7 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
   const scratch = new Float32Array(widest);
   const signal = new Float32Array(widest);
 
-  const weightVariables = layers.map((layer, l) =>
+  const weightVariables = layers.map((layer) =>
     tf.variable(tf.tensor2d(layer.weights.slice(), [layer.units, layer.inputs]), false),
   );
   let iterations = 0;
