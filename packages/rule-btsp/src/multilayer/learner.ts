@@ -129,7 +129,14 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
         if (hebbian) {
           // Competitive Hebb: the same budget of learning units as the plateaus, picked bottom-up.
           if (post[j] <= 0 || !winners(post, j, plateauCounts[l])) continue;
-          hebbianRowUpdate(w, post[j], e.current, config.hebbianLearningRate * factor, layer.weightMax);
+          hebbianRowUpdate(
+            w,
+            post[j],
+            e.current,
+            totals[l][j],
+            config.hebbianLearningRate * factor,
+            layer.weightMax,
+          );
         } else {
           if (plateaus[l][j] === 0 && previousPlateau[l][j] <= 0) continue;
           btspRowUpdate(w, plateaus[l][j], previousPlateau[l][j], e, discount, rate, layer.weightMax);

@@ -146,6 +146,19 @@ describe('learning', () => {
     net.dispose();
   });
 
+  test('weights edited between steps (a checkpoint, an averaging optimiser) are what the next step uses', async () => {
+    // γ = 0: otherwise the first step's plateaus would still move the silenced weights.
+    const net = learner({ temporalDiscount: 0 });
+    const batch = batchOf(train_, 0, 4);
+    expect((await net.trainStep(batch)).activeFraction).toBeGreaterThan(0);
+    // Silence the hidden layer from outside: no drive, so k-WTA has no winner.
+    net.params[excitatoryName(0)].assign(tf.zerosLike(net.params[excitatoryName(0)]));
+    expect((await net.trainStep(batch)).activeFraction).toBe(0);
+    expect(Math.max(...net.layers[0].weights)).toBe(0);
+    tf.dispose([batch.x, batch.y]);
+    net.dispose();
+  });
+
   test('the Hebbian baseline trains too (hidden Hebb, output BTSP)', async () => {
     const net = learner({ learning: 'hebbian' });
     await train(net, train_, 4);

@@ -104,10 +104,16 @@ describe('btspRowUpdate', () => {
 });
 
 describe('hebbianRowUpdate and scaleRow', () => {
-  test('Hebb grows the weights of active inputs by lr·post·pre, up to wmax', () => {
-    const w = Float32Array.from([0.1, 0.2, 0.49]);
-    hebbianRowUpdate(w, 0.5, Float32Array.from([1, 0, 1]), 0.1, 0.5);
-    expect(Array.from(w)).toEqual([0.15, 0.2, 0.5].map((v) => Float32Array.from([v])[0]));
+  test('competitive Hebb moves a winner towards the input pattern scaled to its summed weight', () => {
+    const w = Float32Array.from([0.1, 0.2, 0.3]);
+    const pre = Float32Array.from([1, 0, 0.5]);
+    // total 0.6: the target pattern is 0.6·pre/1.5 = [0.4, 0, 0.2]; step lr·post = 0.1·0.5.
+    hebbianRowUpdate(w, 0.5, pre, 0.6, 0.1, 0.5);
+    const expected = [0.1 + 0.05 * (0.4 - 0.1), 0.2 + 0.05 * (0 - 0.2), 0.3 + 0.05 * (0.2 - 0.3)];
+    Array.from(w).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(0.6, 6);
+    for (let n = 0; n < 500; n++) hebbianRowUpdate(w, 1, pre, 0.6, 0.1, 0.5);
+    expect(Array.from(w).map((v) => Number(v.toFixed(5)))).toEqual([0.4, 0, 0.2]);
   });
 
   test('scaling restores the summed weight, silent units stay silent', () => {

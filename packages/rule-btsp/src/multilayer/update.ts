@@ -77,18 +77,27 @@ export function btspRowUpdate(
   }
 }
 
-/** The Hebbian baseline for one unit: `w += lr·post·pre`, clamped to [0, wmax]. */
+/**
+ * The Hebbian baseline for one unit: competitive learning (Rumelhart & Zipser 1985), a Hebbian
+ * step towards the input pattern scaled to the unit's summed weight `total`,
+ * `w += lr·post·(total·pre/Σpre − w)`, clamped to [0, wmax]. The summed weight stays `total`.
+ */
 export function hebbianRowUpdate(
   w: Float32Array,
   post: number,
   pre: Float32Array,
+  total: number,
   rate: number,
   weightMax: number,
 ): void {
+  let sum = 0;
+  for (let i = 0; i < pre.length; i++) sum += pre[i];
+  if (sum <= 0) return;
+  const step = rate * post;
+  const scale = total / sum;
   for (let i = 0; i < w.length; i++) {
-    if (pre[i] === 0) continue;
-    const next = w[i] + rate * post * pre[i];
-    w[i] = next > weightMax ? weightMax : next;
+    const next = w[i] + step * (scale * pre[i] - w[i]);
+    w[i] = next > weightMax ? weightMax : next < 0 ? 0 : next;
   }
 }
 
