@@ -1,0 +1,2 @@
+// Pure exports of the package (no side effects).
+export * from './store/index.js';

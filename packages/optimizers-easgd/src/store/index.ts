@@ -1,0 +1,1 @@
+export type { CenterStore, WriteToken } from './center-store.js';
