@@ -1,2 +1,3 @@
 // Pure exports of the package (no side effects).
 export * from './store/index.js';
+export * from './threads/index.js';

@@ -5,4 +5,3 @@ import '@plasticity/rule-btsp';
 import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
-import '@plasticity/rule-btsp';

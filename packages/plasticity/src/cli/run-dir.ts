@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { EasgdConfig } from '@plasticity/optimizers-easgd';
 import { join } from 'node:path';
 import { PlasticityError, atomicWriteFile } from '@plasticity/core-tensors';
 import type { EpochRecord, FitSettings, TaskSpec } from '@plasticity/core-tensors';
@@ -47,6 +48,8 @@ export interface RunConfig {
   /** Class names by label, when the dataset has them. */
   readonly classNames?: readonly string[];
   readonly fit: FitSettings;
+  /** Data-parallel training (`train --parallel`): the validated EASGD settings. */
+  readonly parallel?: EasgdConfig;
   /** Requested backend (`auto` included) and the one that ran. */
   readonly backend: { readonly requested: string; readonly name: string; readonly detail?: string };
   readonly versions: Versions;

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { PlasticityError, fit, getRule, initBackend } from '@plasticity/core-tensors';
+import { EASGD_METHODS, createThreadedLearner, parseEasgdConfig } from '@plasticity/optimizers-easgd';
+import type { EasgdConfig, EasgdMethod as ParallelMethod } from '@plasticity/optimizers-easgd';
 import type { BackendName, EvalResult } from '@plasticity/core-tensors';
 import { USER_FILES_DATASET, listDatasets } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
@@ -34,6 +36,9 @@ import { datasetOf, loadRunData } from '../user-data.js';
 import type { UserDataFlags } from '../user-data.js';
 import { BACKEND_CHOICES, checkBackendName } from './shared.js';
 
+/** The script each `--parallel` training thread runs. */
+const TRAINING_THREAD = new URL('../../parallel/training-thread.js', import.meta.url);
+
 export interface TrainOptions extends UserDataFlags {
   readonly rule?: string;
   readonly dataset?: string;
@@ -58,6 +63,10 @@ export interface TrainOptions extends UserDataFlags {
   readonly quiet?: boolean;
   /** Modules to import first (rule plugins that register themselves). */
   readonly plugin?: readonly string[];
+  /** Data-parallel training on worker threads: the method, the number of workers and τ. */
+  readonly parallel?: ParallelMethod;
+  readonly workers?: number;
+  readonly tau?: number;
 }
 
 /** What `train --json` prints and `result.json` holds. */
@@ -103,7 +112,32 @@ const FIXED_ON_RESUME = [
   'preset',
   'overwrite',
   'keepBest',
+  'parallel',
+  'workers',
+  'tau',
 ] as const;
+
+/** The EASGD settings from `--parallel`, `--workers` and `--tau`, or undefined without `--parallel`. */
+function parallelSettings(options: TrainOptions): EasgdConfig | undefined {
+  if (options.parallel === undefined) {
+    const stray = (['workers', 'tau'] as const).filter((key) => options[key] !== undefined);
+    if (stray.length > 0) {
+      throw new PlasticityError(
+        'E_USAGE',
+        `${stray.map(flagName).join(' and ')} only apply with --parallel easgd|eamsgd|downpour`,
+      );
+    }
+    return undefined;
+  }
+  return parseEasgdConfig(
+    {
+      method: options.parallel,
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.tau !== undefined ? { tau: options.tau } : {}),
+    },
+    'train --parallel',
+  );
+}
 
 function checkDatasetName(name: string): void {
   const known = listDatasets().map((d) => d.name);
@@ -138,6 +172,7 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
     io.cwd,
     options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
+  const parallel = parallelSettings(options);
   return {
     runConfig: {
       format: RUN_FORMAT,
@@ -148,6 +183,7 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
       ...(options.preset ? { preset: options.preset } : {}),
       ...(plugins.length ? { plugins } : {}),
       fit: fitSettings,
+      ...(parallel ? { parallel } : {}),
       versions: collectVersions(plugin),
       createdAt: new Date().toISOString(),
     },
@@ -246,7 +282,19 @@ async function trainInRunDirectory(
   const backend = await initBackend(plan.backend);
   const data = await loadRunData(plan.runConfig, plan.mode === 'resume', options, io, signal);
   const fitSettings = withKeepBest(plan.runConfig.fit, options.keepBest, data, plan.runConfig.dataset);
-  const learner = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
+  const local = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
+  const learner = plan.runConfig.parallel
+    ? await createThreadedLearner({
+        center: local,
+        script: TRAINING_THREAD,
+        rule: plugin.name,
+        config: plan.runConfig.config,
+        task: data.task,
+        seed: fitSettings.seed,
+        easgd: plan.runConfig.parallel,
+        modules: plan.runConfig.plugins ?? [],
+      })
+    : local;
   try {
     const runConfig: RunConfig = {
       ...plan.runConfig,
@@ -383,6 +431,14 @@ export function registerTrain(program: Command, context: CliContext): void {
         'test.accuracy without a validation split), validation.loss, test.accuracy or test.loss',
       keepBestFlag,
     )
+    .addOption(
+      new Option(
+        '--parallel <method>',
+        'data-parallel training on worker threads around a shared center (elastic averaging; downpour is the baseline)',
+      ).choices(EASGD_METHODS),
+    )
+    .option('--workers <n>', 'training threads for --parallel (default 2)', positiveInt)
+    .option('--tau <n>', 'local steps between exchanges with the center, for --parallel (default 4)', positiveInt)
     .option('--json', 'print the final metrics as one JSON object on stdout (no progress bar)')
     .option('-q, --quiet', 'no per-epoch lines on stderr')
     .action(async (rule: string | undefined, _flags: unknown, command: Command) => {

@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  PlasticityError,
+  fromWorkerError,
+  requestWorker,
+  startNodeWorkers,
+} from '@plasticity/core-tensors';
+import type { Batch, BatchInput, Learner, NodeWorker, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
+import type { EasgdConfig } from '../config.js';
+import { SharedMemoryStore } from '../store/shared-memory-store.js';
+import { flattenParams, writeParams } from '../worker/elastic-worker.js';
+import type { ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
+
+export interface ThreadedLearnerOptions {
+  /**
+   * The learner on the calling thread. Its `params` hold the center between exchanges: they start
+   * it, and are refreshed from it before every `predict`, checkpoint and at `flush()`.
+   */
+  readonly center: Learner;
+  /** A worker script that calls `runTrainingThread` with the rules it can build. */
+  readonly script: URL;
+  readonly rule: string;
+  readonly config: unknown;
+  readonly task: TaskSpec;
+  readonly seed: number;
+  readonly easgd: EasgdConfig;
+  /** tfjs backend of the training threads (default 'wasm'). */
+  readonly backend?: string;
+  /** Modules each thread imports first (rule plugins). */
+  readonly modules?: readonly string[];
+}
+
+/** A learner whose steps run on worker threads around a shared center (see `createThreadedLearner`). */
+export interface ThreadedLearner extends Learner {
+  readonly workers: number;
+  /** Waits for every step sent so far and copies the center into `params`. */
+  flush(): Promise<void>;
+}
+
+interface Slot {
+  readonly worker: NodeWorker;
+  readonly index: number;
+  busy?: Promise<ThreadReply>;
+}
+
+function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBuffer[] } {
+  const x = batch.x as tf.Tensor;
+  if (!(x instanceof tf.Tensor)) {
+    throw new PlasticityError('E_USAGE', 'parallel training takes dense or time-major tensor batches, not event lists');
+  }
+  const features = x.dataSync().slice() as Float32Array;
+  const isInt = batch.y.dtype === 'int32';
+  const labels = (isInt ? Int32Array.from(batch.y.dataSync()) : Float32Array.from(batch.y.dataSync())) as
+    | Int32Array
+    | Float32Array;
+  return {
+    message: {
+      type: 'step',
+      x: features,
+      shape: x.shape,
+      y: labels,
+      yShape: batch.y.shape,
+      yDtype: isInt ? 'int32' : 'float32',
+    },
+    transfer: [features.buffer as ArrayBuffer, labels.buffer as ArrayBuffer],
+  };
+}
+
+/**
+ * Data-parallel training on the cores of one machine: `easgd.workers` Node worker threads, each
+ * with its own tfjs engine and its own copy of the learner, exchange elastically with a center in
+ * a SharedArrayBuffer every τ local steps. `trainStep(batch)` hands the batch to the next idle
+ * thread (so consecutive batches — one shuffled epoch — are split between the threads) and
+ * returns the metrics of the latest finished step; up to `workers` steps are in flight. Prediction,
+ * checkpoints and `flush()` wait for them and read the center, so `fit`, `evaluate` and
+ * checkpoints work unchanged and always see the center.
+ */
+export async function createThreadedLearner(options: ThreadedLearnerOptions): Promise<ThreadedLearner> {
+  const { center, easgd } = options;
+  const names = Object.keys(center.params).sort();
+  const initial = await flattenParams(center.params);
+  const store = SharedMemoryStore.create(initial.length);
+  await store.init(initial);
+  const setup = (worker: number): ThreadSetup => ({
+    rule: options.rule,
+    config: options.config,
+    task: options.task,
+    seed: options.seed,
+    worker,
+    easgd,
+    center: store.buffer,
+    backend: options.backend ?? 'wasm',
+    modules: options.modules ?? [],
+  });
+  const started = await startNodeWorkers(options.script, easgd.workers, setup);
+  if (!started) {
+    throw new PlasticityError(
+      'E_BACKEND',
+      'parallel training needs Node worker threads and SharedArrayBuffer, which this runtime lacks',
+    );
+  }
+  const slots: Slot[] = started.map((worker, index) => ({ worker, index }));
+  let latest: StepMetrics | undefined;
+  // A failed step is reported by the next call (trainStep, predict, flush).
+  let failure: unknown;
+  const throwIfFailed = () => {
+    if (failure !== undefined) throw failure;
+  };
+  let learningRate = center.learningRate;
+  let disposed = false;
+
+  const who = (slot: Slot) => `easgd worker ${slot.index}`;
+  const send = async (slot: Slot, message: ThreadRequest, transfer: ArrayBuffer[] = []) => {
+    const reply = await requestWorker<ThreadReply>(slot.worker, message, transfer, who(slot));
+    if (!reply.ok) throw fromWorkerError(reply.error);
+    return reply;
+  };
+
+  async function idleSlot(): Promise<Slot> {
+    const idle = slots.find((s) => s.busy === undefined);
+    if (idle) return idle;
+    await Promise.race(slots.map((s) => s.busy?.catch(() => undefined)));
+    return idleSlot();
+  }
+
+  async function flush(): Promise<void> {
+    await Promise.allSettled(slots.map((s) => s.busy));
+    throwIfFailed();
+    await writeParams(center.params, await store.read(), names);
+  }
+
+  const assertLive = () => {
+    if (disposed) throw new PlasticityError('E_USAGE', 'this parallel learner has been disposed');
+  };
+
+  return {
+    workers: slots.length,
+    params: center.params,
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      learningRate = value;
+    },
+    async trainStep(batch) {
+      assertLive();
+      throwIfFailed();
+      const slot = await idleSlot();
+      throwIfFailed();
+      const { message, transfer } = batchMessage(batch);
+      const rate = learningRate;
+      const run = (async () => {
+        await send(slot, { type: 'learning-rate', value: rate });
+        const reply = await send(slot, message, transfer);
+        if (reply.ok && reply.metrics) latest = reply.metrics;
+        return reply;
+      })();
+      slot.busy = run;
+      run.then(
+        () => (slot.busy = undefined),
+        (error: unknown) => {
+          failure ??= error;
+          slot.busy = undefined;
+        },
+      );
+      // The first step waits for its own result; later ones return the latest finished metrics.
+      if (latest === undefined) await run;
+      return latest as StepMetrics;
+    },
+    async predict(x: BatchInput) {
+      assertLive();
+      await flush();
+      return center.predict(x);
+    },
+    async saveState() {
+      await flush();
+      return { 'easgd.workers': tf.scalar(slots.length) };
+    },
+    async loadState() {
+      // A checkpoint restored the center's params: start the center and every worker from them.
+      await Promise.allSettled(slots.map((s) => s.busy));
+      throwIfFailed();
+      const wanted = await flattenParams(center.params);
+      const now = await store.read();
+      await store.add(wanted.map((v, i) => v - now[i]));
+      await Promise.all(slots.map((slot) => send(slot, { type: 'reset' })));
+    },
+    flush,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const slot of slots) void slot.worker.terminate();
+      center.dispose();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend, toWorkerError } from '@plasticity/core-tensors';
+import type { BackendName, Learner } from '@plasticity/core-tensors';
+import { parseEasgdConfig } from '../config.js';
+import { SharedMemoryStore } from '../store/shared-memory-store.js';
+import { ElasticWorker } from '../worker/elastic-worker.js';
+import type { ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
+
+/** The part of a worker thread's `parentPort` used here (Node's type is not imported). */
+export interface ThreadPort {
+  on(event: 'message', listener: (request: ThreadRequest) => void): void;
+  postMessage(reply: ThreadReply): void;
+}
+
+/**
+ * The body of one training thread: builds its own learner with `build` (the thread script
+ * imports the rules), attaches the shared center and answers `step`, `learning-rate` and `reset`
+ * requests one at a time. Each step is one local `trainStep` with the elastic exchange every
+ * τ steps (see `ElasticWorker`). A failure is posted back as data; the thread stays up.
+ */
+export async function runTrainingThread(
+  port: ThreadPort,
+  setup: ThreadSetup,
+  build: (setup: ThreadSetup) => Learner | Promise<Learner>,
+): Promise<void> {
+  let worker: ElasticWorker | undefined;
+  let startError: unknown;
+  try {
+    await initBackend(setup.backend as BackendName);
+    const learner = await build(setup);
+    worker = new ElasticWorker({
+      learner,
+      store: SharedMemoryStore.fromBuffer(setup.center),
+      config: parseEasgdConfig(setup.easgd),
+      workerId: `thread-${setup.worker}`,
+    });
+    await worker.pullCenter();
+  } catch (error) {
+    startError = error;
+  }
+  let queue = Promise.resolve();
+  port.on('message', (request) => {
+    // One request at a time, in order (the main thread waits for each reply anyway).
+    queue = queue.then(async () => port.postMessage(await answer(request)));
+  });
+
+  async function answer(request: ThreadRequest): Promise<ThreadReply> {
+    try {
+      if (startError !== undefined || worker === undefined) throw startError;
+      switch (request.type) {
+        case 'step': {
+          const x = tf.tensor(request.x, [...request.shape], 'float32');
+          const y = tf.tensor(request.y, [...request.yShape], request.yDtype);
+          try {
+            return { ok: true, metrics: await worker.step({ x, y, size: request.shape[0] }) };
+          } finally {
+            tf.dispose([x, y]);
+          }
+        }
+        case 'learning-rate':
+          worker.learner.learningRate = request.value;
+          return { ok: true };
+        case 'reset':
+          await worker.pullCenter();
+          return { ok: true };
+      }
+    } catch (error) {
+      return { ok: false, error: toWorkerError(error) };
+    }
+  }
+}
