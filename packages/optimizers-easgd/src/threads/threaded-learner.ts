@@ -8,7 +8,7 @@ import {
 import type { Batch, BatchInput, Learner, NodeWorker, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '../config.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
-import { flattenParams, writeParams } from '../worker/elastic-worker.js';
+import { flattenParams, writeParams } from '../worker/flat-params.js';
 import type { ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
 
 export interface ThreadedLearnerOptions {
@@ -77,7 +77,6 @@ function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBu
  */
 export async function createThreadedLearner(options: ThreadedLearnerOptions): Promise<ThreadedLearner> {
   const { center, easgd } = options;
-  const names = Object.keys(center.params).sort();
   const initial = await flattenParams(center.params);
   const store = SharedMemoryStore.create(initial.length);
   await store.init(initial);
@@ -126,7 +125,7 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
   async function flush(): Promise<void> {
     await Promise.allSettled(slots.map((s) => s.busy));
     throwIfFailed();
-    await writeParams(center.params, await store.read(), names);
+    writeParams(center.params, await store.read());
   }
 
   const assertLive = () => {

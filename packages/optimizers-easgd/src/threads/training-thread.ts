@@ -4,6 +4,7 @@ import type { BackendName, Learner } from '@plasticity/core-tensors';
 import { parseEasgdConfig } from '../config.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
 import { ElasticWorker } from '../worker/elastic-worker.js';
+import { writeParams } from '../worker/flat-params.js';
 import type { ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
 
 /** The part of a worker thread's `parentPort` used here (Node's type is not imported). */
@@ -31,10 +32,10 @@ export async function runTrainingThread(
     worker = new ElasticWorker({
       learner,
       store: SharedMemoryStore.fromBuffer(setup.center),
-      config: parseEasgdConfig(setup.easgd),
+      config: parseEasgdConfig(setup.easgd).config,
       workerId: `thread-${setup.worker}`,
     });
-    await worker.pullCenter();
+    await worker.join();
   } catch (error) {
     startError = error;
   }
@@ -61,7 +62,7 @@ export async function runTrainingThread(
           worker.learner.learningRate = request.value;
           return { ok: true };
         case 'reset':
-          await worker.pullCenter();
+          writeParams(worker.learner.params, await worker.client.store.read());
           return { ok: true };
       }
     } catch (error) {

@@ -118,7 +118,7 @@ const FIXED_ON_RESUME = [
 ] as const;
 
 /** The EASGD settings from `--parallel`, `--workers` and `--tau`, or undefined without `--parallel`. */
-function parallelSettings(options: TrainOptions): EasgdConfig | undefined {
+function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undefined {
   if (options.parallel === undefined) {
     const stray = (['workers', 'tau'] as const).filter((key) => options[key] !== undefined);
     if (stray.length > 0) {
@@ -129,14 +129,16 @@ function parallelSettings(options: TrainOptions): EasgdConfig | undefined {
     }
     return undefined;
   }
-  return parseEasgdConfig(
+  const { config, warnings } = parseEasgdConfig(
     {
       method: options.parallel,
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      ...(options.tau !== undefined ? { tau: options.tau } : {}),
+      workers: options.workers ?? 2,
+      tau: options.tau ?? 4,
     },
     'train --parallel',
   );
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  return config;
 }
 
 function checkDatasetName(name: string): void {
@@ -172,7 +174,7 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
     io.cwd,
     options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
-  const parallel = parallelSettings(options);
+  const parallel = parallelSettings(options, io);
   return {
     runConfig: {
       format: RUN_FORMAT,
