@@ -19,33 +19,30 @@ export class MemoryStore implements CenterStore {
     this.length = length;
   }
 
-  init(values: Float32Array): Promise<boolean> {
+  async init(values: Float32Array): Promise<boolean> {
     checkLength(this.length, values, 'MemoryStore.init');
-    if (this.center) return Promise.resolve(false);
+    if (this.center) return false;
     this.center = Float32Array.from(values);
-    return Promise.resolve(true);
+    return true;
   }
 
-  read(): Promise<Float32Array> {
-    return Promise.resolve(Float32Array.from(this.values('read')));
+  async read(): Promise<Float32Array> {
+    return Float32Array.from(this.values('read'));
   }
 
-  add(delta: Float32Array, token?: WriteToken): Promise<void> {
+  async add(delta: Float32Array, token?: WriteToken): Promise<void> {
     checkLength(this.length, delta, 'MemoryStore.add');
     const center = this.values('add');
     for (let i = 0; i < center.length; i++) center[i] += delta[i];
     this.adds++;
     if (token) this.landedTokens.add(tokenKey(token));
-    return Promise.resolve();
   }
 
-  landed(token: WriteToken): Promise<boolean> {
-    return Promise.resolve(this.landedTokens.has(tokenKey(token)));
+  async landed(token: WriteToken): Promise<boolean> {
+    return this.landedTokens.has(tokenKey(token));
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+  async close(): Promise<void> {}
 
   private values(what: string): Float32Array {
     if (!this.center) {

@@ -1,5 +1,5 @@
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { CenterStore } from './center-store.js';
+import type { CenterStore, WriteToken } from './center-store.js';
 import { checkLength } from './memory-store.js';
 
 // Layout of the SharedArrayBuffer: an Int32 header, then one lock word and one version word per
@@ -91,19 +91,19 @@ export class SharedMemoryStore implements CenterStore {
     return new SharedMemoryStore(buffer);
   }
 
-  init(values: Float32Array): Promise<boolean> {
+  async init(values: Float32Array): Promise<boolean> {
     checkLength(this.length, values, 'SharedMemoryStore.init');
     if (Atomics.compareExchange(this.words, STATE, EMPTY, INITIALISING) !== EMPTY) {
       this.waitReady();
-      return Promise.resolve(false);
+      return false;
     }
     this.center.set(values);
     Atomics.store(this.words, STATE, READY);
     Atomics.notify(this.words, STATE);
-    return Promise.resolve(true);
+    return true;
   }
 
-  read(): Promise<Float32Array> {
+  async read(): Promise<Float32Array> {
     this.requireReady('read');
     const out = new Float32Array(this.length);
     for (let s = 0; s < this.shards; s++) {
@@ -115,10 +115,11 @@ export class SharedMemoryStore implements CenterStore {
         this.unlock(s);
       }
     }
-    return Promise.resolve(out);
+    return out;
   }
 
-  add(delta: Float32Array): Promise<void> {
+  // Shared memory cannot lose a write half-way through a message, so tokens need no record here.
+  async add(delta: Float32Array, _token?: WriteToken): Promise<void> {
     checkLength(this.length, delta, 'SharedMemoryStore.add');
     this.requireReady('add');
     for (let s = 0; s < this.shards; s++) {
@@ -131,7 +132,6 @@ export class SharedMemoryStore implements CenterStore {
         this.unlock(s);
       }
     }
-    return Promise.resolve();
   }
 
   /** Adds shard `s` has taken so far. */
@@ -139,9 +139,7 @@ export class SharedMemoryStore implements CenterStore {
     return Atomics.load(this.words, versionWord(this.shards, s));
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+  async close(): Promise<void> {}
 
   private range(s: number): [number, number] {
     const from = s * this.shardSize;
