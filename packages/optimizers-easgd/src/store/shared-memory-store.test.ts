@@ -10,6 +10,7 @@ import { deltaValue } from './__fixtures__/add-worker.js';
 // builds the package first: the threads then run the same sources as the assertions here.
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = new URL('../../dist/store/__fixtures__/add-worker.js', import.meta.url);
+const EXCHANGE_WORKER = new URL('../../dist/store/__fixtures__/exchange-worker.js', import.meta.url);
 
 beforeAll(() => {
   execFileSync(process.execPath, ['../../node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], {
@@ -23,6 +24,22 @@ function runWorker(buffer: SharedArrayBuffer, worker: number, adds: number) {
     const thread = new Worker(WORKER, { workerData: { buffer, worker, adds } });
     thread.once('message', (message: { torn: number; reads: number; error?: string }) =>
       message.error ? reject(new Error(message.error)) : resolve(message),
+    );
+    thread.once('error', reject);
+  });
+}
+
+function runExchanges(
+  buffer: SharedArrayBuffer,
+  worker: number,
+  workers: number,
+  exchanges: number,
+  x: Float32Array,
+) {
+  return new Promise<Float32Array>((resolve, reject) => {
+    const thread = new Worker(EXCHANGE_WORKER, { workerData: { buffer, worker, workers, exchanges, x } });
+    thread.once('message', (message: { x?: Float32Array; error?: string }) =>
+      message.x ? resolve(message.x) : reject(new Error(message.error)),
     );
     thread.once('error', reject);
   });
@@ -71,6 +88,29 @@ describe('SharedMemoryStore', () => {
       const shard = center.subarray(from, Math.min(length, from + shardSize));
       expect(shard.every((v) => v === expected)).toBe(true);
       expect(store.version(s)).toBe(threads * adds);
+    }
+  });
+
+  test('3 threads exchanging elastically with eta = 0 keep Σ x_i + x̃ exactly (dyadic, alpha = 1/4)', async () => {
+    // 3 threads × 3 exchanges: at most 9 adds of quarter-steps on values in [−8, 8], so every
+    // float32 operation is exact and any lost or doubled update shows as a changed total.
+    const length = 300;
+    const threads = 3;
+    const integer = (i: number, salt: number) => ((i * 7 + salt * 5) % 17) - 8;
+    for (const shardSize of [64, 4096]) {
+      const store = SharedMemoryStore.create(length, { shardSize });
+      await store.init(Float32Array.from({ length }, (_, i) => integer(i, 11)));
+      const starts = Array.from({ length: threads }, (_, w) =>
+        Float32Array.from({ length }, (_, i) => integer(i, w)),
+      );
+      const total = (xs: readonly Float32Array[], center: Float32Array) =>
+        Array.from(center, (c, k) => xs.reduce((s, x) => s + x[k], c));
+      const before = total(starts, await store.read());
+      const finals = await Promise.all(starts.map((x, w) => runExchanges(store.buffer, w, threads, 3, x)));
+      const center = await store.read();
+      expect(total(finals, center)).toEqual(before);
+      expect(finals.some((x, w) => x.some((v, k) => v !== starts[w][k]))).toBe(true);
+      expect(store.version(0)).toBe(threads * 3);
     }
   });
 });
