@@ -4,7 +4,7 @@ import { MemoryStore } from '../store/memory-store.js';
 import type { CenterStore } from '../store/center-store.js';
 import { ElasticClient } from '../worker/elastic-client.js';
 import { simulateTree } from './quadratic.js';
-import { DroppingStore, InterleavingStore, seeded } from './test-util.js';
+import { DroppingStore, InterleavingStore, seeded } from './interleaving.test-util.js';
 
 const DIM = 4;
 const P = 3;

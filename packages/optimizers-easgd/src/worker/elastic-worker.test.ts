@@ -7,6 +7,7 @@ import { parseEasgdConfig } from '../config.js';
 import type { EasgdConfig } from '../config.js';
 import { simulateAsync } from '../simulate/quadratic.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { ElasticLink } from './elastic-link.js';
 import { ElasticWorker } from './elastic-worker.js';
 import { flattenParams, paramOrder, writeParams } from './flat-params.js';
 
@@ -157,5 +158,39 @@ describe('ElasticWorker around a Learner', () => {
       ...shards.flatMap((s) => [s.x, s.y]),
       ...batches.flat().flatMap((b) => [b.x, b.y]),
     ]);
+  });
+
+  test('tree EASGD: a worker per machine keeps the link; with eta = 0 the grand total is conserved', async () => {
+    const global = new MemoryStore(3);
+    await global.init(new Float32Array(3));
+    const machines = [3, -5].map((start) => {
+      const local = new MemoryStore(3);
+      const link = new ElasticLink({ lower: local, upper: global, alpha: 0.25, tau: 2 });
+      const cfg = config({ workers: 2, tau: 1, alpha: 0.25 });
+      const learners = [0, 1].map(() => quadraticLearner(1, 0, 0, start));
+      const workers = learners.map(
+        (learner, i) =>
+          new ElasticWorker({
+            learner,
+            store: local,
+            config: cfg,
+            workerId: i,
+            link: i === 0 ? link : undefined,
+          }),
+      );
+      return { local, learners, workers };
+    });
+    for (const m of machines) for (const w of m.workers) await w.join();
+    const batch = {} as Batch;
+    for (let r = 0; r < 3; r++) for (const m of machines) for (const w of m.workers) await w.step(batch);
+    let sum = (await global.read())[0];
+    for (const m of machines) {
+      sum += (await m.local.read())[0];
+      for (const l of m.learners) sum += (await flattenParams(l.params))[0];
+    }
+    expect(sum).toBe(3 * 3 + 3 * -5);
+    expect((await global.read())[0]).not.toBe(0);
+    expect((await flattenParams(machines[0].learners[1].params))[0]).not.toBe(3);
+    machines.forEach((m) => m.learners.forEach((l) => l.dispose()));
   });
 });
