@@ -151,7 +151,7 @@ export class SharedMemoryStore implements CenterStore {
     for (let spin = 0; ; spin++) {
       if (Atomics.compareExchange(this.words, word, UNLOCKED, LOCKED) === UNLOCKED) return;
       // Sleep briefly once spinning has not helped; a holder's unlock wakes the sleepers.
-      if (spin >= SPINS) Atomics.wait(this.words, word, LOCKED, 1);
+      if (spin >= SPINS) sleepWhile(this.words, word, LOCKED, 1);
     }
   }
 
@@ -173,7 +173,20 @@ export class SharedMemoryStore implements CenterStore {
   }
 
   private waitReady(): void {
-    while (Atomics.load(this.words, STATE) !== READY) Atomics.wait(this.words, STATE, INITIALISING, 10);
+    while (Atomics.load(this.words, STATE) !== READY) sleepWhile(this.words, STATE, INITIALISING, 10);
+  }
+}
+
+/** Whether this thread may block in `Atomics.wait` (a browser's main thread may not). */
+let canWait = true;
+
+/** `Atomics.wait` where allowed; elsewhere the caller's loop just spins. */
+function sleepWhile(words: Int32Array, index: number, value: number, ms: number): void {
+  if (!canWait) return;
+  try {
+    Atomics.wait(words, index, value, ms);
+  } catch {
+    canWait = false;
   }
 }
 
