@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamMap } from '@plasticity/core-tensors';
+import { PlasticityError } from '@plasticity/core-tensors';
+
+/** Parameter names in the fixed order of the flat vector: sorted, so every worker agrees. */
+export function paramOrder(params: ParamMap): string[] {
+  return Object.keys(params).sort();
+}
+
+/** Total number of values in `params`. */
+export function paramCount(params: ParamMap): number {
+  return paramOrder(params).reduce((n, name) => n + params[name].size, 0);
+}
+
+/** All params as one float32 vector, in `paramOrder` (one async download per variable). */
+export async function flattenParams(params: ParamMap): Promise<Float32Array> {
+  const names = paramOrder(params);
+  for (const name of names) checkFloat(params, name);
+  const parts = await Promise.all(names.map((name) => params[name].data() as Promise<Float32Array>));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Writes a flat vector (in `paramOrder`) back into the variables. */
+export function writeParams(params: ParamMap, flat: Float32Array): void {
+  const total = paramCount(params);
+  if (flat.length !== total) {
+    throw new PlasticityError('E_SHAPE', `writeParams: the params hold ${total} values, got ${flat.length}`);
+  }
+  let offset = 0;
+  for (const name of paramOrder(params)) {
+    checkFloat(params, name);
+    const variable = params[name];
+    const slice = flat.subarray(offset, offset + variable.size);
+    offset += variable.size;
+    tf.tidy(() => variable.assign(tf.tensor(slice, variable.shape, 'float32')));
+  }
+}
+
+function checkFloat(params: ParamMap, name: string): void {
+  if (params[name].dtype !== 'float32') {
+    throw new PlasticityError(
+      'E_USAGE',
+      `EASGD averages float32 params; "${name}" is ${params[name].dtype}`,
+      { param: name },
+    );
+  }
+}
