@@ -35,5 +35,4 @@ export type ThreadRequest =
 
 /** Replies from a training thread: one per request. */
 export type ThreadReply =
-  | { readonly ok: true; readonly metrics?: StepMetrics }
-  | { readonly ok: false; readonly error: WorkerError };
+  { readonly ok: true; readonly metrics?: StepMetrics } | { readonly ok: false; readonly error: WorkerError };

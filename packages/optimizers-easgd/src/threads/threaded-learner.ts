@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  PlasticityError,
-  fromWorkerError,
-  requestWorker,
-  startNodeWorkers,
-} from '@plasticity/core-tensors';
+import { PlasticityError, fromWorkerError, requestWorker, startNodeWorkers } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, NodeWorker, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '../config.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
@@ -46,13 +41,15 @@ interface Slot {
 function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBuffer[] } {
   const x = batch.x as tf.Tensor;
   if (!(x instanceof tf.Tensor)) {
-    throw new PlasticityError('E_USAGE', 'parallel training takes dense or time-major tensor batches, not event lists');
+    throw new PlasticityError(
+      'E_USAGE',
+      'parallel training takes dense or time-major tensor batches, not event lists',
+    );
   }
   const features = x.dataSync().slice() as Float32Array;
   const isInt = batch.y.dtype === 'int32';
   const labels = (isInt ? Int32Array.from(batch.y.dataSync()) : Float32Array.from(batch.y.dataSync())) as
-    | Int32Array
-    | Float32Array;
+    Int32Array | Float32Array;
   return {
     message: {
       type: 'step',
