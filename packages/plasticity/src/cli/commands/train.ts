@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { PlasticityError, fit, getRule, initBackend } from '@plasticity/core-tensors';
+import { PlasticityError, fit, getRule, initBackend, parseConfig } from '@plasticity/core-tensors';
 import { EASGD_METHODS, createThreadedLearner, parseEasgdConfig } from '@plasticity/optimizers-easgd';
 import type { EasgdConfig, EasgdMethod as ParallelMethod } from '@plasticity/optimizers-easgd';
-import type { BackendName, EvalResult } from '@plasticity/core-tensors';
+import type { BackendName, EvalResult, RulePlugin } from '@plasticity/core-tensors';
 import { USER_FILES_DATASET, listDatasets } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
@@ -141,6 +141,21 @@ function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undef
   return config;
 }
 
+/**
+ * EAMSGD is EASGD around workers whose own optimiser is Nesterov momentum δ: the rule's config
+ * gets `optimizer: 'momentum'`, `nesterov: true`, `momentum: δ`. Rules without an optimiser
+ * setting (BTSP) are refused.
+ */
+function withNesterov(plugin: RulePlugin<unknown>, config: unknown, parallel: EasgdConfig): unknown {
+  if (typeof config !== 'object' || config === null || !('optimizer' in config)) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `--parallel eamsgd needs a rule that takes a gradient optimiser; ${plugin.name} has none (use --parallel easgd)`,
+    );
+  }
+  return parseConfig(plugin, { ...config, optimizer: 'momentum', nesterov: true, momentum: parallel.delta });
+}
+
 function checkDatasetName(name: string): void {
   const known = listDatasets().map((d) => d.name);
   if (!known.includes(name)) {
@@ -164,17 +179,19 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
   }
   if (dataset !== USER_FILES_DATASET) checkDatasetName(dataset);
   const file = options.config ? readConfigFile(resolve(io.cwd, options.config)) : undefined;
-  const { config, fit: fitSettings } = resolveTrainConfig(plugin, dataset, {
+  const resolved = resolveTrainConfig(plugin, dataset, {
     preset: options.preset,
     file,
     set: options.set,
     flags: options,
   });
+  const { fit: fitSettings } = resolved;
   const out = resolve(
     io.cwd,
     options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
   const parallel = parallelSettings(options, io);
+  const config = parallel?.method === 'eamsgd' ? withNesterov(plugin, resolved.config, parallel) : resolved.config;
   return {
     runConfig: {
       format: RUN_FORMAT,
