@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -36,8 +37,12 @@ import { datasetOf, loadRunData } from '../user-data.js';
 import type { UserDataFlags } from '../user-data.js';
 import { BACKEND_CHOICES, checkBackendName } from './shared.js';
 
-/** The script each `--parallel` training thread runs. */
-const TRAINING_THREAD = new URL('../../parallel/training-thread.js', import.meta.url);
+/** The script each `--parallel` training thread runs (the built one: threads cannot run TypeScript). */
+function trainingThreadScript(): URL {
+  const built = new URL('../../parallel/training-thread.js', import.meta.url);
+  // Under the test runner this module runs from src/; the package's build is beside it.
+  return existsSync(built) ? built : new URL('../../../dist/parallel/training-thread.js', import.meta.url);
+}
 
 export interface TrainOptions extends UserDataFlags {
   readonly rule?: string;
@@ -305,7 +310,7 @@ async function trainInRunDirectory(
   const learner = plan.runConfig.parallel
     ? await createThreadedLearner({
         center: local,
-        script: TRAINING_THREAD,
+        script: trainingThreadScript(),
         rule: plugin.name,
         config: plan.runConfig.config,
         task: data.task,
