@@ -1,5 +1,6 @@
 import type { StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { WorkerError } from '@plasticity/core-tensors';
+import type { ExchangeOrder } from '../worker/elastic-client.js';
 
 /** What a training thread needs to build its own copy of the learner (plain data). */
 export interface ThreadSetup {
@@ -18,6 +19,8 @@ export interface ThreadSetup {
   readonly backend: string;
   /** Modules the thread imports before building (rule plugins that register themselves). */
   readonly modules: readonly string[];
+  /** When the exchange happens relative to the local step (see `ExchangeOrder`). */
+  readonly order: ExchangeOrder;
 }
 
 /** Messages to a training thread. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, fromWorkerError, requestWorker, startNodeWorkers } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, NodeWorker, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '../config.js';
+import type { ExchangeOrder } from '../worker/elastic-client.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
 import { flattenParams, writeParams } from '../worker/flat-params.js';
 import type { ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
@@ -23,6 +24,11 @@ export interface ThreadedLearnerOptions {
   readonly backend?: string;
   /** Modules each thread imports first (rule plugins). */
   readonly modules?: readonly string[];
+  /**
+   * `author` (default) for rules whose step is a gradient step; `after-step` for rules with their
+   * own update (the exchange then acts on the params between local steps).
+   */
+  readonly order?: ExchangeOrder;
 }
 
 /** A learner whose steps run on worker threads around a shared center (see `createThreadedLearner`). */
@@ -87,6 +93,7 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
     center: store.buffer,
     backend: options.backend ?? 'wasm',
     modules: options.modules ?? [],
+    order: options.order ?? 'author',
   });
   const started = await startNodeWorkers(options.script, easgd.workers, setup);
   if (!started) {

@@ -34,6 +34,7 @@ export async function runTrainingThread(
       store: SharedMemoryStore.fromBuffer(setup.center),
       config: parseEasgdConfig(setup.easgd).config,
       workerId: `thread-${setup.worker}`,
+      order: setup.order,
     });
     await worker.join();
   } catch (error) {

@@ -151,14 +151,22 @@ function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undef
  * gets `optimizer: 'momentum'`, `nesterov: true`, `momentum: δ`. Rules without an optimiser
  * setting (BTSP) are refused.
  */
+const hasOptimizer = (config: unknown): boolean =>
+  typeof config === 'object' && config !== null && 'optimizer' in config;
+
 function withNesterov(plugin: RulePlugin<unknown>, config: unknown, parallel: EasgdConfig): unknown {
-  if (typeof config !== 'object' || config === null || !('optimizer' in config)) {
+  if (!hasOptimizer(config)) {
     throw new PlasticityError(
       'E_USAGE',
       `--parallel eamsgd needs a rule that takes a gradient optimiser; ${plugin.name} has none (use --parallel easgd)`,
     );
   }
-  return parseConfig(plugin, { ...config, optimizer: 'momentum', nesterov: true, momentum: parallel.delta });
+  return parseConfig(plugin, {
+    ...(config as object),
+    optimizer: 'momentum',
+    nesterov: true,
+    momentum: parallel.delta,
+  });
 }
 
 function checkDatasetName(name: string): void {
@@ -196,7 +204,8 @@ function planNewRun(options: TrainOptions, io: CliIO, plugins: readonly string[]
     options.out ?? join('runs', `${plugin.name}-${dataset}-${timestamp(new Date())}`),
   );
   const parallel = parallelSettings(options, io);
-  const config = parallel?.method === 'eamsgd' ? withNesterov(plugin, resolved.config, parallel) : resolved.config;
+  const config =
+    parallel?.method === 'eamsgd' ? withNesterov(plugin, resolved.config, parallel) : resolved.config;
   return {
     runConfig: {
       format: RUN_FORMAT,
@@ -317,6 +326,9 @@ async function trainInRunDirectory(
         seed: fitSettings.seed,
         easgd: plan.runConfig.parallel,
         modules: plan.runConfig.plugins ?? [],
+        // A rule with an optimiser setting takes gradient steps: the author's exchange order.
+        // Rules with their own update (BTSP) exchange between local steps.
+        order: hasOptimizer(plan.runConfig.config) ? 'author' : 'after-step',
       })
     : local;
   try {
@@ -462,7 +474,11 @@ export function registerTrain(program: Command, context: CliContext): void {
       ).choices(EASGD_METHODS),
     )
     .option('--workers <n>', 'training threads for --parallel (default 2)', positiveInt)
-    .option('--tau <n>', 'local steps between exchanges with the center, for --parallel (default 4)', positiveInt)
+    .option(
+      '--tau <n>',
+      'local steps between exchanges with the center, for --parallel (default 4)',
+      positiveInt,
+    )
     .option('--json', 'print the final metrics as one JSON object on stdout (no progress bar)')
     .option('-q, --quiet', 'no per-epoch lines on stderr')
     .action(async (rule: string | undefined, _flags: unknown, command: Command) => {
