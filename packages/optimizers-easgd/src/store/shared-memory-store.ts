@@ -14,6 +14,7 @@ const INITIALISING = 1;
 const READY = 2;
 const UNLOCKED = 0;
 const LOCKED = 1;
+const CONTENDED = 2;
 /** Spins before a waiter sleeps on the lock word (a shard add takes microseconds). */
 const SPINS = 64;
 
@@ -146,19 +147,21 @@ export class SharedMemoryStore implements CenterStore {
     return [from, Math.min(this.length, from + this.shardSize)];
   }
 
+  // A futex-style mutex (Drepper's "mutex2"): 0 free, 1 held, 2 held with sleepers. Unlocking
+  // wakes a sleeper only when there may be one, so an uncontended add costs no notify call.
   private lock(s: number): void {
     const word = HEADER + s;
+    if (Atomics.compareExchange(this.words, word, UNLOCKED, LOCKED) === UNLOCKED) return;
     for (let spin = 0; ; spin++) {
-      if (Atomics.compareExchange(this.words, word, UNLOCKED, LOCKED) === UNLOCKED) return;
-      // Sleep briefly once spinning has not helped; a holder's unlock wakes the sleepers.
-      if (spin >= SPINS) sleepWhile(this.words, word, LOCKED, 1);
+      // Mark the lock as contended; whoever frees it then wakes one sleeper.
+      if (Atomics.exchange(this.words, word, CONTENDED) === UNLOCKED) return;
+      if (spin >= SPINS) sleepWhile(this.words, word, CONTENDED, 1);
     }
   }
 
   private unlock(s: number): void {
     const word = HEADER + s;
-    Atomics.store(this.words, word, UNLOCKED);
-    Atomics.notify(this.words, word, 1);
+    if (Atomics.exchange(this.words, word, UNLOCKED) === CONTENDED) Atomics.notify(this.words, word, 1);
   }
 
   private requireReady(what: string): void {

@@ -32,8 +32,9 @@ export type ThreadRequest =
       readonly y: Float32Array | Int32Array;
       readonly yShape: readonly number[];
       readonly yDtype: 'float32' | 'int32';
+      /** The learning rate for this step (the trainer's schedule sets it per epoch). */
+      readonly learningRate: number;
     }
-  | { readonly type: 'learning-rate'; readonly value: number }
   | { readonly type: 'reset' };
 
 /** Replies from a training thread: one per request. */

@@ -38,13 +38,20 @@ export interface ThreadedLearner extends Learner {
   flush(): Promise<void>;
 }
 
+/** Steps queued per thread: one running, one waiting, so the thread never waits for the main one. */
+const QUEUE_DEPTH = 2;
+
 interface Slot {
   readonly worker: NodeWorker;
   readonly index: number;
-  busy?: Promise<ThreadReply>;
+  /** Steps sent to this thread and not yet answered (at most `QUEUE_DEPTH`). */
+  readonly inFlight: Set<Promise<ThreadReply>>;
 }
 
-function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBuffer[] } {
+function batchMessage(
+  batch: Batch,
+  learningRate: number,
+): { message: ThreadRequest; transfer: ArrayBuffer[] } {
   const x = batch.x as tf.Tensor;
   if (!(x instanceof tf.Tensor)) {
     throw new PlasticityError(
@@ -64,6 +71,7 @@ function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBu
       y: labels,
       yShape: batch.y.shape,
       yDtype: isInt ? 'int32' : 'float32',
+      learningRate,
     },
     transfer: [features.buffer as ArrayBuffer, labels.buffer as ArrayBuffer],
   };
@@ -74,7 +82,7 @@ function batchMessage(batch: Batch): { message: ThreadRequest; transfer: ArrayBu
  * with its own tfjs engine and its own copy of the learner, exchange elastically with a center in
  * a SharedArrayBuffer every τ local steps. `trainStep(batch)` hands the batch to the next idle
  * thread (so consecutive batches — one shuffled epoch — are split between the threads) and
- * returns the metrics of the latest finished step; up to `workers` steps are in flight. Prediction,
+ * returns the metrics of the latest finished step; up to two steps per thread are in flight. Prediction,
  * checkpoints and `flush()` wait for them and read the center, so `fit`, `evaluate` and
  * checkpoints work unchanged and always see the center.
  */
@@ -102,7 +110,8 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
       'parallel training needs Node worker threads and SharedArrayBuffer, which this runtime lacks',
     );
   }
-  const slots: Slot[] = started.map((worker, index) => ({ worker, index }));
+  const slots: Slot[] = started.map((worker, index) => ({ worker, index, inFlight: new Set() }));
+  const pending = () => slots.flatMap((s) => [...s.inFlight]);
   let latest: StepMetrics | undefined;
   // A failed step is reported by the next call (trainStep, predict, flush).
   let failure: unknown;
@@ -120,14 +129,16 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
   };
 
   async function idleSlot(): Promise<Slot> {
-    const idle = slots.find((s) => s.busy === undefined);
-    if (idle) return idle;
-    await Promise.race(slots.map((s) => s.busy?.catch(() => undefined)));
+    // The least loaded thread with room in its queue (the next batch waits there, so a thread
+    // never idles while its reply and the next request cross).
+    const open = slots.filter((s) => s.inFlight.size < QUEUE_DEPTH);
+    if (open.length > 0) return open.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    await Promise.race(pending().map((p) => p.catch(() => undefined)));
     return idleSlot();
   }
 
   async function flush(): Promise<void> {
-    await Promise.allSettled(slots.map((s) => s.busy));
+    await Promise.allSettled(pending());
     throwIfFailed();
     writeParams(center.params, await store.read());
   }
@@ -150,20 +161,18 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
       throwIfFailed();
       const slot = await idleSlot();
       throwIfFailed();
-      const { message, transfer } = batchMessage(batch);
-      const rate = learningRate;
+      const { message, transfer } = batchMessage(batch, learningRate);
       const run = (async () => {
-        await send(slot, { type: 'learning-rate', value: rate });
         const reply = await send(slot, message, transfer);
         if (reply.ok && reply.metrics) latest = reply.metrics;
         return reply;
       })();
-      slot.busy = run;
+      slot.inFlight.add(run);
       run.then(
-        () => (slot.busy = undefined),
+        () => slot.inFlight.delete(run),
         (error: unknown) => {
           failure ??= error;
-          slot.busy = undefined;
+          slot.inFlight.delete(run);
         },
       );
       // The first step waits for its own result; later ones return the latest finished metrics.
@@ -181,7 +190,7 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
     },
     async loadState() {
       // A checkpoint restored the center's params: start the center and every worker from them.
-      await Promise.allSettled(slots.map((s) => s.busy));
+      await Promise.allSettled(pending());
       throwIfFailed();
       const wanted = await flattenParams(center.params);
       const now = await store.read();

@@ -15,8 +15,8 @@ export interface ThreadPort {
 
 /**
  * The body of one training thread: builds its own learner with `build` (the thread script
- * imports the rules), attaches the shared center and answers `step`, `learning-rate` and `reset`
- * requests one at a time. Each step is one local `trainStep` with the elastic exchange every
+ * imports the rules), attaches the shared center and answers `step` and `reset` requests one at
+ * a time. Each step is one local `trainStep` with the elastic exchange every
  * τ steps (see `ElasticWorker`). A failure is posted back as data; the thread stays up.
  */
 export async function runTrainingThread(
@@ -51,6 +51,7 @@ export async function runTrainingThread(
       if (startError !== undefined || worker === undefined) throw startError;
       switch (request.type) {
         case 'step': {
+          worker.learner.learningRate = request.learningRate;
           const x = tf.tensor(request.x, [...request.shape], 'float32');
           const y = tf.tensor(request.y, [...request.yShape], request.yDtype);
           try {
@@ -59,9 +60,6 @@ export async function runTrainingThread(
             tf.dispose([x, y]);
           }
         }
-        case 'learning-rate':
-          worker.learner.learningRate = request.value;
-          return { ok: true };
         case 'reset':
           writeParams(worker.learner.params, await worker.client.store.read());
           return { ok: true };
