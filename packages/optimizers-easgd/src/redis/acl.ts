@@ -17,5 +17,5 @@ export function redisAclRules(role: RedisRole, center: string): string[] {
   const prefix = `${checkName('center name', center)}:*`;
   const common = ['resetkeys', 'resetchannels', '-@all', ...HANDSHAKE, ...READS];
   if (role === 'evaluator') return [...common, `%R~${prefix}`];
-  return [...common, '+evalsha', '+eval', '+set', '+del', `~${prefix}`];
+  return [...common, '+evalsha', '+eval', '+hset', '+set', '+del', `~${prefix}`];
 }

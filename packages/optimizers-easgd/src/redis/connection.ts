@@ -38,7 +38,7 @@ function where(url: URL): string {
 }
 
 /** Turns what Redis or the TLS layer said into a message that says what to change. */
-export function explainRedisError(error: unknown, target: string): PlasticityError {
+export function explainRedisError(error: unknown, target: string, tls = false): PlasticityError {
   if (error instanceof PlasticityError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string } | undefined)?.code ?? '';
@@ -63,6 +63,11 @@ export function explainRedisError(error: unknown, target: string): PlasticityErr
     return fail(
       'tls',
       `TLS handshake failed (${code || message}): is this port plaintext? use redis:// for a plaintext port, rediss:// for a TLS one`,
+    );
+  if (tls && (code === 'ETIMEDOUT' || /ETIMEDOUT|timed? ?out/i.test(message)))
+    return fail(
+      'tls',
+      `no TLS handshake before the connect timeout: is this a plaintext port? use redis:// there (${message})`,
     );
   if (code === 'ECONNREFUSED')
     return fail('connection', `connection refused: is redis-server running there?`);
@@ -128,7 +133,7 @@ export async function openRedis(options: RedisConnectionOptions): Promise<Redis>
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw explainRedisError(lastError ?? error, target);
+    throw explainRedisError(lastError ?? error, target, useTls);
   }
   connectedOnce = true;
   return client;

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { RedisCenterStore } from './redis-center-store.js';
@@ -187,7 +188,7 @@ describe('eviction policy', () => {
   ])('maxmemory-policy %s: accepted %s', async (policy, accepted) => {
     const admin = await RedisCenterStore.connect(options());
     // Set through a raw command on the same server; restore afterwards.
-    const redis = (admin as unknown as { redis: import('ioredis').Redis }).redis;
+    const redis = (admin as unknown as { redis: Redis }).redis;
     await redis.config('SET', 'maxmemory-policy', policy);
     try {
       const opening = RedisCenterStore.connect(options());
