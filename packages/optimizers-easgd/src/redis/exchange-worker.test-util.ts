@@ -13,7 +13,7 @@ const worker = env('WORKER');
 const value = Number(env('VALUE'));
 const length = Number(env('LENGTH'));
 const pauseAt = Number(process.env.PAUSE_AT ?? -1);
-const heartbeatMs = Number(process.env.HEARTBEAT_MS ?? 2000);
+const heartbeatMs = Number(process.env.HEARTBEAT_MS ?? 3000);
 let sequence = 0;
 const store = await RedisCenterStore.connect({
   url: env('URL'),
