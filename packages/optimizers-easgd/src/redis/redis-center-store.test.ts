@@ -90,6 +90,36 @@ describe('RedisCenterStore', () => {
     });
   });
 
+  test('concurrent adds through one store all count, once each', async () => {
+    let held = false;
+    const opts = options({ length: 9, shardFloats: 2 });
+    const store: RedisCenterStore = await RedisCenterStore.connect({
+      ...opts,
+      // Hold the first add's shard 0 back while later adds could overtake it (they must not:
+      // a shard skips a worker's token once it applied a later one).
+      beforeCompareAndSet: async (shard) => {
+        if (shard !== 0 || held) return;
+        held = true;
+        const end = Date.now() + 200;
+        while (store.stats.writes < 6 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    try {
+      await store.init(new Float32Array(9));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, k) => store.add(new Float32Array(9).fill((k + 1) / 4))),
+      );
+      expect(Array.from(await store.read())).toEqual(new Array(9).fill((20 * 21) / 2 / 4));
+      expect(store.stats.duplicates).toBe(0);
+      await store.add(new Float32Array(9), { worker: 'w', sequence: 5 });
+      await expect(store.add(new Float32Array(9), { worker: 'w', sequence: 4 })).rejects.toThrow(
+        /sequences must grow per worker/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a compare-and-set that loses to another writer re-reads and retries', async () => {
     const opts = options({ length: 4, shardFloats: 4 });
     const b = await RedisCenterStore.connect(opts);

@@ -86,6 +86,8 @@ export class RedisCenterStore implements CenterStore {
   private readonly seenVersion: Float64Array;
   private readonly clientId = `client-${randomBytes(6).toString('hex')}`;
   private sequence = 0;
+  private readonly lastSequence = new Map<string, number>();
+  private addQueue: Promise<void> = Promise.resolve();
   private metaChecked = false;
   private counters = { conflicts: 0, writes: 0, duplicates: 0, rollbacks: 0 };
 
@@ -174,7 +176,6 @@ export class RedisCenterStore implements CenterStore {
 
   async add(delta: Float32Array, token?: WriteToken): Promise<void> {
     this.checkLength(delta, 'add');
-    await this.ensureMeta();
     const write = token ?? { worker: this.clientId, sequence: ++this.sequence };
     checkName('worker id', write.worker);
     if (!Number.isSafeInteger(write.sequence) || write.sequence < 1)
@@ -182,6 +183,22 @@ export class RedisCenterStore implements CenterStore {
         'E_USAGE',
         `write token sequence must be a positive integer, got ${write.sequence}`,
       );
+    const last = this.lastSequence.get(write.worker) ?? 0;
+    if (write.sequence < last)
+      throw new PlasticityError(
+        'E_USAGE',
+        `write token ${write.worker}#${write.sequence} comes after #${last}: sequences must grow per worker ` +
+          `(a shard skips a token at or below the last one it applied for that worker)`,
+      );
+    this.lastSequence.set(write.worker, write.sequence);
+    // One add at a time per store: a shard must see a worker's tokens in order.
+    const run = this.addQueue.then(() => this.addAllShards(delta, write));
+    this.addQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addAllShards(delta: Float32Array, write: WriteToken): Promise<void> {
+    await this.ensureMeta();
     await Promise.all(Array.from({ length: this.shardCount }, (_, i) => this.addShard(i, delta, write)));
   }
 
