@@ -1,10 +1,11 @@
 // Suite `local`: training throughput of the local rules against backprop on the same network,
 // on wasm (the Node default), in one process: Forward-Forward (one thread and every core)
-// vs backprop on its MNIST recipe network, least-control vs backprop on its own. Seeded
+// vs backprop on its MNIST recipe network, least-control and BTSP vs backprop on their own. Seeded
 // synthetic MNIST-sized batches; ratios are against backprop in this run.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
+import { btspRule } from '@plasticity/rule-btsp';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { leastControlRule } from '@plasticity/rule-least-control';
 import { printTable, rate, timeLoop } from './table.js';
@@ -35,6 +36,9 @@ function cases() {
   const net = (hidden) => [FEATURES, ...hidden, CLASSES].join('-');
   const ffBatch = ff.fit.batchSize;
   const lcpBatch = lcp.fit.batchSize;
+  const btsp = resolveRecipe(btspRule, 'mnist');
+  const btspConfig = parseConfig(btspRule, btsp.config);
+  const btspBatch = btsp.fit.batchSize;
   return [
     {
       group: 'ff',
@@ -75,6 +79,24 @@ function cases() {
       config: lcpConfig,
       batchSize: lcpBatch,
       network: net(lcpHidden),
+    },
+    {
+      group: 'btsp',
+      name: 'backprop',
+      rule: backpropRule,
+      config: { hidden: btspConfig.hidden },
+      batchSize: btspBatch,
+      network: net(btspConfig.hidden),
+    },
+    {
+      // Online on the host: one sample at a time, only plateauing units' rows updated. Synthetic
+      // inputs are dense (every pixel active), so this is the update's worst case.
+      group: 'btsp',
+      name: 'btsp',
+      rule: btspRule,
+      config: btspConfig,
+      batchSize: btspBatch,
+      network: net(btspConfig.hidden),
     },
   ];
 }
