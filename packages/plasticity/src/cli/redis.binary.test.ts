@@ -182,6 +182,21 @@ describe('EASGD across processes with Redis as the center', () => {
     expect(both.stderr).toMatch(/--run DIR or --redis URL, not both/);
   }, 60_000);
 
+  test('Ctrl-C: a worker stops after its current step, leaves (no heartbeat) and exits 130', async () => {
+    const spawned = spawnCli(
+      ['worker', '--redis', workerUrl, '--id', 'stopped-3', '--epochs', '100', '--backend', 'cpu'],
+      tempDir('w'),
+      60_000,
+    );
+    expect(await heartbeatsSeen(['stopped-3'], spawned.exited)).toBe(true);
+    spawned.child.kill('SIGINT');
+    const stopped = await spawned.exited;
+    outputs.push(stopped);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted/);
+    expect(redis.redisCli('EXISTS', 'plasticity:alive:stopped-3').trim()).toBe('0');
+  }, 60_000);
+
   test('no output of any command here shows a password', () => {
     expect(outputs.length).toBeGreaterThan(8);
     for (const { stdout, stderr } of outputs)
