@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { redisAclRules } from '@plasticity/optimizers-easgd/redis';
 import { builtMain, spawnCli } from './binary.test-util.js';
 import type { Exited } from './binary.test-util.js';
 import { tempDir } from './harness.test-util.js';
-import { startTestRedis } from './redis-server.test-util.js';
+import { makeTestTls, startTestRedis } from './redis-server.test-util.js';
 import type { TestRedis } from './redis-server.test-util.js';
 
 // `center`, `worker` and `eval --redis` against a real redis-server, each in its own process
@@ -195,6 +196,27 @@ describe('EASGD across processes with Redis as the center', () => {
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/interrupted/);
     expect(redis.redisCli('EXISTS', 'plasticity:alive:stopped-3').trim()).toBe('0');
+  }, 60_000);
+
+  test('TLS: rediss:// with --redis-ca works; without the CA the certificate is refused', async () => {
+    const dir = tempDir('tls');
+    const tls = await startTestRedis(ADMIN_PASSWORD, makeTestTls(dir));
+    try {
+      const trusted = await plasticity(
+        centerArgs(tls.adminUrl, '--redis-ca', join(dir, 'ca.crt'), '--center', 'tls-run', '--json'),
+      );
+      expect(trusted.stderr).toBe('');
+      expect(trusted.code).toBe(0);
+      expect(JSON.parse(trusted.stdout)).toMatchObject({
+        outcome: 'created',
+        redis: expect.stringMatching(/^rediss:/),
+      });
+      const untrusted = await plasticity(['eval', '--redis', tls.adminUrl, '--center', 'tls-run']);
+      expect(untrusted.code).not.toBe(0);
+      expect(untrusted.stderr).toMatch(/certificate is not trusted/);
+    } finally {
+      await tls.stop();
+    }
   }, 60_000);
 
   test('no output of any command here shows a password', () => {
