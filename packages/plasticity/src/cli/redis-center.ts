@@ -5,11 +5,20 @@ import { resolve } from 'node:path';
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { FitSettings, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '@plasticity/optimizers-easgd';
-import { centerKeys, checkName, openRedis } from '@plasticity/optimizers-easgd/redis';
+import type * as RedisEntry from '@plasticity/optimizers-easgd/redis';
 import type { RedisConnectionOptions } from '@plasticity/optimizers-easgd/redis';
 import type { PreprocessSpec } from '@plasticity/datasets';
 import type { CliIO } from './io.js';
 import type { Versions } from './versions.js';
+
+/**
+ * The Redis side of the easgd package, loaded when a command uses Redis: ioredis takes a few
+ * hundred milliseconds to load, which every other command would pay.
+ */
+export type RedisModule = typeof RedisEntry;
+export const loadRedisModule = (): Promise<RedisModule> => import('@plasticity/optimizers-easgd/redis');
+
+type RedisClient = Awaited<ReturnType<RedisModule['openRedis']>>;
 
 export const DEFAULT_CENTER = 'plasticity';
 export const CENTER_FORMAT = 'plasticity-center/1';
@@ -41,7 +50,7 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
-export function redisTarget(flags: RedisFlags, io: CliIO): RedisTarget {
+export async function redisTarget(flags: RedisFlags, io: CliIO): Promise<RedisTarget> {
   const url = flags.redis;
   if (!url) throw new PlasticityError('E_USAGE', 'missing --redis URL (redis://[user:password@]host:port)');
   const shown = redactRedisUrl(url);
@@ -56,7 +65,7 @@ export function redisTarget(flags: RedisFlags, io: CliIO): RedisTarget {
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
     throw new PlasticityError('E_USAGE', `--redis ${shown} must start with redis:// or rediss:// (TLS)`);
-  const center = checkName('--center', flags.center ?? DEFAULT_CENTER);
+  const center = (await loadRedisModule()).checkName('--center', flags.center ?? DEFAULT_CENTER);
   const caFile = flags.redisCa ? resolve(io.cwd, flags.redisCa) : undefined;
   if (caFile) {
     try {
@@ -147,11 +156,8 @@ export function descriptionDifferences(stored: CenterDescription, wanted: Center
 
 const descriptionKey = (center: string): string => `${center}:config`;
 
-async function withClient<T>(
-  target: RedisTarget,
-  work: (redis: Awaited<ReturnType<typeof openRedis>>) => Promise<T>,
-): Promise<T> {
-  const redis = await openRedis(target.connection);
+async function withClient<T>(target: RedisTarget, work: (redis: RedisClient) => Promise<T>): Promise<T> {
+  const redis = await (await loadRedisModule()).openRedis(target.connection);
   try {
     return await work(redis);
   } finally {
@@ -217,7 +223,7 @@ export interface CenterStatus {
   readonly description: CenterDescription;
 }
 
-async function scanKeys(redis: Awaited<ReturnType<typeof openRedis>>, pattern: string): Promise<string[]> {
+async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const found = new Set<string>();
   let cursor = '0';
   do {
@@ -232,7 +238,7 @@ export async function centerStatus(
   target: RedisTarget,
   description: CenterDescription,
 ): Promise<CenterStatus> {
-  const keys = centerKeys(target.center);
+  const keys = (await loadRedisModule()).centerKeys(target.center);
   return withClient(target, async (redis) => {
     const meta = await redis.hgetall(keys.meta);
     const shardCount = meta.length ? Math.ceil(Number(meta.length) / Number(meta.shardFloats)) : 0;

@@ -5,7 +5,6 @@ import { PlasticityError, getRule, initBackend } from '@plasticity/core-tensors'
 import type { BackendName } from '@plasticity/core-tensors';
 import { EASGD_METHODS, flattenParams, parseEasgdConfig } from '@plasticity/optimizers-easgd';
 import type { EasgdMethod } from '@plasticity/optimizers-easgd';
-import { RedisCenterStore } from '@plasticity/optimizers-easgd/redis';
 import { USER_FILES_DATASET, loadDataset } from '@plasticity/datasets';
 import { readConfigFile } from '../config-file.js';
 import type { CliContext, CliIO } from '../io.js';
@@ -18,6 +17,7 @@ import {
   publishDescription,
   redisTarget,
   withoutSecret,
+  loadRedisModule,
 } from '../redis-center.js';
 import type { CenterDescription, CenterStatus, RedisFlags } from '../redis-center.js';
 import { resolveTrainConfig } from '../train-config.js';
@@ -59,7 +59,7 @@ export async function runCenter(
   io: CliIO,
   signal?: AbortSignal,
 ): Promise<CenterReport> {
-  const target = redisTarget(options, io);
+  const target = await redisTarget(options, io);
   return withoutSecret(target, async () => {
     if (!options.rule) throw new PlasticityError('E_USAGE', 'center needs --rule R (see `plasticity info`)');
     if (!options.dataset)
@@ -114,7 +114,9 @@ export async function runCenter(
     };
     // Check (or claim) the description first: a different run never touches the center.
     const outcome = await publishDescription(target, description);
-    const store = await RedisCenterStore.connect({
+    const store = await (
+      await loadRedisModule()
+    ).RedisCenterStore.connect({
       ...target.connection,
       center: target.center,
       length: values.length,

@@ -15,13 +15,18 @@ import {
 } from '@plasticity/core-tensors';
 import type { BackendName, BestRecord, DataSplit, Learner } from '@plasticity/core-tensors';
 import { writeParams } from '@plasticity/optimizers-easgd';
-import { RedisCenterStore } from '@plasticity/optimizers-easgd/redis';
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../plugins.js';
 import { confusionOf } from '../confusion.js';
-import { centerStatus, readDescription, redisTarget, withoutSecret } from '../redis-center.js';
+import {
+  centerStatus,
+  loadRedisModule,
+  readDescription,
+  redisTarget,
+  withoutSecret,
+} from '../redis-center.js';
 import type { RedisFlags } from '../redis-center.js';
 import { RUN_FORMAT, readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
@@ -165,7 +170,7 @@ function checkSource(options: EvalOptions): void {
  * while workers run, so the report names the shard versions it read.
  */
 async function runEvalCenter(options: EvalOptions, io: CliIO): Promise<EvalReport> {
-  const target = redisTarget(options, io);
+  const target = await redisTarget(options, io);
   return withoutSecret(target, async () => {
     if (options.checkpoint !== undefined)
       throw new PlasticityError(
@@ -193,7 +198,9 @@ async function runEvalCenter(options: EvalOptions, io: CliIO): Promise<EvalRepor
     } as RunConfig;
     const learner = plugin.create(config, description.task, description.fit.seed);
     try {
-      const store = await RedisCenterStore.connect({
+      const store = await (
+        await loadRedisModule()
+      ).RedisCenterStore.connect({
         ...target.connection,
         center: target.center,
         length: description.length,

@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { PlasticityError, fit, getRule, initBackend, parseConfig } from '@plasticity/core-tensors';
 import type { BackendName, EpochRecord, Learner } from '@plasticity/core-tensors';
 import { ElasticWorker, paramCount } from '@plasticity/optimizers-easgd';
-import { RedisCenterStore, checkName } from '@plasticity/optimizers-easgd/redis';
+import type { RedisCenterStore } from '@plasticity/optimizers-easgd/redis';
 import { loadDataset } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins } from '../plugins.js';
-import { readDescription, redisTarget, withoutSecret } from '../redis-center.js';
+import { loadRedisModule, readDescription, redisTarget, withoutSecret } from '../redis-center.js';
 import type { RedisFlags, RedisTarget } from '../redis-center.js';
 import { BACKEND_CHOICES, datasetOptions } from './shared.js';
 import { addRedisOptions } from './center.js';
@@ -109,15 +109,17 @@ export async function runWorker(
   io: CliIO,
   signal?: AbortSignal,
 ): Promise<WorkerResult> {
-  const target = redisTarget(options, io);
+  const target = await redisTarget(options, io);
   return withoutSecret(target, async () => {
     const description = await readDescription(target);
-    const id = checkName('--id', options.id ?? defaultWorkerId());
+    const id = (await loadRedisModule()).checkName('--id', options.id ?? defaultWorkerId());
     await importPlugins(description.plugins ?? []);
     const plugin = getRule(description.rule);
     const config = parseConfig(plugin, description.config, `center "${target.center}" config`);
     await initBackend(options.backend ?? 'auto');
-    const store = await RedisCenterStore.connect({
+    const store = await (
+      await loadRedisModule()
+    ).RedisCenterStore.connect({
       ...target.connection,
       center: target.center,
       length: description.length,
