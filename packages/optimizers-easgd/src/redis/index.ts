@@ -6,3 +6,8 @@ export { redisAclRules } from './acl.js';
 export type { RedisRole } from './acl.js';
 export { measureCenterThroughput } from './throughput.js';
 export type { ThroughputFigure } from './throughput.js';
+// For tools around a center (the CLI's run description, status reports): the same connection
+// rules (TLS, credentials, clear errors) and key names as the store.
+export { openRedis, explainRedisError } from './connection.js';
+export { centerKeys, checkName } from './keys.js';
+export type { CenterKeys } from './keys.js';

@@ -100,7 +100,7 @@ describe('usage errors', () => {
       ['eval', '--run', dir, '--dataset', 'yinyang'],
       /is not a plasticity run directory/,
     );
-    await expectUsageError(['eval', '--dataset', 'yinyang'], /required option '-r, --run <dir>'/);
+    await expectUsageError(['eval', '--dataset', 'yinyang'], /eval needs --run DIR .* or --redis URL/);
   });
 
   test('--verbose (or DEBUG) adds the stack', async () => {

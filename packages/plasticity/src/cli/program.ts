@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import './builtin-rules.js';
+import { registerCenter } from './commands/center.js';
 import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT_INTERRUPTED, EXIT_USAGE, exitCodeFor, formatError, wantsVerbose } from './errors.js';
 import type { CliContext } from './io.js';
 import { collect } from './plugins.js';
@@ -32,6 +34,8 @@ export function createProgram(context: CliContext): Command {
   registerEval(program, context);
   registerCompare(program, context);
   registerExperiment(program, context);
+  registerCenter(program, context);
+  registerWorker(program, context);
   return program;
 }
 

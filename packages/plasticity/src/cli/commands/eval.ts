@@ -14,19 +14,29 @@ import {
   restoreParams,
 } from '@plasticity/core-tensors';
 import type { BackendName, BestRecord, DataSplit, Learner } from '@plasticity/core-tensors';
+import { writeParams } from '@plasticity/optimizers-easgd';
 import type { CliContext, CliIO } from '../io.js';
 import { describeBest } from '../keep-best.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../plugins.js';
 import { confusionOf } from '../confusion.js';
-import { readRunConfig, runPath } from '../run-dir.js';
+import {
+  centerStatus,
+  loadRedisModule,
+  readDescription,
+  redisTarget,
+  withoutSecret,
+} from '../redis-center.js';
+import type { RedisFlags } from '../redis-center.js';
+import { RUN_FORMAT, readRunConfig, runPath } from '../run-dir.js';
 import type { RunConfig } from '../run-dir.js';
 import { checkRunIdentity } from '../run-identity.js';
 import { inputsSplit, loadEvalData, parseInputRange } from '../user-data.js';
 import { BACKEND_CHOICES } from './shared.js';
 
-export interface EvalOptions {
-  readonly run: string;
+export interface EvalOptions extends RedisFlags {
+  /** A run directory; or `--redis` for a center in Redis. */
+  readonly run?: string;
   readonly dataset?: string;
   readonly split?: 'train' | 'validation' | 'test';
   readonly inputs?: string;
@@ -63,9 +73,11 @@ export interface EvalReport {
   readonly perClass: readonly ClassCount[];
   /** `confusion[label][predicted]`. */
   readonly confusion: readonly (readonly number[])[];
-  /** Which checkpoint was evaluated, and the epoch it was saved after. */
-  readonly checkpoint: 'last' | 'best';
-  readonly epoch: number;
+  /** Which checkpoint was evaluated, and the epoch it was saved after (not for a center). */
+  readonly checkpoint?: 'last' | 'best';
+  readonly epoch?: number;
+  /** `eval --redis`: the center scored, and its shards' versions (writes applied) when read. */
+  readonly center?: { readonly name: string; readonly redis: string; readonly versions: readonly number[] };
   /** For `--checkpoint best`: the metric that made that epoch the best. */
   readonly best?: BestRecord;
   readonly backend: string;
@@ -104,8 +116,40 @@ async function restoreLearner(
   }
 }
 
-/** Evaluates a run's checkpoint on a dataset split or on raw `.npy` features and labels. */
+/** Evaluates a run's checkpoint, or a center in Redis, on a dataset split or on raw `.npy` features and labels. */
 export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalReport> {
+  if (options.redis !== undefined) {
+    if (options.run !== undefined)
+      throw new PlasticityError('E_USAGE', 'eval takes --run DIR or --redis URL, not both');
+    return runEvalCenter(options, io);
+  }
+  if (options.run === undefined)
+    throw new PlasticityError('E_USAGE', 'eval needs --run DIR (a run directory) or --redis URL (a center)');
+  checkSource(options);
+  const dir = resolve(io.cwd, options.run);
+  const runConfig = readRunConfig(dir);
+  checkRunIdentity(dir, runConfig);
+  await importPlugins([
+    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
+    ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
+  ]);
+  const backend = await initBackend(options.backend ?? 'auto');
+  const which = options.checkpoint ?? 'last';
+  const { learner, epoch, best } = await restoreLearner(dir, runConfig, which);
+  try {
+    return await scoreAndPrint(learner, runConfig, options, io, {
+      run: dir,
+      checkpoint: which,
+      epoch,
+      ...(best ? { best } : {}),
+      backend: backend.name,
+    });
+  } finally {
+    learner.dispose();
+  }
+}
+
+function checkSource(options: EvalOptions): void {
   if (Boolean(options.dataset) === Boolean(options.inputs)) {
     throw new PlasticityError(
       'E_USAGE',
@@ -118,70 +162,126 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
       '--input-range applies to --inputs files; datasets are read as training read them',
     );
   }
-  const dir = resolve(io.cwd, options.run);
-  const runConfig = readRunConfig(dir);
-  checkRunIdentity(dir, runConfig);
-  await importPlugins([
-    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
-    ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
-  ]);
-  const backend = await initBackend(options.backend ?? 'auto');
+}
+
+/**
+ * `eval --redis`: rebuilds the learner from the center's description and scores the center's
+ * current params. Reads only (a read-only evaluator user is enough); the center keeps changing
+ * while workers run, so the report names the shard versions it read.
+ */
+async function runEvalCenter(options: EvalOptions, io: CliIO): Promise<EvalReport> {
+  const target = await redisTarget(options, io);
+  return withoutSecret(target, async () => {
+    if (options.checkpoint !== undefined)
+      throw new PlasticityError(
+        'E_USAGE',
+        '--checkpoint applies to --run; --redis scores the center as it is',
+      );
+    const description = await readDescription(target);
+    const withDataset = options.inputs
+      ? options
+      : { ...options, dataset: options.dataset ?? description.dataset };
+    checkSource(withDataset);
+    await importPlugins([
+      ...(description.plugins ?? []),
+      ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
+    ]);
+    const backend = await initBackend(options.backend ?? 'auto');
+    const plugin = getRule(description.rule);
+    const config = parseConfig(plugin, description.config, `center "${target.center}" config`);
+    const runConfig = {
+      ...description,
+      format: RUN_FORMAT,
+      config,
+      backend: { requested: 'auto', name: backend.name },
+      createdAt: '',
+    } as RunConfig;
+    const learner = plugin.create(config, description.task, description.fit.seed);
+    try {
+      const store = await (
+        await loadRedisModule()
+      ).RedisCenterStore.connect({
+        ...target.connection,
+        center: target.center,
+        length: description.length,
+        logger: { warn: (message) => io.stderr.write(`warning: ${message}\n`) },
+      });
+      let versions: number[];
+      try {
+        writeParams(learner.params, await store.read());
+        versions = (await centerStatus(target, description)).shards.map((s) => s.version);
+      } finally {
+        await store.close();
+      }
+      return await scoreAndPrint(learner, runConfig, withDataset, io, {
+        run: `${target.shown}#${target.center}`,
+        center: { name: target.center, redis: target.shown, versions },
+        backend: backend.name,
+      });
+    } finally {
+      learner.dispose();
+    }
+  });
+}
+
+/** Scores `learner` on the chosen split or files, prints the report and returns it. */
+async function scoreAndPrint(
+  learner: Learner,
+  runConfig: RunConfig,
+  options: EvalOptions,
+  io: CliIO,
+  about: Pick<EvalReport, 'run' | 'checkpoint' | 'epoch' | 'best' | 'center' | 'backend'>,
+): Promise<EvalReport> {
   const batchSize = options.batchSize ?? 256;
   const classes = runConfig.task.outputs;
-
-  const which = options.checkpoint ?? 'last';
-  const { learner, epoch, best } = await restoreLearner(dir, runConfig, which);
-  try {
-    let source: EvalReport['source'];
-    let data: DataSplit;
-    if (options.dataset) {
-      const split = options.split ?? 'test';
-      const loaded = await loadEvalData(options.dataset, runConfig, options, io);
-      const chosen = loaded[split];
-      if (!chosen) throw new PlasticityError('E_USAGE', `dataset ${options.dataset} has no ${split} split`);
-      if (JSON.stringify(loaded.task.input) !== JSON.stringify(runConfig.task.input)) {
-        throw new PlasticityError(
-          'E_SHAPE',
-          `dataset ${options.dataset} gives ${JSON.stringify(loaded.task.input)} inputs; the run was trained on ${JSON.stringify(runConfig.task.input)}`,
-        );
-      }
-      data = chosen;
-      source = { dataset: options.dataset, split };
-    } else {
-      data = await inputsSplit(options, runConfig, io);
-      source = {
-        inputs: resolve(io.cwd, options.inputs as string),
-        labels: resolve(io.cwd, options.labels as string),
-      };
+  let source: EvalReport['source'];
+  let data: DataSplit;
+  if (options.dataset) {
+    const split = options.split ?? 'test';
+    const loaded = await loadEvalData(options.dataset, runConfig, options, io);
+    const chosen = loaded[split];
+    if (!chosen) throw new PlasticityError('E_USAGE', `dataset ${options.dataset} has no ${split} split`);
+    if (JSON.stringify(loaded.task.input) !== JSON.stringify(runConfig.task.input)) {
+      throw new PlasticityError(
+        'E_SHAPE',
+        `dataset ${options.dataset} gives ${JSON.stringify(loaded.task.input)} inputs; the run was trained on ${JSON.stringify(runConfig.task.input)}`,
+      );
     }
-    const metrics = await evaluate(learner, data, { batchSize });
-    const confusion = await confusionOf(learner, data, classes, batchSize);
-    const perClass = confusion.map((row, c) => ({
-      class: c,
-      ...(runConfig.classNames?.[c] !== undefined ? { name: runConfig.classNames[c] } : {}),
-      count: row.reduce((a, b) => a + b, 0),
-      correct: row[c],
-    }));
-    const report: EvalReport = {
-      run: dir,
-      rule: runConfig.rule,
-      source,
-      accuracy: metrics.accuracy,
-      loss: metrics.loss,
-      count: metrics.count,
-      perClass,
-      confusion,
-      checkpoint: which,
-      epoch,
-      ...(best ? { best } : {}),
-      backend: backend.name,
+    data = chosen;
+    source = { dataset: options.dataset, split };
+  } else {
+    data = await inputsSplit(options, runConfig, io);
+    source = {
+      inputs: resolve(io.cwd, options.inputs as string),
+      labels: resolve(io.cwd, options.labels as string),
     };
-    if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-    else io.stdout.write(formatEvalReport(report));
-    return report;
-  } finally {
-    learner.dispose();
   }
+  const metrics = await evaluate(learner, data, { batchSize });
+  const confusion = await confusionOf(learner, data, classes, batchSize);
+  const perClass = confusion.map((row, c) => ({
+    class: c,
+    ...(runConfig.classNames?.[c] !== undefined ? { name: runConfig.classNames[c] } : {}),
+    count: row.reduce((a, b) => a + b, 0),
+    correct: row[c],
+  }));
+  const report: EvalReport = {
+    run: about.run,
+    rule: runConfig.rule,
+    source,
+    accuracy: metrics.accuracy,
+    loss: metrics.loss,
+    count: metrics.count,
+    perClass,
+    confusion,
+    ...(about.checkpoint !== undefined ? { checkpoint: about.checkpoint } : {}),
+    ...(about.epoch !== undefined ? { epoch: about.epoch } : {}),
+    ...(about.best ? { best: about.best } : {}),
+    ...(about.center ? { center: about.center } : {}),
+    backend: about.backend,
+  };
+  if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
+  else io.stdout.write(formatEvalReport(report));
+  return report;
 }
 
 export function formatEvalReport(report: EvalReport): string {
@@ -194,9 +294,11 @@ export function formatEvalReport(report: EvalReport): string {
         `  ${String(c.class).padStart(3)} ${(c.name ?? '').padEnd(12)} ${c.correct}/${c.count}` +
         (c.count > 0 ? `  ${((c.correct / c.count) * 100).toFixed(2)}%` : ''),
     ),
-    report.best
-      ? `checkpoint: best, ${describeBest(report.best)}`
-      : `checkpoint: ${report.checkpoint}, epoch ${report.epoch}`,
+    report.center
+      ? `center "${report.center.name}" at ${report.center.redis}, shard versions ${report.center.versions.join(', ')}`
+      : report.best
+        ? `checkpoint: best, ${describeBest(report.best)}`
+        : `checkpoint: ${report.checkpoint}, epoch ${report.epoch}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -204,9 +306,20 @@ export function formatEvalReport(report: EvalReport): string {
 export function registerEval(program: Command, context: CliContext): void {
   program
     .command('eval')
-    .description("evaluate a run's checkpoint on a dataset split or on raw .npy/.csv features and labels")
-    .requiredOption('-r, --run <dir>', 'run directory written by `plasticity train`')
-    .option('-d, --dataset <name>', 'evaluate on this dataset (with --split)')
+    .description(
+      "evaluate a run's checkpoint, or a center in Redis, on a dataset split or on raw .npy/.csv features and labels",
+    )
+    .option('-r, --run <dir>', 'run directory written by `plasticity train`')
+    .option(
+      '--redis <url>',
+      'instead of --run: score the center in this Redis (redis:// or rediss://); reads only',
+    )
+    .option('--redis-ca <file>', 'PEM file of the CA that signed the Redis server certificate (makes it TLS)')
+    .option('--center <name>', 'the center in --redis (default plasticity)')
+    .option(
+      '-d, --dataset <name>',
+      "evaluate on this dataset (with --split); with --redis the center's by default",
+    )
     .addOption(
       new Option('--split <name>', 'dataset split').choices(['train', 'validation', 'test']).default('test'),
     )
@@ -224,10 +337,8 @@ export function registerEval(program: Command, context: CliContext): void {
     .addOption(
       new Option(
         '--checkpoint <which>',
-        "the run's last checkpoint, or the best one kept by train --keep-best",
-      )
-        .choices(['last', 'best'])
-        .default('last'),
+        "the run's last checkpoint (default), or the best one kept by train --keep-best",
+      ).choices(['last', 'best']),
     )
     .option('-b, --batch-size <n>', 'samples per evaluation batch (default 256)', positiveInt)
     .option(

@@ -151,10 +151,10 @@ function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undef
  * gets `optimizer: 'momentum'`, `nesterov: true`, `momentum: δ`. Rules without an optimiser
  * setting (BTSP) are refused.
  */
-const hasOptimizer = (config: unknown): boolean =>
+export const hasOptimizer = (config: unknown): boolean =>
   typeof config === 'object' && config !== null && 'optimizer' in config;
 
-function withNesterov(plugin: RulePlugin<unknown>, config: unknown, parallel: EasgdConfig): unknown {
+export function withNesterov(plugin: RulePlugin<unknown>, config: unknown, parallel: EasgdConfig): unknown {
   if (!hasOptimizer(config)) {
     throw new PlasticityError(
       'E_USAGE',
@@ -169,7 +169,7 @@ function withNesterov(plugin: RulePlugin<unknown>, config: unknown, parallel: Ea
   });
 }
 
-function checkDatasetName(name: string): void {
+export function checkDatasetName(name: string): void {
   const known = listDatasets().map((d) => d.name);
   if (!known.includes(name)) {
     throw new PlasticityError('E_UNKNOWN_DATASET', `unknown dataset '${name}'; known: ${known.join(', ')}`, {
