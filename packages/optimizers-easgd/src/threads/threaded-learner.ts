@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { PlasticityError, fromWorkerError, requestWorker, startNodeWorkers } from '@plasticity/core-tensors';
+import { PlasticityError, fromWorkerError, startNodeWorkers } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, Learner, NodeWorker, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '../config.js';
 import type { ExchangeOrder } from '../worker/elastic-client.js';
@@ -46,6 +46,8 @@ interface Slot {
   readonly index: number;
   /** Steps sent to this thread and not yet answered (at most `QUEUE_DEPTH`). */
   readonly inFlight: Set<Promise<ThreadReply>>;
+  /** Their resolvers, oldest first: the thread answers in order. */
+  readonly waiting: { resolve: (reply: ThreadReply) => void; reject: (error: Error) => void }[];
 }
 
 function batchMessage(
@@ -110,7 +112,7 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
       'parallel training needs Node worker threads and SharedArrayBuffer, which this runtime lacks',
     );
   }
-  const slots: Slot[] = started.map((worker, index) => ({ worker, index, inFlight: new Set() }));
+  const slots: Slot[] = started.map((worker, index) => ({ worker, index, inFlight: new Set(), waiting: [] }));
   const pending = () => slots.flatMap((s) => [...s.inFlight]);
   let latest: StepMetrics | undefined;
   // A failed step is reported by the next call (trainStep, predict, flush).
@@ -122,8 +124,38 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
   let disposed = false;
 
   const who = (slot: Slot) => `easgd worker ${slot.index}`;
+  // Replies come in request order, one per request; with two requests queued on a thread, each
+  // reply must settle exactly its own request (a listener per request would see both replies).
+  const listen = (slot: Slot) => {
+    const onMessage = (reply: ThreadReply) => {
+      slot.worker.off('error', onError);
+      const request = slot.waiting.shift();
+      if (slot.waiting.length > 0) listen(slot);
+      else slot.worker.unref();
+      request?.resolve(reply);
+    };
+    const onError = (error: Error) => {
+      slot.worker.off('message', onMessage);
+      const failed = new PlasticityError(
+        'E_BACKEND',
+        `${who(slot)} thread failed: ${error.message}`,
+        {},
+        { cause: error },
+      );
+      for (const request of slot.waiting.splice(0)) request.reject(failed);
+    };
+    slot.worker.once('message', onMessage);
+    slot.worker.once('error', onError);
+  };
   const send = async (slot: Slot, message: ThreadRequest, transfer: ArrayBuffer[] = []) => {
-    const reply = await requestWorker<ThreadReply>(slot.worker, message, transfer, who(slot));
+    const reply = await new Promise<ThreadReply>((resolve, reject) => {
+      slot.waiting.push({ resolve, reject });
+      if (slot.waiting.length === 1) {
+        slot.worker.ref();
+        listen(slot);
+      }
+      slot.worker.postMessage(message, transfer);
+    });
     if (!reply.ok) throw fromWorkerError(reply.error);
     return reply;
   };
