@@ -102,6 +102,21 @@ export async function withoutSecret<T>(target: RedisTarget | undefined, work: ()
 }
 
 /** Everything a worker on another machine needs to build the same learner: `<center>:config`. */
+/** Opens the center's store with the target's connection; rollback warnings go to stderr. */
+export async function openCenterStore(
+  target: RedisTarget,
+  length: number,
+  io: CliIO,
+): ReturnType<RedisModule['RedisCenterStore']['connect']> {
+  const { RedisCenterStore } = await loadRedisModule();
+  return RedisCenterStore.connect({
+    ...target.connection,
+    center: target.center,
+    length,
+    logger: { warn: (message) => io.stderr.write(`warning: ${message}\n`) },
+  });
+}
+
 export interface CenterDescription {
   readonly format: typeof CENTER_FORMAT;
   readonly rule: string;

@@ -17,7 +17,7 @@ import {
   publishDescription,
   redisTarget,
   withoutSecret,
-  loadRedisModule,
+  openCenterStore,
 } from '../redis-center.js';
 import type { CenterDescription, CenterStatus, RedisFlags } from '../redis-center.js';
 import { resolveTrainConfig } from '../train-config.js';
@@ -114,13 +114,7 @@ export async function runCenter(
     };
     // Check (or claim) the description first: a different run never touches the center.
     const outcome = await publishDescription(target, description);
-    const store = await (
-      await loadRedisModule()
-    ).RedisCenterStore.connect({
-      ...target.connection,
-      center: target.center,
-      length: values.length,
-    });
+    const store = await openCenterStore(target, values.length, io);
     try {
       await store.init(values);
     } finally {

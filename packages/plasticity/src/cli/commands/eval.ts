@@ -22,7 +22,7 @@ import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../
 import { confusionOf } from '../confusion.js';
 import {
   centerStatus,
-  loadRedisModule,
+  openCenterStore,
   readDescription,
   redisTarget,
   withoutSecret,
@@ -198,14 +198,7 @@ async function runEvalCenter(options: EvalOptions, io: CliIO): Promise<EvalRepor
     } as RunConfig;
     const learner = plugin.create(config, description.task, description.fit.seed);
     try {
-      const store = await (
-        await loadRedisModule()
-      ).RedisCenterStore.connect({
-        ...target.connection,
-        center: target.center,
-        length: description.length,
-        logger: { warn: (message) => io.stderr.write(`warning: ${message}\n`) },
-      });
+      const store = await openCenterStore(target, description.length, io);
       let versions: number[];
       try {
         writeParams(learner.params, await store.read());

@@ -9,7 +9,13 @@ import { loadDataset } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
 import { positiveInt } from '../parse.js';
 import { importPlugins } from '../plugins.js';
-import { loadRedisModule, readDescription, redisTarget, withoutSecret } from '../redis-center.js';
+import {
+  loadRedisModule,
+  openCenterStore,
+  readDescription,
+  redisTarget,
+  withoutSecret,
+} from '../redis-center.js';
 import type { RedisFlags, RedisTarget } from '../redis-center.js';
 import { BACKEND_CHOICES, datasetOptions } from './shared.js';
 import { addRedisOptions } from './center.js';
@@ -117,14 +123,7 @@ export async function runWorker(
     const plugin = getRule(description.rule);
     const config = parseConfig(plugin, description.config, `center "${target.center}" config`);
     await initBackend(options.backend ?? 'auto');
-    const store = await (
-      await loadRedisModule()
-    ).RedisCenterStore.connect({
-      ...target.connection,
-      center: target.center,
-      length: description.length,
-      logger: { warn: (message) => io.stderr.write(`warning: ${message}\n`) },
-    });
+    const store = await openCenterStore(target, description.length, io);
     let learner: Learner | undefined;
     let beating: ReturnType<typeof setInterval> | undefined;
     const started = performance.now();
