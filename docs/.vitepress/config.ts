@@ -1,8 +1,34 @@
 import { defineConfig } from 'vitepress';
+import type { DefaultTheme } from 'vitepress';
+import { join } from 'node:path';
+import { packages, repoRoot, REPO_URL } from './packages.js';
+import { githubSlug, repoLinks } from './repo-links.js';
 
 // DOCS_BASE sets the path the site is served under (e.g. '/plasticity/' on a project page);
 // the default '/' serves it from a host's root.
 const base = process.env.DOCS_BASE ?? '/';
+
+const guides: DefaultTheme.SidebarItem = {
+  text: 'Guides',
+  items: [
+    { text: 'Getting started', link: '/getting-started' },
+    { text: 'Spiking networks', link: '/spiking' },
+    { text: 'Local learning', link: '/local-learning' },
+    { text: 'Command line', link: '/cli' },
+  ],
+};
+
+const packagePages: DefaultTheme.SidebarItem = {
+  text: 'Packages',
+  link: '/packages/',
+  items: packages.map((p) => ({ text: p.name, link: `/${p.page}` })),
+};
+
+const apiPages: DefaultTheme.SidebarItem = {
+  text: 'API reference',
+  link: '/api/',
+  items: packages.flatMap((p) => p.entries.map((e) => ({ text: e.name, link: `/${e.page}` }))),
+};
 
 export default defineConfig({
   title: 'plasticity',
@@ -11,24 +37,32 @@ export default defineConfig({
   base,
   cleanUrls: false,
   lastUpdated: false,
+  srcExclude: ['scripts/**', 'test/**'],
+  markdown: {
+    anchor: { slugify: githubSlug },
+    config(md) {
+      md.use(repoLinks, {
+        repoRoot,
+        srcDir: join(repoRoot, 'docs'),
+        repoUrl: REPO_URL,
+        packageDirs: packages.map((p) => p.dir),
+      });
+    },
+  },
   themeConfig: {
     search: { provider: 'local' },
+    socialLinks: [{ icon: 'github', link: REPO_URL }],
     nav: [
       { text: 'Guide', link: '/getting-started' },
       { text: 'Examples', link: '/examples/' },
       { text: 'Packages', link: '/packages/' },
       { text: 'API', link: '/api/' },
     ],
-    sidebar: [
-      {
-        text: 'Guides',
-        items: [
-          { text: 'Getting started', link: '/getting-started' },
-          { text: 'Spiking networks', link: '/spiking' },
-          { text: 'Local learning', link: '/local-learning' },
-          { text: 'Command line', link: '/cli' },
-        ],
-      },
-    ],
+    sidebar: {
+      '/api/': [apiPages],
+      '/packages/': [packagePages, guides],
+      '/': [guides, { text: 'Examples', link: '/examples/' }, packagePages],
+    },
+    outline: { level: [2, 3] },
   },
 });
