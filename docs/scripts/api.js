@@ -9,11 +9,25 @@ import { packages, repoRoot, REPO_URL } from '../.vitepress/packages.js';
 const apiDir = join(repoRoot, 'docs', 'api');
 const outDir = join(apiDir, 'reference');
 const entries = packages.flatMap((p) => p.entries);
+const entryByName = new Map(entries.map((e) => [e.name, e]));
 
 const app = await Application.bootstrapWithPlugins({
-  entryPoints: entries.map((e) => join(repoRoot, e.source)),
+  // The umbrella last: TypeDoc documents a symbol under the first entry that exports it, and the
+  // umbrella's re-exports then link there instead of repeating every package.
+  entryPoints: [...entries]
+    .sort((a, b) => Number(a.name.startsWith('plasticity')) - Number(b.name.startsWith('plasticity')))
+    .map((e) => join(repoRoot, e.source)),
   entryPointStrategy: 'resolve',
   tsconfig: join(repoRoot, 'docs', 'tsconfig.api.json'),
+  // Imports of a workspace package read its sources, not its built .d.ts, so that the umbrella's
+  // re-exports are recognised as the symbols documented under their own package (and link there).
+  // TypeScript resolves for Node (the `node` export condition), so a bare name with a Node entry
+  // maps to that entry, as it does for tsc.
+  compilerOptions: {
+    paths: Object.fromEntries(
+      entries.map((e) => [e.name, [join(repoRoot, (entryByName.get(`${e.name}/node`) ?? e).source)]]),
+    ),
+  },
   plugin: ['typedoc-plugin-markdown'],
   out: outDir,
   readme: 'none',
@@ -23,7 +37,7 @@ const app = await Application.bootstrapWithPlugins({
   sourceLinkTemplate: `${REPO_URL}/blob/main/{path}#L{line}`,
   gitRevision: 'main',
   disableGit: true,
-  basePath: repoRoot,
+  displayBasePath: repoRoot,
   logLevel: LogLevel.Warn,
   // typedoc-plugin-markdown: one page per entry, text safe for VitePress's Vue compiler.
   outputFileStrategy: 'modules',
