@@ -42,7 +42,10 @@ export function siteHref(href: string, page: string, options: RepoLinksOptions):
   }
   const anchor = hash ? `#${hash}` : '';
   const pkg = /^packages\/([^/]+)(?:\/(?:README\.md)?)?$/.exec(repoPath);
-  if (pkg && options.packageDirs.includes(pkg[1])) return `/packages/${pkg[1]}.md${anchor}`;
+  // A package's folder on GitHub (`tree/main/packages/x`) means its source: left as it is.
+  if (pkg && !href.startsWith(tree) && options.packageDirs.includes(pkg[1])) {
+    return `/packages/${pkg[1]}.md${anchor}`;
+  }
   const doc = /^docs\/(.+\.md)$/.exec(repoPath);
   if (doc) return `/${doc[1]}${anchor}`;
   // Not a page of the site: the file on GitHub (relative links only; absolute ones already are).
