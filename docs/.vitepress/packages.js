@@ -30,7 +30,8 @@ function sourceOf(dir, target) {
     throw new Error(`packages/${dir}/package.json: cannot map export ${JSON.stringify(target)} to a source`);
   }
   const source = join('packages', dir, 'src', types.slice('./dist/'.length, -'.d.ts'.length) + '.ts');
-  if (!existsSync(join(repoRoot, source))) throw new Error(`${source} (an export of packages/${dir}) does not exist`);
+  if (!existsSync(join(repoRoot, source)))
+    throw new Error(`${source} (an export of packages/${dir}) does not exist`);
   return source;
 }
 
@@ -55,7 +56,13 @@ function load() {
         const name = key === '.' ? manifest.name : manifest.name + key.slice(1);
         return { name, source: sourceOf(dir, target), page: apiPage(name) };
       });
-    return { dir, name: manifest.name, description: manifest.description ?? '', page: `packages/${dir}`, entries };
+    return {
+      dir,
+      name: manifest.name,
+      description: manifest.description ?? '',
+      page: `packages/${dir}`,
+      entries,
+    };
   });
 }
 

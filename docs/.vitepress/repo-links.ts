@@ -5,7 +5,7 @@
 // markdown stays as it is, so the same links keep working on GitHub and npm.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
-import type MarkdownIt from 'markdown-it';
+import type { MarkdownRenderer } from 'vitepress';
 
 export interface RepoLinksOptions {
   /** The repository's root folder. */
@@ -26,19 +26,19 @@ export function siteHref(href: string, page: string, options: RepoLinksOptions):
   const blob = `${options.repoUrl}/blob/main/`;
   const tree = `${options.repoUrl}/tree/main/`;
   let repoPath: string;
-  let hash = '';
+  let hash: string;
   if (href.startsWith(blob) || href.startsWith(tree)) {
-    [repoPath, hash = ''] = href.slice(blob.length).split('#');
+    [repoPath, hash = ''] = href.slice(blob.length).split('#'); // 'blob' and 'tree': same length
   } else if (/^[a-z][a-z0-9+.-]*:|^#|^\//i.test(href)) {
     return undefined;
   } else {
-    const [path, anchor = ''] = href.split('#');
+    const [path, fragment = ''] = href.split('#');
     const target = join(options.srcDir, dirname(page), decodeURIComponent(path));
     const inSite = relative(options.srcDir, target);
     if (!inSite.startsWith('..')) return undefined; // a page of the site: VitePress resolves it
     repoPath = relative(options.repoRoot, target).split(sep).join('/');
     if (repoPath.startsWith('..')) return undefined;
-    hash = anchor;
+    hash = fragment;
   }
   const anchor = hash ? `#${hash}` : '';
   const pkg = /^packages\/([^/]+)(?:\/(?:README\.md)?)?$/.exec(repoPath);
@@ -56,7 +56,7 @@ export function siteHref(href: string, page: string, options: RepoLinksOptions):
 }
 
 /** The markdown-it plugin: rewrites link hrefs (before VitePress's own link handling). */
-export function repoLinks(md: MarkdownIt, options: RepoLinksOptions): void {
+export function repoLinks(md: MarkdownRenderer, options: RepoLinksOptions): void {
   md.core.ruler.push('plasticity-repo-links', (state) => {
     const path = (state.env as { path?: string }).path;
     if (!path) return;

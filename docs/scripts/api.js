@@ -1,3 +1,4 @@
+/* global process */
 // Writes the API reference (docs/api/<entry>.md, one page per public package entry) from the
 // packages' TSDoc comments with TypeDoc and typedoc-plugin-markdown. Warnings (an exported type
 // that refers to one not exported, a broken {@link}) are printed and left; errors fail the build.
@@ -76,7 +77,7 @@ function apiIndex() {
     p.entries.map((e) => `| [\`${e.name}\`](/${e.page}.md) | ${e === p.entries[0] ? p.description : ''} |`),
   );
   return [
-    '<!-- Written by docs/scripts/api.js from the packages\' exports maps; do not edit. -->',
+    "<!-- Written by docs/scripts/api.js from the packages' exports maps; do not edit. -->",
     '',
     '# API reference',
     '',

@@ -16,9 +16,17 @@ describe('siteHref', () => {
     ['../packages/neurons/README.md#encoders', 'spiking.md', '/packages/neurons.md#encoders'],
     ['../packages/neurons', 'spiking.md', '/packages/neurons.md'],
     ['../README.md#backends', 'getting-started.md', 'https://github.com/o/r/blob/main/README.md#backends'],
-    ['../packages/unknown/README.md', 'spiking.md', 'https://github.com/o/r/blob/main/packages/unknown/README.md'],
+    [
+      '../packages/unknown/README.md',
+      'spiking.md',
+      'https://github.com/o/r/blob/main/packages/unknown/README.md',
+    ],
     // READMEs' absolute links: package READMEs and guides to their pages.
-    ['https://github.com/o/r/blob/main/packages/datasets/README.md#yin-yang', 'packages/neurons.md', '/packages/datasets.md#yin-yang'],
+    [
+      'https://github.com/o/r/blob/main/packages/datasets/README.md#yin-yang',
+      'packages/neurons.md',
+      '/packages/datasets.md#yin-yang',
+    ],
     ['https://github.com/o/r/blob/main/docs/cli.md#train', 'packages/neurons.md', '/cli.md#train'],
   ])('%s on %s goes to %s', (href, page, expected) => {
     expect(siteHref(href, page, options)).toBe(expected);
@@ -38,6 +46,8 @@ describe('siteHref', () => {
 
 test('githubSlug makes the anchors GitHub makes', () => {
   expect(githubSlug('Overriding single settings with --set')).toBe('overriding-single-settings-with---set');
-  expect(githubSlug('Event-driven simulation (and its adjoint)')).toBe('event-driven-simulation-and-its-adjoint');
+  expect(githubSlug('Event-driven simulation (and its adjoint)')).toBe(
+    'event-driven-simulation-and-its-adjoint',
+  );
   expect(githubSlug('MNIST_FAMILIES')).toBe('mnist_families');
 });

@@ -110,7 +110,10 @@ describe('in chromium', () => {
   });
 
   /** Opens `path`, waits for the app to mount; returns the page and what went wrong on it. */
-  async function open(path: string, origin = server): Promise<{ page: Page; errors: string[]; missing: string[] }> {
+  async function open(
+    path: string,
+    origin = server,
+  ): Promise<{ page: Page; errors: string[]; missing: string[] }> {
     const page = await browser.newPage();
     const errors = collectErrors(page);
     const seen = origin.requests.length;
@@ -154,7 +157,13 @@ describe('a build for a subpath', () => {
     // The generated pages (API, packages) are already there from the main build.
     await promisify(execFile)(
       process.execPath,
-      [join(docs, '..', 'node_modules', 'vitepress', 'bin', 'vitepress.js'), 'build', '.', '--outDir', join(outRoot, 'sub')],
+      [
+        join(docs, '..', 'node_modules', 'vitepress', 'bin', 'vitepress.js'),
+        'build',
+        '.',
+        '--outDir',
+        join(outRoot, 'sub'),
+      ],
       { cwd: docs, env: { ...process.env, DOCS_BASE: '/sub/' }, maxBuffer: 16 << 20 },
     );
     const [browser, server] = await Promise.all([launchChromium(), serveStatic(outRoot)]);
@@ -168,7 +177,9 @@ describe('a build for a subpath', () => {
       expect(requests.filter((r) => r.status !== 200 || !r.path.startsWith('/sub/'))).toEqual([]);
       expect(requests.some((r) => r.path.startsWith('/sub/assets/'))).toBe(true);
       // Links inside the site keep the base.
-      expect(await page.locator('a[href*="packages/neurons.html"]').first().getAttribute('href')).toMatch(/^\/sub\//);
+      expect(await page.locator('a[href*="packages/neurons.html"]').first().getAttribute('href')).toMatch(
+        /^\/sub\//,
+      );
     } finally {
       await browser.close();
       await server.close();
