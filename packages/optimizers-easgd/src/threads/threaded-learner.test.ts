@@ -54,7 +54,11 @@ async function accuracy(learner: ThreadedLearner, batch: TensorBatch): Promise<n
   return right;
 }
 
-function threaded(rule: string, method: 'easgd' | 'downpour' = 'easgd'): Promise<ThreadedLearner> {
+function threaded(
+  rule: string,
+  method: 'easgd' | 'downpour' = 'easgd',
+  centerStore: 'shared' | 'messages' = 'shared',
+): Promise<ThreadedLearner> {
   return createThreadedLearner({
     center: softmaxLearner(7),
     script: SCRIPT,
@@ -64,8 +68,21 @@ function threaded(rule: string, method: 'easgd' | 'downpour' = 'easgd'): Promise
     seed: 7,
     easgd: parseEasgdConfig({ method, workers: 2, tau: 4 }).config,
     backend: 'cpu',
+    centerStore,
   });
 }
+
+/** Per coordinate, the center plus every worker's params (float64 sums). */
+async function grandTotal(learner: ThreadedLearner): Promise<{ total: Float64Array; center: Float32Array }> {
+  await learner.flush();
+  const center = await flattenParams(learner.params);
+  const total = Float64Array.from(center);
+  for (const x of await learner.workerParams()) x.forEach((v, k) => (total[k] += v));
+  return { total, center };
+}
+
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
 
 describe('createThreadedLearner', () => {
   test.each(['easgd', 'downpour'] as const)(
@@ -97,6 +114,43 @@ describe('createThreadedLearner', () => {
     },
     60_000,
   );
+
+  test.each(['shared', 'messages'] as const)(
+    '%s center: with eta = 0 the exchanges keep the center plus the workers constant',
+    async (centerStore) => {
+      const learner = await threaded('softmax', 'easgd', centerStore);
+      const train = teacherBatches(16, 16, 6);
+      try {
+        expect(learner.centerStore).toBe(centerStore);
+        // The workers first train apart (each on its own batches), so the exchanges move things.
+        for (const batch of train) await learner.trainStep(batch);
+        const before = await grandTotal(learner);
+        learner.learningRate = 0;
+        for (let r = 0; r < 3; r++) for (const batch of train) await learner.trainStep(batch);
+        const after = await grandTotal(learner);
+        // A lost or doubled add would shift a total by as much as the center moved.
+        expect(maxAbsDiff(after.center, before.center)).toBeGreaterThan(1e-3);
+        expect(maxAbsDiff(after.total, before.total)).toBeLessThan(1e-5);
+      } finally {
+        learner.dispose();
+        tf.dispose(train.flatMap((b) => [b.x, b.y]));
+      }
+    },
+    60_000,
+  );
+
+  test('messages center: two threads train the center', async () => {
+    const learner = await threaded('softmax', 'easgd', 'messages');
+    const train = teacherBatches(40, 16, 1);
+    const [test_] = teacherBatches(1, 400, 2);
+    try {
+      for (let epoch = 0; epoch < 3; epoch++) for (const batch of train) await learner.trainStep(batch);
+      expect(await accuracy(learner, test_)).toBeGreaterThan(0.9);
+    } finally {
+      learner.dispose();
+      tf.dispose([...train, test_].flatMap((b) => [b.x, b.y]));
+    }
+  }, 60_000);
 
   test('loadState starts the center and every thread from the params a checkpoint restored', async () => {
     const learner = await threaded('softmax');

@@ -1,0 +1,251 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { PlasticityError, fromWorkerError } from '@plasticity/core-tensors';
+import type { Batch, BatchInput, Learner, StepMetrics } from '@plasticity/core-tensors';
+import type { CenterStore } from '../store/center-store.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { SharedMemoryStore } from '../store/shared-memory-store.js';
+import { flattenParams, writeParams } from '../worker/flat-params.js';
+import { answerCenterCall } from './center-messages.js';
+import type { ThreadChannel } from './channel.js';
+import { isCenterCall } from './protocol.js';
+import type { CenterLink, ThreadReply, ThreadRequest } from './protocol.js';
+
+/** A learner whose steps run on worker threads around a shared center (see `createThreadedLearner`). */
+export interface ThreadedLearner extends Learner {
+  readonly workers: number;
+  /** Where the center lives: a SharedArrayBuffer, or this thread (workers exchange by messages). */
+  readonly centerStore: 'shared' | 'messages';
+  /** Waits for every step sent so far and copies the center into `params`. */
+  flush(): Promise<void>;
+  /** Each worker's own parameters (flat, sorted names) after the steps sent so far. */
+  workerParams(): Promise<Float32Array[]>;
+}
+
+/** Steps queued per thread: one running, one waiting, so the thread never waits for the main one. */
+const QUEUE_DEPTH = 2;
+
+interface Slot {
+  readonly channel: ThreadChannel;
+  readonly index: number;
+  /** Steps sent to this thread and not yet answered (at most `QUEUE_DEPTH`). */
+  readonly inFlight: Set<Promise<ThreadReply>>;
+  /** Their resolvers, oldest first: the thread answers in order. */
+  readonly waiting: { resolve: (reply: ThreadReply) => void; reject: (error: Error) => void }[];
+  /** Set when the thread died: later requests fail at once. */
+  failed?: Error;
+}
+
+function batchMessage(
+  batch: Batch,
+  learningRate: number,
+): { message: ThreadRequest; transfer: ArrayBuffer[] } {
+  const x = batch.x as tf.Tensor;
+  if (!(x instanceof tf.Tensor)) {
+    throw new PlasticityError(
+      'E_USAGE',
+      'parallel training takes dense or time-major tensor batches, not event lists',
+    );
+  }
+  const features = x.dataSync().slice() as Float32Array;
+  const isInt = batch.y.dtype === 'int32';
+  const labels = (isInt ? Int32Array.from(batch.y.dataSync()) : Float32Array.from(batch.y.dataSync())) as
+    Int32Array | Float32Array;
+  return {
+    message: {
+      type: 'step',
+      x: features,
+      shape: x.shape,
+      y: labels,
+      yShape: batch.y.shape,
+      yDtype: isInt ? 'int32' : 'float32',
+      learningRate,
+    },
+    transfer: [features.buffer as ArrayBuffer, labels.buffer as ArrayBuffer],
+  };
+}
+
+export interface ParallelLearnerParts {
+  /** The learner on this thread; its params hold the center between exchanges. */
+  readonly center: Learner;
+  /** The center, already initialised from `center.params`. */
+  readonly store: CenterStore;
+  readonly centerStore: 'shared' | 'messages';
+  /** The started training threads, one per worker. */
+  readonly channels: readonly ThreadChannel[];
+}
+
+/**
+ * The learner around started training threads, for Node worker threads and Web Workers alike.
+ * `trainStep(batch)` hands the batch to the least loaded thread (so consecutive batches — one
+ * shuffled epoch — are split between the threads) and returns the metrics of the latest finished
+ * step; up to two steps per thread are in flight. Prediction, checkpoints and `flush()` wait for
+ * them and read the center, so `fit`, `evaluate` and checkpoints work unchanged and always see
+ * the center. Center calls from threads (a center by messages) are answered here, one at a time,
+ * so each add is atomic.
+ */
+export function parallelLearner(parts: ParallelLearnerParts): ThreadedLearner {
+  const { center, store } = parts;
+  const slots: Slot[] = parts.channels.map((channel, index) => ({
+    channel,
+    index,
+    inFlight: new Set(),
+    waiting: [],
+  }));
+  const pending = () => slots.flatMap((s) => [...s.inFlight]);
+  let latest: StepMetrics | undefined;
+  // A failed step is reported by the next call (trainStep, predict, flush).
+  let failure: unknown;
+  const throwIfFailed = () => {
+    if (failure !== undefined) throw failure;
+  };
+  let learningRate = center.learningRate;
+  let disposed = false;
+
+  for (const slot of slots) {
+    slot.channel.listen(
+      (message) => {
+        if (isCenterCall(message)) {
+          void answerCenterCall(store, message).then((answer) =>
+            slot.channel.post(
+              answer,
+              answer.ok && answer.values ? [answer.values.buffer as ArrayBuffer] : [],
+            ),
+          );
+          return;
+        }
+        // Replies come in request order, one per request.
+        const request = slot.waiting.shift();
+        if (slot.waiting.length === 0) slot.channel.hold(false);
+        request?.resolve(message);
+      },
+      (error) => {
+        slot.failed = new PlasticityError(
+          'E_BACKEND',
+          `easgd worker ${slot.index} thread failed: ${error.message}`,
+          {},
+          { cause: error },
+        );
+        slot.channel.hold(false);
+        for (const request of slot.waiting.splice(0)) request.reject(slot.failed);
+      },
+    );
+  }
+
+  const send = async (slot: Slot, message: ThreadRequest, transfer: ArrayBuffer[] = []) => {
+    const reply = await new Promise<ThreadReply>((resolve, reject) => {
+      if (slot.failed) return reject(slot.failed);
+      slot.waiting.push({ resolve, reject });
+      if (slot.waiting.length === 1) slot.channel.hold(true);
+      slot.channel.post(message, transfer);
+    });
+    if (!reply.ok) throw fromWorkerError(reply.error);
+    return reply;
+  };
+
+  async function idleSlot(): Promise<Slot> {
+    // The least loaded thread with room in its queue (the next batch waits there, so a thread
+    // never idles while its reply and the next request cross).
+    const open = slots.filter((s) => s.inFlight.size < QUEUE_DEPTH);
+    if (open.length > 0) return open.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    await Promise.race(pending().map((p) => p.catch(() => undefined)));
+    return idleSlot();
+  }
+
+  async function settle(): Promise<void> {
+    await Promise.allSettled(pending());
+    throwIfFailed();
+  }
+
+  async function flush(): Promise<void> {
+    await settle();
+    writeParams(center.params, await store.read());
+  }
+
+  const assertLive = () => {
+    if (disposed) throw new PlasticityError('E_USAGE', 'this parallel learner has been disposed');
+  };
+
+  return {
+    workers: slots.length,
+    centerStore: parts.centerStore,
+    params: center.params,
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      learningRate = value;
+    },
+    async trainStep(batch) {
+      assertLive();
+      throwIfFailed();
+      const slot = await idleSlot();
+      throwIfFailed();
+      const { message, transfer } = batchMessage(batch, learningRate);
+      const run = (async () => {
+        const reply = await send(slot, message, transfer);
+        if (reply.ok && reply.metrics) latest = reply.metrics;
+        return reply;
+      })();
+      slot.inFlight.add(run);
+      run.then(
+        () => slot.inFlight.delete(run),
+        (error: unknown) => {
+          failure ??= error;
+          slot.inFlight.delete(run);
+        },
+      );
+      // The first step waits for its own result; later ones return the latest finished metrics.
+      if (latest === undefined) await run;
+      return latest as StepMetrics;
+    },
+    async predict(x: BatchInput) {
+      assertLive();
+      await flush();
+      return center.predict(x);
+    },
+    async saveState() {
+      await flush();
+      return { 'easgd.workers': tf.scalar(slots.length) };
+    },
+    async loadState() {
+      // A checkpoint restored the center's params: start the center and every worker from them.
+      await settle();
+      const wanted = await flattenParams(center.params);
+      const now = await store.read();
+      await store.add(wanted.map((v, i) => v - now[i]));
+      await Promise.all(slots.map((slot) => send(slot, { type: 'reset' })));
+    },
+    flush,
+    async workerParams() {
+      assertLive();
+      await settle();
+      const replies = await Promise.all(slots.map((slot) => send(slot, { type: 'params' })));
+      return replies.map((reply) => (reply.ok && reply.params) || new Float32Array(0));
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const slot of slots) slot.channel.terminate();
+      void store.close();
+      center.dispose();
+    },
+  };
+}
+
+/**
+ * The center for a parallel learner, initialised to `initial`: a `SharedMemoryStore` whose buffer
+ * the threads attach to, or a `MemoryStore` on this thread that they reach by messages.
+ */
+export async function createCenter(
+  kind: 'shared' | 'messages',
+  initial: Float32Array,
+): Promise<{ store: CenterStore; link: CenterLink }> {
+  if (kind === 'shared') {
+    const store = SharedMemoryStore.create(initial.length);
+    await store.init(initial);
+    return { store, link: store.buffer };
+  }
+  const store = new MemoryStore(initial.length);
+  await store.init(initial);
+  return { store, link: { kind: 'messages', length: initial.length } };
+}
