@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitepress';
+import { tfjsWasmAssets } from './theme/live/wasm-assets.js';
 
 // DOCS_BASE sets the path the site is served under (e.g. '/plasticity/' on a project page);
 // the default '/' serves it from a host's root.
@@ -11,6 +12,11 @@ export default defineConfig({
   base,
   cleanUrls: false,
   lastUpdated: false,
+  vite: {
+    plugins: [tfjsWasmAssets()],
+    // Live examples train in module workers that load their backend by dynamic import.
+    worker: { format: 'es' },
+  },
   themeConfig: {
     search: { provider: 'local' },
     nav: [
@@ -27,6 +33,14 @@ export default defineConfig({
           { text: 'Spiking networks', link: '/spiking' },
           { text: 'Local learning', link: '/local-learning' },
           { text: 'Command line', link: '/cli' },
+        ],
+      },
+      {
+        text: 'Examples',
+        items: [
+          { text: 'All examples', link: '/examples/' },
+          { text: 'EventProp on Yin-Yang', link: '/examples/eventprop-yinyang' },
+          { text: 'BPTT vs EventProp', link: '/examples/bptt-vs-eventprop' },
         ],
       },
     ],
