@@ -16,7 +16,8 @@ const result = await fit(learner, data, {
     }
   },
 });
-report({ 'test accuracy': result.test.accuracy });
+const seconds = result.history.reduce((sum, epoch) => sum + epoch.seconds, 0) / result.history.length;
+report({ 'test accuracy': result.test.accuracy, 's per epoch': seconds });
 
 // The first test sample: hidden spikes and output voltages (ms).
 for await (const batch of data.test.batches({ batchSize: 1, shuffle: false })) {
