@@ -13,7 +13,8 @@ for (const [k, name] of rules.entries()) {
     signal,
     onEvent(event) {
       const epochsDone = k * epochs + event.epoch - 1;
-      if (event.type === 'step') progress(epochsDone + event.step / event.stepsPerEpoch, rules.length * epochs);
+      if (event.type === 'step')
+        progress(epochsDone + event.step / event.stepsPerEpoch, rules.length * epochs);
       if (event.type === 'epoch') {
         plot('accuracy', event.epoch, { [name]: event.test.accuracy });
         plot('time', event.epoch, { [name]: event.seconds });

@@ -28,7 +28,13 @@ describe('chart data', () => {
 
   it('replaces the data with show, filling missing series with nulls', () => {
     const data = showData(spec, [1, 2], { a: [3, 4] });
-    expect(data).toEqual({ x: [1, 2], columns: [[3, 4], [null, null]] });
+    expect(data).toEqual({
+      x: [1, 2],
+      columns: [
+        [3, 4],
+        [null, null],
+      ],
+    });
     expect(pointCount(data)).toBe(2);
   });
 });

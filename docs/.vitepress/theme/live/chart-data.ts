@@ -16,7 +16,12 @@ export function emptyChart(spec: ChartSpec): ChartData {
  * Sets the values at `x`: a new x is inserted in order, an existing one updated (two runs can
  * share an x axis, e.g. EventProp's and BPTT's epoch 1). Series not in `spec` are ignored.
  */
-export function plotPoint(spec: ChartSpec, data: ChartData, x: number, values: Record<string, number>): ChartData {
+export function plotPoint(
+  spec: ChartSpec,
+  data: ChartData,
+  x: number,
+  values: Record<string, number>,
+): ChartData {
   let at = data.x.findIndex((value) => value >= x);
   const exists = at >= 0 && data.x[at] === x;
   if (at < 0) at = data.x.length;

@@ -39,7 +39,9 @@ export async function createChart(spec: ChartSpec, target: HTMLElement, data: Ch
     ],
   };
   const chart = new UPlot(options, [data.x, ...data.columns] as uPlot.AlignedData, target);
-  const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, target.clientWidth), height: HEIGHT }));
+  const resize = new ResizeObserver(() =>
+    chart.setSize({ width: Math.max(280, target.clientWidth), height: HEIGHT }),
+  );
   resize.observe(target);
   return {
     update: (next) => chart.setData([next.x, ...next.columns] as uPlot.AlignedData),

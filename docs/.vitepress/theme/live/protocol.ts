@@ -31,7 +31,12 @@ export type WorkerMessage =
   | { readonly type: 'backend'; readonly name: string; readonly detail: string }
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   /** Appends one x (e.g. an epoch) with a value per series. */
-  | { readonly type: 'plot'; readonly chart: string; readonly x: number; readonly values: Record<string, number> }
+  | {
+      readonly type: 'plot';
+      readonly chart: string;
+      readonly x: number;
+      readonly values: Record<string, number>;
+    }
   /** Replaces a chart's data: x ascending, one array per series. */
   | {
       readonly type: 'show';

@@ -14,7 +14,8 @@ function wasmBinaries(): { name: string; path: string }[] {
   // The package's main entry lives in dist/, beside the binaries.
   const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   const names = readdirSync(dist).filter((name) => name.endsWith('.wasm'));
-  if (names.length === 0) throw new Error(`no .wasm files in ${dist}; reinstall @tensorflow/tfjs-backend-wasm`);
+  if (names.length === 0)
+    throw new Error(`no .wasm files in ${dist}; reinstall @tensorflow/tfjs-backend-wasm`);
   return names.map((name) => ({ name, path: join(dist, name) }));
 }
 
@@ -40,7 +41,11 @@ export function tfjsWasmAssets(): Plugin {
       // VitePress builds twice (client and SSR); only the client output is the site.
       if (ssr) return;
       for (const file of wasmBinaries()) {
-        this.emitFile({ type: 'asset', fileName: `${WASM_DIR}/${file.name}`, source: readFileSync(file.path) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `${WASM_DIR}/${file.name}`,
+          source: readFileSync(file.path),
+        });
       }
     },
   };

@@ -1,0 +1,6 @@
+// Single-file components are compiled by Vite; tsc sees them as components.
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent;
+  export default component;
+}
