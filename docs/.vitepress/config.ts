@@ -16,6 +16,8 @@ export default defineConfig({
     plugins: [tfjsWasmAssets()],
     // Live examples train in module workers that load their backend by dynamic import.
     worker: { format: 'es' },
+    // Found only when an example mounts; listed so docs:dev does not re-optimise and reload then.
+    optimizeDeps: { include: ['uplot'] },
   },
   themeConfig: {
     search: { provider: 'local' },

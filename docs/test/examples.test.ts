@@ -230,10 +230,11 @@ describe('bptt-vs-eventprop on WebGPU, stopped during BPTT', () => {
       const before = await percent(page);
 
       const [worker] = page.workers();
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const closed = new Promise<boolean>((resolve) => {
         worker.once('close', () => resolve(true));
-        setTimeout(() => resolve(false), 10_000);
-      });
+        timer = setTimeout(() => resolve(false), 10_000);
+      }).finally(() => clearTimeout(timer));
       await page.click('[data-testid=stop]');
       expect(await state(page)).toBe('stopped');
       expect(await page.isEnabled('[data-testid=run]')).toBe(true);

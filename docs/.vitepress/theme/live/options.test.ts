@@ -24,7 +24,7 @@ describe('results', () => {
 
   it('shows accuracies in percent and other numbers rounded', () => {
     expect(formatResult('test accuracy', 0.8254)).toBe('82.5 %');
-    expect(formatResult('s per epoch', 2.00705)).toBe('2.007');
+    expect(formatResult('s per epoch', 2.00705)).toBe('2.01');
     expect(formatResult('epochs', 3)).toBe('3');
     expect(formatResult('label', 'dot')).toBe('dot');
   });

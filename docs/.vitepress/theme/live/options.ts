@@ -44,5 +44,5 @@ export function slug(name: string): string {
 export function formatResult(name: string, value: number | string): string {
   if (typeof value === 'string') return value;
   if (/accuracy/i.test(name) && value >= 0 && value <= 1) return `${(value * 100).toFixed(1)} %`;
-  return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
 }
