@@ -4,3 +4,6 @@ declare module '*.vue' {
   const component: DefineComponent;
   export default component;
 }
+
+// Stylesheets are bundled by Vite; importing one yields nothing tsc needs to know.
+declare module '*.css';
