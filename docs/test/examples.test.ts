@@ -280,3 +280,24 @@ describe('bptt-vs-eventprop on WebGPU, stopped during BPTT', () => {
     }
   });
 });
+
+describe('edited code', () => {
+  it('runs what the reader typed and shows its error in the status line', async () => {
+    const context = await wasmBrowser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/examples/${EVENTPROP.id}.html?backend=wasm`);
+      await page.fill(
+        '[data-testid=code]',
+        "report({ backend: tf.getBackend() });\nthrow new Error('boom');",
+      );
+      await page.click('[data-testid=run]');
+      await page.waitForSelector('[data-testid=status][data-state=error]', { timeout: 60_000 });
+      expect(await page.textContent('[data-testid=status]')).toBe('error: boom');
+      expect(await page.getAttribute('[data-testid=result-backend]', 'data-value')).toBe('wasm');
+      expect(await page.isEnabled('[data-testid=run]')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
