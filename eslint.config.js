@@ -37,7 +37,16 @@ const layer = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'runs/**', 'docs/.vitepress/cache/**'] },
+  // docs/examples/code: live-example bodies, run with the plasticity API in scope (not modules).
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'runs/**',
+      'docs/examples/code/**',
+      'docs/.vitepress/cache/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

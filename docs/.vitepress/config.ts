@@ -3,6 +3,7 @@ import type { DefaultTheme } from 'vitepress';
 import { join } from 'node:path';
 import { packages, repoRoot, REPO_URL } from './packages.js';
 import { githubSlug, repoLinks } from './repo-links.js';
+import { tfjsWasmAssets } from './theme/live/wasm-assets.js';
 
 // DOCS_BASE sets the path the site is served under (e.g. '/plasticity/' on a project page);
 // the default '/' serves it from a host's root.
@@ -15,6 +16,15 @@ const guides: DefaultTheme.SidebarItem = {
     { text: 'Spiking networks', link: '/spiking' },
     { text: 'Local learning', link: '/local-learning' },
     { text: 'Command line', link: '/cli' },
+  ],
+};
+
+const examples: DefaultTheme.SidebarItem = {
+  text: 'Examples',
+  link: '/examples/',
+  items: [
+    { text: 'EventProp on Yin-Yang', link: '/examples/eventprop-yinyang' },
+    { text: 'BPTT vs EventProp', link: '/examples/bptt-vs-eventprop' },
   ],
 };
 
@@ -38,6 +48,13 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   srcExclude: ['scripts/**', 'test/**'],
+  vite: {
+    plugins: [tfjsWasmAssets()],
+    // Live examples train in module workers that load their backend by dynamic import.
+    worker: { format: 'es' },
+    // Found only when an example mounts; listed so docs:dev does not re-optimise and reload then.
+    optimizeDeps: { include: ['uplot'] },
+  },
   markdown: {
     anchor: { slugify: githubSlug },
     config(md) {
@@ -61,7 +78,7 @@ export default defineConfig({
     sidebar: {
       '/api/': [apiPages],
       '/packages/': [packagePages, guides],
-      '/': [guides, { text: 'Examples', link: '/examples/' }, packagePages],
+      '/': [guides, examples, packagePages],
     },
     outline: { level: [2, 3] },
   },
