@@ -368,6 +368,16 @@ describe.each(backends)('%s', (backend) => {
     learner.dispose();
   });
 
+  test('a learner created, stepped and disposed leaves no tensor behind (a page that re-runs makes many)', async () => {
+    const batch = tinyBatch(8, 5);
+    await expectNoLeaks(async () => {
+      const learner = create({ hidden: [6, 5] }, TASK2, 0);
+      await learner.trainStep(batch);
+      learner.dispose();
+    });
+    tf.dispose([batch.x, batch.y]);
+  });
+
   test('steps, predictions and state round trips leave no tensors behind', async () => {
     const learner = create({ hidden: [6, 5] }, TASK2, 0);
     const batch = tinyBatch(8, 5);
