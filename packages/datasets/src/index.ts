@@ -12,7 +12,14 @@ export type { DownloadProgress } from './io/download.js';
 export { MNIST_FAMILIES } from './mnist/family.js';
 export { fetchMnist } from './mnist/fetch.js';
 export type { FetchMnistOptions } from './mnist/fetch.js';
-export type { MnistData, MnistFamily, MnistFamilyName, MnistFileRole, MnistSplit } from './mnist/family.js';
+export type {
+  MnistData,
+  MnistFamily,
+  MnistFamilyName,
+  MnistFileRole,
+  MnistSplit,
+  SampleLimit,
+} from './mnist/family.js';
 export type { MnistProgress } from './mnist/mnist.js';
 export { arraySplit } from './batching/array-split.js';
 export type { ArraySplit, ArraySplitOptions } from './batching/array-split.js';

@@ -158,7 +158,8 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
   const layers = createLayerParams([width, ...config.hidden], createRng(seed).fork('init'));
   const readoutWidth = config.hidden.slice(spec.readoutFrom).reduce((a, b) => a + b, 0);
   const readout = createReadoutParams(readoutWidth, classes);
-  const peerMeans = config.hidden.map((width) => tf.variable(tf.fill([width], 0.5), false));
+  // Inside tidy: the filled tensor is freed, the variable (never tracked by tidy) kept.
+  const peerMeans = config.hidden.map((width) => tf.tidy(() => tf.variable(tf.fill([width], 0.5), false)));
 
   const kernel = (l: number) => layers[l][paramName(l, 'kernel')] as tf.Tensor2D;
   const bias = (l: number) => layers[l][paramName(l, 'bias')] as tf.Tensor1D;

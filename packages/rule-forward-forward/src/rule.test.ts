@@ -228,6 +228,77 @@ describe.each(backends)('%s', (backend) => {
     },
   );
 
+  test('a step reports each layer’s goodness of positive and negative data: the batch mean of Σ h² before the update', async () => {
+    const learner = create({ hidden: HIDDEN, peerNormalization: 0, labelStrength: 0.8 }, TASK2, 5);
+    const batch = tinyBatch(6, 9);
+    const net = await referenceNet(learner, HIDDEN.length);
+    const rows = Array.from({ length: batch.size }, (_, b) =>
+      Array.from(batch.rows.slice(b * FEATURES, (b + 1) * FEATURES)),
+    );
+    const meanGoodness = (labelOf: (b: number) => number, l: number) =>
+      rows.reduce(
+        (sum, r, b) =>
+          sum + goodnessOf(activities(net, withLabel(r, oneHot(labelOf(b), 2, 0.8)), 'rms')[l], 'sum'),
+        0,
+      ) / rows.length;
+    const metrics = await learner.trainStep(batch);
+    expect(Object.keys(metrics).sort()).toEqual([
+      'accuracy',
+      'goodnessNegative1',
+      'goodnessNegative2',
+      'goodnessPositive1',
+      'goodnessPositive2',
+      'loss',
+      'readoutLoss',
+    ]);
+    const close = backend === 'webgpu' ? 2e-3 : 1e-5;
+    for (let l = 0; l < HIDDEN.length; l++) {
+      const positive = meanGoodness((b) => batch.labels[b], l);
+      const negative = meanGoodness((b) => 1 - batch.labels[b], l);
+      expect(Math.abs(metrics[`goodnessPositive${l + 1}`] - positive)).toBeLessThan(
+        close * Math.max(1, positive),
+      );
+      expect(Math.abs(metrics[`goodnessNegative${l + 1}`] - negative)).toBeLessThan(
+        close * Math.max(1, negative),
+      );
+    }
+    // Not a vacuous comparison: the two passes differ only in the label, yet their goodness does.
+    expect(
+      Math.abs(meanGoodness((b) => batch.labels[b], 0) - meanGoodness((b) => 1 - batch.labels[b], 0)),
+    ).toBeGreaterThan(1e-4);
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
+
+  test('fit’s epoch record carries each layer’s goodness averaged over the epoch’s steps, weighted by batch size', async () => {
+    const learner = create({ hidden: HIDDEN, peerNormalization: 0 }, TASK2, 6);
+    const { x, y } = prototypes(10, FEATURES, 2, 11, 0.5);
+    const steps: Record<string, number>[] = [];
+    const epochs: Record<string, number>[] = [];
+    await fit(
+      learner,
+      { train: memorySplit(x, y, [FEATURES]) },
+      {
+        epochs: 1,
+        batchSize: 4,
+        learningRate: 1e-3,
+        schedule: { kind: 'constant' },
+        seed: 0,
+        onEvent: (event) => {
+          if (event.type === 'step') steps.push({ ...event.metrics });
+          if (event.type === 'epoch') epochs.push({ ...event.train });
+        },
+      },
+    );
+    const sizes = [4, 4, 2];
+    expect(steps).toHaveLength(3);
+    for (const name of ['goodnessPositive1', 'goodnessNegative1', 'goodnessPositive2', 'goodnessNegative2']) {
+      const mean = steps.reduce((a, m, i) => a + m[name] * sizes[i], 0) / 10;
+      expect(epochs[0][name]).toBeCloseTo(mean, 4);
+    }
+    learner.dispose();
+  });
+
   test('changing a higher layer leaves a lower layer’s update unchanged, changing a lower one does not', async () => {
     const learner = create({ hidden: [5, 4, 3], negatives: 'random', peerNormalization: 0 }, TASK2, 1);
     const batch = tinyBatch(8, 2);
@@ -295,6 +366,16 @@ describe.each(backends)('%s', (backend) => {
     assertClose(await scores.data(), expected, tolerance(backend), 'readout logits');
     tf.dispose([batch.x, batch.y, scores]);
     learner.dispose();
+  });
+
+  test('a learner created, stepped and disposed leaves no tensor behind (a page that re-runs makes many)', async () => {
+    const batch = tinyBatch(8, 5);
+    await expectNoLeaks(async () => {
+      const learner = create({ hidden: [6, 5] }, TASK2, 0);
+      await learner.trainStep(batch);
+      learner.dispose();
+    });
+    tf.dispose([batch.x, batch.y]);
   });
 
   test('steps, predictions and state round trips leave no tensors behind', async () => {

@@ -183,6 +183,63 @@ describe.each(backends)('%s', (backend) => {
     learner.dispose();
   });
 
+  test.each(
+    only(backend, [
+      ['energy', { solver: 'energy', maxIterations: 5, energyLearningRate: 0.05 }, 1e-4],
+      ['dynamics', { tolerance: 1e-7, maxIterations: 800 }, 2e-2],
+    ] as [string, LeastControlConfigInput, number][]),
+  )(
+    'controller effort (%s solver) is ½(‖u*‖² + Σ‖e*‖²), batch mean, with u* = v_pred* − dec(v*) and e* = v* − f(x, v*) at the state the solve reached',
+    async (_solver, config, rtol) => {
+      const learner = create({ ...config, hidden: [6, 5], activation: 'tanh' }, 3);
+      const batch = xorBatch(8, 5);
+      const eq = await learner.equilibrium(batch);
+      const p = (await values(learner.params as Record<string, tf.Tensor>)) as Record<string, number[]>;
+      const x = Array.from(await batch.x.data());
+      const v = await Promise.all(eq.v.map(async (t) => Array.from(await t.data())));
+      const vp = Array.from(await eq.vp.data());
+      tf.dispose([...eq.v, eq.vp, ...Object.values(eq.grads)]);
+      // f_k(input) = input · W_k + b_k, kernels stored [in, out] row-major.
+      const affine = (input: number[], k: number, out: number) => {
+        const w = p[paramName(k, 'kernel')];
+        const b = p[paramName(k, 'bias')];
+        return Array.from(
+          { length: out },
+          (_, j) => b[j] + input.reduce((a, xi, i) => a + xi * w[i * out + j], 0),
+        );
+      };
+      const widths = [6, 5];
+      const efforts: number[] = [];
+      const us: number[] = [];
+      const es: number[] = [];
+      for (let s = 0; s < batch.size; s++) {
+        let input = x.slice(2 * s, 2 * s + 2);
+        let eSquared = 0;
+        widths.forEach((width, k) => {
+          const vk = v[k].slice(s * width, (s + 1) * width);
+          const fk = affine(input, k, width);
+          eSquared += vk.reduce((a, vi, i) => a + (vi - fk[i]) ** 2, 0);
+          input = vk.map(Math.tanh);
+        });
+        const dec = affine(input, widths.length, 2);
+        const uSquared = [0, 1].reduce((a, j) => a + (vp[2 * s + j] - dec[j]) ** 2, 0);
+        efforts.push(0.5 * (uSquared + eSquared));
+        us.push(Math.sqrt(uSquared));
+        es.push(Math.sqrt(eSquared));
+      }
+      const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+      const m = await learner.trainStep(batch); // solves the same batch from the same weights
+      const near = (actual: number, expected: number) =>
+        expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rtol * Math.abs(expected) + 1e-7);
+      near(m.controlEffort, mean(efforts));
+      near(m.controlU, mean(us));
+      near(m.controlE, mean(es));
+      expect(mean(efforts)).toBeGreaterThan(1e-6); // a real control, not a vacuous zero
+      tf.dispose([batch.x, batch.y]);
+      learner.dispose();
+    },
+  );
+
   test('a solve that cannot converge is reported in the metrics, with finite values', async () => {
     const learner = create({ hidden: [8], maxIterations: 1, tolerance: 1e-12 });
     const batch = xorBatch(16, 4);

@@ -254,11 +254,12 @@ export function createLeastControlLearner(
         const { update } = solved;
         const norm =
           config.clipNorm !== undefined ? clipByGlobalNorm(update.grads, config.clipNorm) : undefined;
-        const { controlU, controlE, updateNorm, ...metrics } = await readMetrics(() => ({
+        const { controlU, controlE, controlEffort, updateNorm, ...metrics } = await readMetrics(() => ({
           loss: solved.loss,
           ...accuracyMetric(batch, solved.scores),
           controlU: tf.mean(update.controlU),
           controlE: tf.mean(update.controlE),
+          controlEffort: tf.mul(tf.mean(tf.add(tf.square(update.controlU), tf.square(update.controlE))), 0.5),
           updateNorm: norm ?? tf.scalar(0),
         }));
         norm?.dispose();
@@ -283,6 +284,7 @@ export function createLeastControlLearner(
           unconverged: solved.report.unconverged,
           controlU,
           controlE,
+          controlEffort,
           ...(spec.recurrent
             ? { freeIterations: solved.free.iterations, freeUnconverged: solved.free.unconverged }
             : {}),
@@ -338,6 +340,20 @@ export const leastControlRule: RulePlugin<LeastControlConfig> = {
         'the configured objective (softmax cross-entropy or mean squared error) of the uncontrolled network’s output, batch mean, before the update',
     },
     accuracy: { label: 'training accuracy (during the epoch)' },
+    controlEffort: {
+      label: 'controller effort ½‖control‖²',
+      description:
+        'the least-control objective at the controlled equilibrium, ½(‖u*‖² + Σₖ‖e*ₖ‖²) per sample (output and hidden controls), batch mean: what the local update lowers',
+    },
+    controlU: {
+      label: 'output control ‖u*‖',
+      description: 'norm of the controller’s output at equilibrium, u* = v_pred* − dec(v*), batch mean',
+    },
+    controlE: {
+      label: 'hidden control ‖e*‖',
+      description:
+        'norm of the feedback on the hidden states at equilibrium, e* = v* − f(x, v*) over all layers, batch mean',
+    },
   },
   inputs: ['dense'],
   create: createLeastControlLearner,

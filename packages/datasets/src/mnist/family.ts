@@ -1,3 +1,4 @@
+import { PlasticityError } from '@plasticity/core-tensors';
 import { formatError } from '../io/errors.js';
 import type { IdxArray } from '../io/idx.js';
 
@@ -103,4 +104,36 @@ export function mnistSplit(
     );
   }
   return { images: images.data, labels: labels.data, count, rows, cols };
+}
+
+/** How many first samples of each split to keep; absent keeps all. */
+export interface SampleLimit {
+  readonly train?: number;
+  readonly test?: number;
+}
+
+/** Checks a sample limit: each count a whole number ≥ 1 (E_CONFIG naming the field otherwise). */
+export function checkLimit(limit: SampleLimit | undefined): void {
+  for (const split of ['train', 'test'] as const) {
+    const count = limit?.[split];
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) {
+      throw new PlasticityError(
+        'E_CONFIG',
+        `limit.${split} must be a whole number of samples ≥ 1, got ${JSON.stringify(count)}`,
+        { field: `limit.${split}`, value: count },
+      );
+    }
+  }
+}
+
+/** The first `count` samples of a split (views, no copy); the split itself when it has no more. */
+export function firstSamples(split: MnistSplit, count: number | undefined): MnistSplit {
+  if (count === undefined || count >= split.count) return split;
+  const width = split.rows * split.cols;
+  return {
+    ...split,
+    images: split.images.subarray(0, count * width),
+    labels: split.labels.subarray(0, count),
+    count,
+  };
 }

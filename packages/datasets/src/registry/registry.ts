@@ -2,8 +2,8 @@ import { PlasticityError, createRng, stepsFor } from '@plasticity/core-tensors';
 import type { TaskSpec } from '@plasticity/core-tensors';
 import type { ArraySplit } from '../batching/array-split.js';
 import { arraySplit } from '../batching/array-split.js';
-import type { MnistData, MnistFamilyName } from '../mnist/family.js';
-import { MNIST_FAMILIES } from '../mnist/family.js';
+import type { MnistData, MnistFamilyName, SampleLimit } from '../mnist/family.js';
+import { MNIST_FAMILIES, checkLimit, firstSamples } from '../mnist/family.js';
 import type { MnistProgress } from '../mnist/mnist.js';
 import type { PreprocessSpec } from '../preprocess/preprocess.js';
 import { scaleValues } from '../preprocess/preprocess.js';
@@ -40,6 +40,13 @@ export interface LoadDatasetOptions {
   readonly randomShift?: number;
   /** Event data sets: window in ms (default: the data set's); later events are dropped. */
   readonly duration?: number;
+  /**
+   * MNIST family: keep only the first `train` / `test` samples of each split (at most; a smaller
+   * file keeps all it has), e.g. to train in the page in seconds. The files are still fetched
+   * or read whole (IDX is not split into parts); only the samples kept are scaled and batched.
+   * A validation split is carved from the kept training samples.
+   */
+  readonly limit?: SampleLimit;
 }
 
 /** A split of a loaded data set: dense features in arrays, or event lists. */
@@ -155,7 +162,12 @@ function mnistFamilyEntry(family: MnistFamilyName, description: string): Dataset
     files: true,
     input: 'dense',
     async load(options, sources) {
-      const data = await sources.mnist(family, options);
+      checkLimit(options.limit);
+      const loaded = await sources.mnist(family, options);
+      const data = {
+        train: firstSamples(loaded.train, options.limit?.train),
+        test: firstSamples(loaded.test, options.limit?.test),
+      };
       const { rows, cols } = data.train;
       const preprocess: PreprocessSpec = {
         kind: 'scale',
@@ -371,6 +383,13 @@ export function datasetLoader(sources: DatasetSources): LoadDataset {
           name,
           known,
         },
+      );
+    }
+    if (options.limit !== undefined && !Object.hasOwn(MNIST_FAMILIES, name)) {
+      throw new PlasticityError(
+        'E_CONFIG',
+        `the 'limit' option applies to the MNIST family (mnist, fashion-mnist), not to '${name}'`,
+        { field: 'limit', name },
       );
     }
     return entry.load(options, sources);
