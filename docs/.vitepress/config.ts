@@ -25,6 +25,8 @@ const examples: DefaultTheme.SidebarItem = {
   items: [
     { text: 'EventProp on Yin-Yang', link: '/examples/eventprop-yinyang' },
     { text: 'BPTT vs EventProp', link: '/examples/bptt-vs-eventprop' },
+    { text: 'BTSP place field', link: '/examples/btsp-place-field' },
+    { text: 'EASGD with Web Workers', link: '/examples/easgd-workers' },
   ],
 };
 

@@ -3,18 +3,25 @@
 // chromium, on WebGPU (SwiftShader), plus Stop and the bundle each page downloads.
 // Speed is measured and printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { collectErrors, launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
 import type { StaticServer } from '../../tools/browser-test/browser-test.js';
-
-const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SITE = join(DOCS, '.vitepress', 'dist');
-/** Not committed (.gitignore): screenshots and the measured figures of the last run. */
-const SCREENSHOTS = join(DOCS, '.vitepress', 'screenshots');
+import {
+  loaded,
+  numericResults,
+  openExample as open,
+  percent,
+  resultValue,
+  SCREENSHOTS,
+  SITE,
+  state,
+  waitForEnd,
+  WASM_MARKER,
+  WEBGPU_MARKER,
+} from './live-example.js';
+import type { Measured } from './live-example.js';
 
 // Yin-Yang's chance level is 1/3. The runs are seeded (seed 0, the page's default): EventProp
 // reaches 76.7 % after 1 epoch and 82.5 % after 2, BPTT 89.3 % after 1, in Node and in chromium
@@ -25,11 +32,6 @@ const MIN_ACCURACY = 0.6;
 // JS 373 KiB and wasm 134 KiB on the wasm path, JS 415 KiB on the WebGPU path (other pages'
 // prefetched chunks, CSS and fonts not counted).
 const BUDGET_KIB = { js: 455, wasm: 161, webgpuJs: 505 };
-
-// Markers of the two optional tfjs backends in built chunks: WGSL shader source (webgpu) and
-// the threaded binary's name (the wasm backend's loader).
-const WEBGPU_MARKER = '@workgroup_size';
-const WASM_MARKER = 'tfjs-backend-wasm-threaded-simd';
 
 interface ExamplePage {
   readonly id: string;
@@ -55,92 +57,21 @@ const COMPARE: ExamplePage = {
 
 const RUN_TIMEOUT_MS = 150_000;
 
-interface Measured {
-  page: string;
-  backend: string;
-  epochs: number;
-  seconds: number;
-  results: Record<string, number>;
-  gzipKiB?: { js: number; wasm: number; prefetch: number; other: number };
-}
 const measured: Measured[] = [];
 
 let server: StaticServer;
 let wasmBrowser: Browser;
 let gpuBrowser: Browser;
 
-function kib(bytes: number): number {
-  return Math.round((bytes / 1024) * 10) / 10;
-}
-
-/** VitePress prefetches the chunks of pages linked from the one shown (for navigation). */
-function isOtherPage(path: string, example: ExamplePage): boolean {
-  return /\/assets\/[^/]+\.md\.[^/]+\.js$/.test(path) && !path.includes(`/examples_${example.id}.md.`);
-}
-
-/**
- * Gzip sizes of the site files a page asked for, by kind: its JS (page, theme, worker,
- * backend), wasm, other pages' prefetched chunks, and the rest (CSS, fonts); and its JS sources.
- */
-function loaded(paths: readonly string[], example: ExamplePage) {
-  const sizes = { js: 0, wasm: 0, prefetch: 0, other: 0 };
-  const js: string[] = [];
-  for (const path of new Set(paths)) {
-    const file = join(SITE, path);
-    if (!existsSync(file) || path.endsWith('/')) continue;
-    const bytes = readFileSync(file);
-    const gz = gzipSync(bytes, { level: 9 }).length;
-    const ext = extname(path);
-    if (isOtherPage(path, example)) sizes.prefetch += gz;
-    else if (ext === '.js') {
-      sizes.js += gz;
-      js.push(bytes.toString('utf8'));
-    } else if (ext === '.wasm') sizes.wasm += gz;
-    else sizes.other += gz;
-  }
-  const gzipKiB = {
-    js: kib(sizes.js),
-    wasm: kib(sizes.wasm),
-    prefetch: kib(sizes.prefetch),
-    other: kib(sizes.other),
-  };
-  return { gzipKiB, js };
-}
-
-async function state(page: Page): Promise<string | null> {
-  return page.getAttribute('[data-testid=status]', 'data-state');
-}
-
-async function percent(page: Page): Promise<number> {
-  return Number(await page.getAttribute('[data-testid=progress]', 'data-percent'));
-}
-
-async function resultValue(page: Page, testId: string): Promise<number> {
-  return Number(await page.getAttribute(`[data-testid=${testId}]`, 'data-value'));
-}
-
-async function openExample(browser: Browser, example: ExamplePage, backend: string, epochs: number) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const firstRequest = server.requests.length;
-  const started = Date.now();
-  await page.goto(`${server.url}/examples/${example.id}.html?epochs=${epochs}&backend=${backend}&autorun=1`);
-  return { page, errors, firstRequest, started, close: () => context.close() };
+function openExample(browser: Browser, example: ExamplePage, backend: string, epochs: number) {
+  return open(browser, server, example.id, backend, epochs);
 }
 
 async function runExample(browser: Browser, example: ExamplePage, backend: 'wasm' | 'webgpu') {
   const run = await openExample(browser, example, backend, example.epochs);
   const { page, errors } = run;
   try {
-    await page.waitForFunction(
-      () => {
-        const status = document.querySelector<HTMLElement>('[data-testid=status]')?.dataset.state;
-        return status === 'done' || status === 'error';
-      },
-      undefined,
-      { timeout: RUN_TIMEOUT_MS },
-    );
+    await waitForEnd(page, RUN_TIMEOUT_MS);
     const seconds = (Date.now() - run.started) / 1000;
     // The status text says what went wrong when the run failed.
     expect(`${await state(page)}: ${await page.textContent('[data-testid=status]')}`).toMatch(/^done: /);
@@ -159,13 +90,9 @@ async function runExample(browser: Browser, example: ExamplePage, backend: 'wasm
     await page.screenshot({ path: join(SCREENSHOTS, `${example.id}-${backend}.png`), fullPage: true });
     expect(errors).toEqual([]);
 
-    const results: Record<string, number> = {};
-    for (const element of await page.$$('[data-testid^=result-]')) {
-      const value = Number(await element.getAttribute('data-value'));
-      if (Number.isFinite(value)) results[(await element.getAttribute('data-testid'))!.slice(7)] = value;
-    }
-    const requested = server.requests.slice(run.firstRequest).map((request) => request.path);
-    return { seconds, results, requested, ...loaded(requested, example) };
+    const results = await numericResults(page);
+    const requested = run.requested();
+    return { seconds, results, requested, ...loaded(requested, example.id) };
   } finally {
     await run.close();
   }

@@ -8,8 +8,13 @@ import type { PageMessage, RunRequest, WorkerMessage } from './protocol.js';
 const post = (message: WorkerMessage) => (self as unknown as Worker).postMessage(message);
 const controller = new AbortController();
 let started = false;
+/** Workers the code started with `trainingWorker()`. */
+const trainingWorkers: Worker[] = [];
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+// Code that names `easgd` gets @plasticity/optimizers-easgd as that namespace: a chunk of its
+// own, so the pages that do not use it do not download it.
+const USES_EASGD = /\beasgd\b/;
 // Progress is posted at most this often: a step can take well under a millisecond.
 const PROGRESS_EVERY_MS = 100;
 
@@ -39,6 +44,7 @@ function helpers(request: RunRequest) {
     epochs: request.epochs,
     backend: tf.getBackend(),
     signal: controller.signal,
+    wasmPaths: request.wasmPaths,
     /** Progress bar: `done` of `total` (e.g. epochs, fractional within an epoch). */
     progress(done: number, total: number) {
       const now = performance.now();
@@ -58,6 +64,15 @@ function helpers(request: RunRequest) {
     report(values: Record<string, number | string>) {
       post({ type: 'report', values: { ...values } });
     },
+    /**
+     * Starts a training Web Worker for `easgd.createWebWorkerLearner` (a worker nested in this
+     * one; see train-worker.ts). The workers it started are terminated when the run ends.
+     */
+    trainingWorker(): Worker {
+      const worker = new Worker(new URL('./train-worker.ts', import.meta.url), { type: 'module' });
+      trainingWorkers.push(worker);
+      return worker;
+    },
     /** A line of status text. */
     log(...parts: unknown[]) {
       post({ type: 'log', text: parts.map(String).join(' ') });
@@ -74,11 +89,17 @@ async function run(request: RunRequest): Promise<void> {
   post({ type: 'backend', name: tf.getBackend(), detail: info.detail });
   const scope: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(plasticity)) if (IDENTIFIER.test(name)) scope[name] = value;
+  if (USES_EASGD.test(request.code)) scope.easgd = await import('@plasticity/optimizers-easgd');
   Object.assign(scope, helpers(request));
   const names = Object.keys(scope);
   // The code sits in a block so its own `const data = ...` may shadow an API name.
   const body = new AsyncFunction(...names, `{\n${request.code}\n}`);
-  await body(...names.map((name) => scope[name]));
+  try {
+    await body(...names.map((name) => scope[name]));
+  } finally {
+    // Whatever the code did (or failed to do) about them, nested workers end with the run.
+    for (const worker of trainingWorkers.splice(0)) worker.terminate();
+  }
   post({ type: 'done', seconds: (performance.now() - begin) / 1000 });
 }
 
@@ -86,6 +107,8 @@ self.onmessage = (event: MessageEvent<PageMessage>) => {
   const request = event.data;
   if (request.type === 'stop') {
     controller.abort(new DOMException('stopped by the reader', 'AbortError'));
+    // Nested workers are not ended by terminating this one in every browser: end them now.
+    for (const worker of trainingWorkers.splice(0)) worker.terminate();
     return;
   }
   if (started) return post({ type: 'error', message: 'this worker already ran an example' });
