@@ -25,6 +25,8 @@ const examples: DefaultTheme.SidebarItem = {
   items: [
     { text: 'EventProp on Yin-Yang', link: '/examples/eventprop-yinyang' },
     { text: 'BPTT vs EventProp', link: '/examples/bptt-vs-eventprop' },
+    { text: 'Least-control on MNIST', link: '/examples/least-control-mnist' },
+    { text: 'Forward-Forward on MNIST', link: '/examples/forward-forward-mnist' },
   ],
 };
 

@@ -74,7 +74,7 @@ async function run(request: RunRequest): Promise<void> {
   post({ type: 'backend', name: tf.getBackend(), detail: info.detail });
   const scope: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(plasticity)) if (IDENTIFIER.test(name)) scope[name] = value;
-  Object.assign(scope, helpers(request));
+  Object.assign(scope, request.inputs, helpers(request));
   const names = Object.keys(scope);
   // The code sits in a block so its own `const data = ...` may shadow an API name.
   const body = new AsyncFunction(...names, `{\n${request.code}\n}`);

@@ -1,0 +1,23 @@
+// Least-control on MNIST: a 784-256-10 tanh network whose output is steered to the target by a
+// controller; each layer learns locally from the control signal it receives.
+const data = await loadDataset('mnist', { baseUrl: mnistUrl, limit: { train: 2000, test: 500 } });
+const rule = getRule('least-control');
+const recipe = resolveRecipe(rule, 'mnist');
+const learner = rule.create(parseConfig(rule, recipe.config), data.task, 0);
+
+const result = await fit(learner, data, {
+  ...recipe.fit,
+  epochs, // the recipe trains 30 epochs on all 60,000 images; the page asks for fewer on 2,000
+  seed: 0,
+  signal, // Stop aborts it
+  onEvent(e) {
+    if (e.type === 'step') progress(e.epoch - 1 + e.step / e.stepsPerEpoch, epochs);
+    if (e.type === 'epoch') {
+      plot('accuracy', e.epoch, { train: e.train.accuracy, test: e.test.accuracy });
+      plot('control', e.epoch, { effort: e.train.controlEffort, 'mean |u|': e.train.controlU, 'mean |e|': e.train.controlE });
+    }
+  },
+});
+const seconds = result.history.reduce((sum, epoch) => sum + epoch.seconds, 0) / result.history.length;
+report({ 'test accuracy': result.test.accuracy, 's per epoch': seconds });
+learner.dispose();
