@@ -24,16 +24,16 @@ const HAS_SUBSET = existsSync(join(SITE, 'mnist-subset', 'subset.json'));
 // Chance is 10 %. On the real subset (2,000 train / 500 test, seed 0) least-control reaches
 // ~89 % in 5 epochs and Forward-Forward ~80 % in 3 (measured in chromium and in Node); 0.6
 // leaves room for a backend's rounding while a broken rule or a scrambled file stays near 0.1.
-// The synthetic set (one bright bar per class in noise) is easier: both rules pass 0.9 on it,
-// so the same 0.6 holds there too.
+// The synthetic set (one bright bar per class in noise) is easier: both rules reach 100 % on
+// it, so the same 0.6 holds there too.
 const MIN_ACCURACY = 0.6;
 
 // Budgets ~20 % above what the pages loaded when measured (docs/examples/index.md), gzip:
-// JS and wasm on the wasm path, JS on the WebGPU path (prefetched pages, CSS, fonts and the
-// MNIST files not counted).
+// JS 374 KiB and wasm 134 KiB on the wasm path, JS 417 KiB on the WebGPU path, for both pages
+// (prefetched pages, CSS, fonts and the MNIST files not counted).
 const BUDGET_KIB = {
-  'least-control-mnist': { js: 460, wasm: 161, webgpuJs: 510 },
-  'forward-forward-mnist': { js: 460, wasm: 161, webgpuJs: 510 },
+  'least-control-mnist': { js: 450, wasm: 161, webgpuJs: 500 },
+  'forward-forward-mnist': { js: 450, wasm: 161, webgpuJs: 500 },
 } as const;
 
 interface MnistPage {
@@ -144,7 +144,10 @@ function loaded(paths: readonly string[], id: string) {
  * the page asks for the subset's manifest to choose its default URL.
  */
 function unexpected(errors: readonly string[], requests: StaticServer['requests'], first: number): string[] {
-  const missing = requests.slice(first).filter((request) => request.status === 404);
+  // (collectErrors leaves out the favicon's 404 already.)
+  const missing = requests
+    .slice(first)
+    .filter((request) => request.status === 404 && request.path !== '/favicon.ico');
   const expected404 = missing.length > 0 && missing.every((request) => request.path === SUBSET_MANIFEST);
   return errors.filter((error) => !(expected404 && /status of 404/.test(error)));
 }
@@ -335,7 +338,7 @@ describe('on WebGPU (SwiftShader)', () => {
     const { page, errors } = run;
     try {
       await page.waitForFunction(
-        () => Number(document.querySelector<HTMLElement>('[data-testid=progress]')?.dataset.percent) >= 2,
+        () => Number(document.querySelector<HTMLElement>('[data-testid=progress]')?.dataset.percent) >= 1,
         undefined,
         { timeout: RUN_TIMEOUT_MS },
       );

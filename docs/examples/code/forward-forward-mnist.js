@@ -1,5 +1,5 @@
 // Forward-Forward on MNIST: two layers of 1000 ReLUs, each trained only by its own objective:
-// high goodness (sum of squared activities) for an image with its true label written into it,
+// high goodness (sum of squared activities) for an image with its true label written in,
 // low goodness for the same image with a wrong label.
 const data = await loadDataset('mnist', { baseUrl: mnistUrl, limit: { train: 2000, test: 500 } });
 const rule = getRule('forward-forward');
@@ -8,7 +8,7 @@ const learner = rule.create(parseConfig(rule, recipe.config), data.task, 0);
 
 const result = await fit(learner, data, {
   ...recipe.fit,
-  epochs, // the recipe trains 25 epochs on all 60,000 images; the page asks for fewer on 2,000
+  epochs, // the recipe trains 25 epochs on all 60,000 images
   seed: 0,
   signal, // Stop aborts it
   onEvent(e) {

@@ -1,6 +1,7 @@
 // The default MNIST URL of the MNIST examples: the subset the site build cut from the real
 // files (`docs/scripts/mnist-subset.js` → <base>mnist-subset/), or, when the site was built
 // without it, a public mirror (which must allow cross-origin requests).
+import { withBase } from 'vitepress';
 import type { InputSpec } from './protocol.js';
 
 /** A public MNIST mirror (the four published .gz files). */
@@ -13,8 +14,7 @@ interface SubsetManifest {
 }
 
 /** The site's subset URL and what it holds, or the mirror and why, as an input's default. */
-export async function mnistSource(base: string = import.meta.env.BASE_URL) {
-  const subset = `${base}mnist-subset/`;
+export async function mnistSource(subset = withBase('/mnist-subset/')) {
   try {
     const response = await fetch(`${subset}subset.json`);
     // Many static hosts answer a missing file with an HTML page: only the manifest counts.
