@@ -27,6 +27,8 @@ const examples: DefaultTheme.SidebarItem = {
     { text: 'BPTT vs EventProp', link: '/examples/bptt-vs-eventprop' },
     { text: 'BTSP place field', link: '/examples/btsp-place-field' },
     { text: 'EASGD with Web Workers', link: '/examples/easgd-workers' },
+    { text: 'Least-control on MNIST', link: '/examples/least-control-mnist' },
+    { text: 'Forward-Forward on MNIST', link: '/examples/forward-forward-mnist' },
   ],
 };
 

@@ -14,8 +14,19 @@ import { MNIST_FAMILIES, defaultDataDir, encodeIdx, md5File, readIdx } from 'pla
 
 export const SUBSET_FOLDER = 'mnist-subset';
 export const DEFAULT_OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', SUBSET_FOLDER);
-/** The team's shared copy, looked at after the data dir the CLI uses. */
-export const SHARED_MNIST_DIR = '/work/shared/data/mnist';
+/**
+ * The project's shared data lives beside the checkout (`<repo root>/../shared/data/mnist`),
+ * looked at after the data dir the CLI uses.
+ */
+export const SHARED_MNIST_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'mnist',
+);
 
 const ROLES = [
   ['trainImages', 'train', 'images'],
@@ -26,8 +37,8 @@ const ROLES = [
 
 /**
  * Where the real files may be, in the order looked at: the CLI's data dir (PLASTICITY_DATA_DIR
- * or ~/.cache/plasticity), then the shared copy (not with PLASTICITY_TEST_NO_SHARED=1, which
- * tests set to behave as on a fresh clone).
+ * or ~/.cache/plasticity), then the shared copy beside the checkout (not with
+ * PLASTICITY_TEST_NO_SHARED=1, which tests set to behave as on a fresh clone).
  */
 export function sourceFolders() {
   const shared = process.env.PLASTICITY_TEST_NO_SHARED === '1' ? [] : [SHARED_MNIST_DIR];

@@ -46,3 +46,18 @@ export function formatResult(name: string, value: number | string): string {
   if (/accuracy/i.test(name) && value >= 0 && value <= 1) return `${(value * 100).toFixed(1)} %`;
   return Number.isInteger(value) ? String(value) : value.toPrecision(3);
 }
+
+/** The value an input field starts with: the URL's `?<name>=` when present, else `fallback`. */
+export function urlInput(search: string, name: string, fallback: string): string {
+  return new URLSearchParams(search).get(name) ?? fallback;
+}
+
+/** An input's value as the worker gets it: a `url` input made absolute against `page`. */
+export function inputValue(kind: 'text' | 'url' | undefined, value: string, page: string): string {
+  if (kind !== 'url') return value;
+  try {
+    return new URL(value.trim(), page).href;
+  } catch {
+    return value;
+  }
+}

@@ -16,6 +16,8 @@ export interface RunRequest {
   readonly epochs: number;
   /** URL prefix (ending in `/`) the tfjs wasm binaries are served from. */
   readonly wasmPaths: string;
+  /** The page's input fields by name (`InputSpec`), in scope for the code under those names. */
+  readonly inputs: Record<string, string>;
 }
 
 /** Page → worker: abort the run's `signal` (the worker is terminated shortly after anyway). */
@@ -63,4 +65,23 @@ export interface ChartSpec {
   readonly kind?: 'lines' | 'points';
   /** Fixed y range, e.g. [0, 1] for accuracy. */
   readonly yRange?: readonly [number, number];
+}
+
+/**
+ * A text field a page declares above the Run button (e.g. a data URL); the code sees its value
+ * as a string variable named `name`. A `?<name>=` URL parameter sets it.
+ */
+export interface InputSpec {
+  /** A JavaScript identifier: the variable the code reads. */
+  readonly name: string;
+  readonly label: string;
+  /** The default value; `resolve`, when given, replaces it once the page has loaded. */
+  readonly value?: string;
+  /** Works out the default in the page (e.g. whether the site has a file) with a note to show. */
+  readonly resolve?: () => Promise<{ readonly value: string; readonly note?: string }>;
+  /**
+   * `url`: resolved against the page's address before it reaches the worker (inside a worker a
+   * relative URL would resolve against the worker script), so the code gets an absolute URL.
+   */
+  readonly kind?: 'text' | 'url';
 }

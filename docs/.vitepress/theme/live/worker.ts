@@ -90,7 +90,7 @@ async function run(request: RunRequest): Promise<void> {
   const scope: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(plasticity)) if (IDENTIFIER.test(name)) scope[name] = value;
   if (USES_EASGD.test(request.code)) scope.easgd = await import('@plasticity/optimizers-easgd');
-  Object.assign(scope, helpers(request));
+  Object.assign(scope, request.inputs, helpers(request));
   const names = Object.keys(scope);
   // The code sits in a block so its own `const data = ...` may shadow an API name.
   const body = new AsyncFunction(...names, `{\n${request.code}\n}`);

@@ -15,7 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { decodeIdx, encodeIdx, readIdx } from '@plasticity/datasets/node';
-import { SHARED_MNIST_DIR, findMnist, writeSubset } from '../../../../docs/scripts/mnist-subset.js';
+import {
+  SHARED_MNIST_DIR,
+  findMnist,
+  sourceFolders,
+  writeSubset,
+} from '../../../../docs/scripts/mnist-subset.js';
 import type { MnistRole } from '../../../../docs/scripts/mnist-subset.js';
 
 // docs/scripts/mnist-subset.js: the MNIST subset the site's live examples load by default.
@@ -84,6 +89,28 @@ describe('writeSubset', () => {
     const found = await findMnist([source], sums);
     const manifest = await writeSubset(found.files!, join(tmp, 'all'), { train: 1000, test: 1000 });
     expect([manifest.train, manifest.test]).toEqual([30, 9]);
+  });
+});
+
+describe('sourceFolders', () => {
+  const saved = { dataDir: process.env.PLASTICITY_DATA_DIR, noShared: process.env.PLASTICITY_TEST_NO_SHARED };
+  afterAll(() => {
+    for (const [name, value] of [
+      ['PLASTICITY_DATA_DIR', saved.dataDir],
+      ['PLASTICITY_TEST_NO_SHARED', saved.noShared],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  test('looks in the CLI’s data dir first, then in the shared data beside the checkout', () => {
+    expect(SHARED_MNIST_DIR).toBe(join(repo, '..', 'shared', 'data', 'mnist'));
+    process.env.PLASTICITY_DATA_DIR = join(tmp, 'data');
+    delete process.env.PLASTICITY_TEST_NO_SHARED;
+    expect(sourceFolders()).toEqual([join(tmp, 'data', 'mnist'), SHARED_MNIST_DIR]);
+    process.env.PLASTICITY_TEST_NO_SHARED = '1';
+    expect(sourceFolders()).toEqual([join(tmp, 'data', 'mnist')]);
   });
 });
 
