@@ -5,20 +5,17 @@
 // files made here from a learnable synthetic set, served from another origin with CORS, which
 // the pages' URL field is pointed at. Speed is measured and printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { encodeIdx } from 'plasticity/node';
-import { collectErrors, launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
+import { launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
 import type { StaticServer } from '../../tools/browser-test/browser-test.js';
+import { SCREENSHOTS, SITE, loaded, openPage, resultValue, waitForEnd } from './live-example.js';
+import type { Measured } from './live-example.js';
 
-const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SITE = join(DOCS, '.vitepress', 'dist');
-/** Not committed (.gitignore): screenshots and the measured figures of the last run. */
-const SCREENSHOTS = join(DOCS, '.vitepress', 'screenshots');
 const HAS_SUBSET = existsSync(join(SITE, 'mnist-subset', 'subset.json'));
 
 // Chance is 10 %. On the real subset (2,000 train / 500 test, seed 0) least-control reaches
@@ -58,16 +55,7 @@ const FORWARD_FORWARD: MnistPage = {
 const RUN_TIMEOUT_MS = 150_000;
 const SUBSET_MANIFEST = '/mnist-subset/subset.json';
 
-interface Measured {
-  page: string;
-  backend: string;
-  data: string;
-  epochs: number;
-  seconds: number;
-  results: Record<string, number>;
-  gzipKiB?: { js: number; wasm: number; data: number; other: number };
-}
-const measured: Measured[] = [];
+const measured: (Measured & { data: string })[] = [];
 
 let server: StaticServer;
 let dataServer: StaticServer;
@@ -116,29 +104,6 @@ function syntheticMnist(train: number, test: number): Record<string, Uint8Array>
   return files;
 }
 
-function kib(bytes: number): number {
-  return Math.round((bytes / 1024) * 10) / 10;
-}
-
-/** Gzip sizes of the site files a page asked for: its JS, wasm, MNIST files, the rest (CSS, fonts). */
-function loaded(paths: readonly string[], id: string) {
-  const sizes = { js: 0, wasm: 0, data: 0, other: 0 };
-  for (const path of new Set(paths)) {
-    const file = join(SITE, path);
-    if (!existsSync(file) || path.endsWith('/')) continue;
-    const bytes = readFileSync(file);
-    const ext = extname(path);
-    // Other pages' chunks are prefetched for navigation: not this page's download.
-    if (/\/assets\/[^/]+\.md\.[^/]+\.js$/.test(path) && !path.includes(`/examples_${id}.md.`)) continue;
-    if (path.startsWith('/mnist-subset/'))
-      sizes.data += bytes.length; // already gzip
-    else if (ext === '.js') sizes.js += gzipSync(bytes, { level: 9 }).length;
-    else if (ext === '.wasm') sizes.wasm += gzipSync(bytes, { level: 9 }).length;
-    else sizes.other += gzipSync(bytes, { level: 9 }).length;
-  }
-  return { js: kib(sizes.js), wasm: kib(sizes.wasm), data: kib(sizes.data), other: kib(sizes.other) };
-}
-
 /**
  * What went wrong in the page, less the one 404 a site without the subset causes by design:
  * the page asks for the subset's manifest to choose its default URL.
@@ -152,37 +117,10 @@ function unexpected(errors: readonly string[], requests: StaticServer['requests'
   return errors.filter((error) => !(expected404 && /status of 404/.test(error)));
 }
 
-async function resultValue(page: Page, testId: string): Promise<number> {
-  return Number(await page.getAttribute(`[data-testid=${testId}]`, 'data-value'));
-}
-
 function pageUrl(id: string, params: Record<string, string | number>): string {
   const all = { ...params, ...(mnistUrl ? { mnistUrl } : {}) };
   const query = new URLSearchParams(Object.entries(all).map(([k, v]) => [k, String(v)]));
   return `${server.url}/examples/${id}.html?${query}`;
-}
-
-async function open(browser: Browser, url: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const firstRequest = server.requests.length;
-  const started = Date.now();
-  await page.goto(url);
-  return { page, errors, firstRequest, started, close: () => context.close() };
-}
-
-async function waitForEnd(page: Page, timeout = RUN_TIMEOUT_MS) {
-  await page.waitForFunction(
-    () => {
-      const status = document.querySelector<HTMLElement>('[data-testid=status]')?.dataset.state;
-      return status === 'done' || status === 'error';
-    },
-    undefined,
-    { timeout },
-  );
-  // The status text says what went wrong when the run failed.
-  return `${await page.getAttribute('[data-testid=status]', 'data-state')}: ${await page.textContent('[data-testid=status]')}`;
 }
 
 async function checkCharts(page: Page, charts: Readonly<Record<string, number>>) {
@@ -241,10 +179,10 @@ afterAll(async () => {
 
 describe.each([LEAST_CONTROL, FORWARD_FORWARD])('$id on wasm, default epochs', (example) => {
   it('trains far above chance on MNIST, plots, loads no WebGPU code, stays in its bundle budget', async () => {
-    const run = await open(wasmBrowser, pageUrl(example.id, { backend: 'wasm', autorun: 1 }));
+    const run = await openPage(wasmBrowser, server, pageUrl(example.id, { backend: 'wasm', autorun: 1 }));
     const { page, errors } = run;
     try {
-      expect(await waitForEnd(page)).toMatch(/^done: /);
+      expect(await waitForEnd(page, RUN_TIMEOUT_MS)).toMatch(/^done: /);
       const seconds = (Date.now() - run.started) / 1000;
       expect(await page.textContent('[data-testid=backend]')).toBe('running on wasm');
       expect(await page.inputValue('[data-testid=input-mnistUrl]')).toBe(mnistUrl || '/mnist-subset/');
@@ -265,7 +203,7 @@ describe.each([LEAST_CONTROL, FORWARD_FORWARD])('$id on wasm, default epochs', (
       expect(requested.filter((path) => path.endsWith('.wasm'))).toEqual([
         '/wasm/tfjs-backend-wasm-simd.wasm',
       ]);
-      const gzipKiB = loaded(requested, example.id);
+      const { gzipKiB } = loaded(requested, example.id);
       measured.push({
         page: example.id,
         backend: 'wasm',
@@ -291,7 +229,11 @@ describe('on WebGPU (SwiftShader)', () => {
   // least-control trains one epoch on a smaller cut (the code edited as a reader would), and
   // Forward-Forward is started on webgpu and stopped once it has trained a few steps.
   it('least-control trains an epoch far above chance on webgpu and loads no wasm', async () => {
-    const run = await open(gpuBrowser, pageUrl(LEAST_CONTROL.id, { backend: 'webgpu', epochs: 1 }));
+    const run = await openPage(
+      gpuBrowser,
+      server,
+      pageUrl(LEAST_CONTROL.id, { backend: 'webgpu', epochs: 1 }),
+    );
     const { page, errors } = run;
     try {
       await ready(page);
@@ -302,7 +244,7 @@ describe('on WebGPU (SwiftShader)', () => {
         code.replace('limit: { train: 2000, test: 500 }', 'limit: { train: 1000, test: 300 }'),
       );
       await page.click('[data-testid=run]');
-      expect(await waitForEnd(page)).toMatch(/^done: /);
+      expect(await waitForEnd(page, RUN_TIMEOUT_MS)).toMatch(/^done: /);
       expect(await page.textContent('[data-testid=backend]')).toBe('running on webgpu');
       const accuracy = await resultValue(page, 'result-test-accuracy');
       expect(accuracy).toBeGreaterThan(MIN_ACCURACY);
@@ -311,7 +253,7 @@ describe('on WebGPU (SwiftShader)', () => {
       expect(unexpected(errors, server.requests, run.firstRequest)).toEqual([]);
       const requested = server.requests.slice(run.firstRequest).map((request) => request.path);
       expect(requested.filter((path) => path.endsWith('.wasm'))).toEqual([]);
-      const gzipKiB = loaded(requested, LEAST_CONTROL.id);
+      const { gzipKiB } = loaded(requested, LEAST_CONTROL.id);
       expect(gzipKiB.js).toBeLessThanOrEqual(BUDGET_KIB[LEAST_CONTROL.id].webgpuJs);
       measured.push({
         page: LEAST_CONTROL.id,
@@ -331,8 +273,9 @@ describe('on WebGPU (SwiftShader)', () => {
   });
 
   it('forward-forward starts training on webgpu, and Stop stops it', async () => {
-    const run = await open(
+    const run = await openPage(
       gpuBrowser,
+      server,
       pageUrl(FORWARD_FORWARD.id, { backend: 'webgpu', epochs: 1, autorun: 1 }),
     );
     const { page, errors } = run;
@@ -373,7 +316,11 @@ describe('on WebGPU (SwiftShader)', () => {
 
 describe('the MNIST URL field', () => {
   it('a wrong URL shows its error in the status line, and the page then trains from a right one', async () => {
-    const run = await open(wasmBrowser, pageUrl(LEAST_CONTROL.id, { backend: 'wasm', epochs: 1 }));
+    const run = await openPage(
+      wasmBrowser,
+      server,
+      pageUrl(LEAST_CONTROL.id, { backend: 'wasm', epochs: 1 }),
+    );
     const { page } = run;
     try {
       await ready(page);
@@ -401,7 +348,7 @@ describe('the MNIST URL field', () => {
 
       await page.fill('[data-testid=input-mnistUrl]', right);
       await page.click('[data-testid=run]');
-      expect(await waitForEnd(page)).toMatch(/^done: /);
+      expect(await waitForEnd(page, RUN_TIMEOUT_MS)).toMatch(/^done: /);
       expect(await resultValue(page, 'result-test-accuracy')).toBeGreaterThan(MIN_ACCURACY);
     } finally {
       await run.close();

@@ -21,6 +21,8 @@ export const WASM_MARKER = 'tfjs-backend-wasm-threaded-simd';
 export interface GzipKiB {
   js: number;
   wasm: number;
+  /** Data files the page fetched from the site (the MNIST subset, already gzip). */
+  data: number;
   prefetch: number;
   other: number;
 }
@@ -48,12 +50,16 @@ function isOtherPage(path: string, pageId: string): boolean {
  * backend), wasm, other pages' prefetched chunks, and the rest (CSS, fonts); and its JS sources.
  */
 export function loaded(paths: readonly string[], pageId: string): { gzipKiB: GzipKiB; js: string[] } {
-  const sizes = { js: 0, wasm: 0, prefetch: 0, other: 0 };
+  const sizes = { js: 0, wasm: 0, data: 0, prefetch: 0, other: 0 };
   const js: string[] = [];
   for (const path of new Set(paths)) {
     const file = join(SITE, path);
     if (!existsSync(file) || path.endsWith('/')) continue;
     const bytes = readFileSync(file);
+    if (path.startsWith('/mnist-subset/')) {
+      sizes.data += bytes.length; // already gzip
+      continue;
+    }
     const gz = gzipSync(bytes, { level: 9 }).length;
     const ext = extname(path);
     if (isOtherPage(path, pageId)) sizes.prefetch += gz;
@@ -66,6 +72,7 @@ export function loaded(paths: readonly string[], pageId: string): { gzipKiB: Gzi
   const gzipKiB = {
     js: kib(sizes.js),
     wasm: kib(sizes.wasm),
+    data: kib(sizes.data),
     prefetch: kib(sizes.prefetch),
     other: kib(sizes.other),
   };
@@ -98,7 +105,27 @@ export async function numericResults(page: Page): Promise<Record<string, number>
   return results;
 }
 
-/** Opens an example page in a fresh context with autorun on `backend`. */
+/** Opens a site URL in a fresh context, collecting its errors and the requests it makes. */
+export async function openPage(browser: Browser, server: StaticServer, url: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const firstRequest = server.requests.length;
+  const started = Date.now();
+  await page.goto(url);
+  return {
+    page,
+    errors,
+    started,
+    /** Index of the page's first request in `server.requests`. */
+    firstRequest,
+    /** Site paths the page requested since it opened. */
+    requested: () => server.requests.slice(firstRequest).map((request) => request.path),
+    close: () => context.close(),
+  };
+}
+
+/** Opens an example page with autorun on `backend`. */
 export async function openExample(
   browser: Browser,
   server: StaticServer,
@@ -106,24 +133,15 @@ export async function openExample(
   backend: string,
   epochs: number,
 ) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const firstRequest = server.requests.length;
-  const started = Date.now();
-  await page.goto(`${server.url}/examples/${pageId}.html?epochs=${epochs}&backend=${backend}&autorun=1`);
-  return {
-    page,
-    errors,
-    started,
-    /** Site paths the page requested since it opened. */
-    requested: () => server.requests.slice(firstRequest).map((request) => request.path),
-    close: () => context.close(),
-  };
+  return openPage(
+    browser,
+    server,
+    `${server.url}/examples/${pageId}.html?epochs=${epochs}&backend=${backend}&autorun=1`,
+  );
 }
 
-/** Waits until the run is `done` or failed (`error`). */
-export async function waitForEnd(page: Page, timeout: number): Promise<void> {
+/** Waits until the run is `done` or failed (`error`); resolves to `state: status text`. */
+export async function waitForEnd(page: Page, timeout: number): Promise<string> {
   await page.waitForFunction(
     () => {
       const status = document.querySelector<HTMLElement>('[data-testid=status]')?.dataset.state;
@@ -132,4 +150,6 @@ export async function waitForEnd(page: Page, timeout: number): Promise<void> {
     undefined,
     { timeout },
   );
+  // The status text says what went wrong when the run failed.
+  return `${await state(page)}: ${await page.textContent('[data-testid=status]')}`;
 }

@@ -13,3 +13,8 @@ export declare function serveStatic(
   options?: { readonly headers?: Record<string, string> },
 ): Promise<StaticServer>;
 export declare function collectErrors(page: Page): string[];
+export declare function buildPageSite(
+  dir: string,
+  entryPoints: readonly string[],
+  options?: { readonly title?: string; readonly nodePaths?: readonly string[] },
+): Promise<void>;

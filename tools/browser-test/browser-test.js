@@ -1,10 +1,20 @@
 // A real browser for tests: Debian's chromium through playwright-core (never a downloaded
 // browser), a static file server for built pages, and the page's console errors collected.
 // Used by the docs site's end-to-end tests and the browser smoke tests.
-/* global process */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+/* global process, URL */
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM_CANDIDATES = [
@@ -36,13 +46,50 @@ export function chromiumPath() {
   return found;
 }
 
-/** Launches headless chromium; `webgpu: true` adds the flags that expose a (SwiftShader) adapter. */
+/** Debian chromium's software Vulkan driver: the WebGPU adapter of a machine without a GPU. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/**
+ * Launches headless chromium; `webgpu: true` adds the flags that expose an adapter, and points
+ * Vulkan at SwiftShader unless `VK_ICD_FILENAMES` already names a driver.
+ */
 export async function launchChromium({ webgpu = false } = {}) {
+  const env =
+    webgpu && process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)
+      ? { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD }
+      : undefined;
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: [...CHROMIUM_FLAGS, ...(webgpu ? WEBGPU_FLAGS : [])],
+    ...(env ? { env } : {}),
   });
+}
+
+/**
+ * Builds a one-page test site in `dir` as a web app would: each entry bundled for the browser
+ * with esbuild (`page.ts` becomes `page.js`, which `index.html` loads), and the tfjs wasm
+ * binaries copied to `wasm/` so the page loads them from its own server (no CDN).
+ */
+export async function buildPageSite(dir, entryPoints, { title = 'test page', nodePaths } = {}) {
+  await build({
+    entryPoints,
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+    ...(nodePaths ? { nodePaths } : {}),
+  });
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><title>${title}</title><script type="module" src="./page.js"></script>\n`,
+  );
+  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  mkdirSync(join(dir, 'wasm'), { recursive: true });
+  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
+    copyFileSync(join(wasmDir, file), join(dir, 'wasm', file));
+  }
 }
 
 const TYPES = {

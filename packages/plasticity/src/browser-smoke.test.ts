@@ -1,19 +1,14 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { build } from 'esbuild';
-import { collectErrors, launchChromium, serveStatic } from '../../../tools/browser-test/browser-test.js';
+import {
+  buildPageSite,
+  collectErrors,
+  launchChromium,
+  serveStatic,
+} from '../../../tools/browser-test/browser-test.js';
 import type { StaticServer } from '../../../tools/browser-test/browser-test.js';
 
 // The umbrella package in a real browser: a page that imports `plasticity` is bundled with esbuild
@@ -22,7 +17,6 @@ import type { StaticServer } from '../../../tools/browser-test/browser-test.js';
 // wasm and on WebGPU (SwiftShader here: no GPU on the test machine).
 const PAGE = fileURLToPath(new URL('./__fixtures__/browser-smoke/page.ts', import.meta.url));
 // Chromium finds its SwiftShader Vulkan driver through this (`.ci/run` exports it too).
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 interface SmokeResult {
   readonly backend: string;
@@ -42,25 +36,8 @@ let server: StaticServer;
 
 beforeAll(async () => {
   site = mkdtempSync(join(tmpdir(), 'plasticity-smoke-'));
-  await build({
-    entryPoints: [PAGE],
-    outdir: site,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    logLevel: 'silent',
-  });
-  writeFileSync(
-    join(site, 'index.html'),
-    '<!doctype html><title>plasticity smoke</title><script type="module" src="./page.js"></script>\n',
-  );
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  mkdirSync(join(site, 'wasm'));
-  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
-    copyFileSync(join(wasmDir, file), join(site, 'wasm', file));
-  }
+  await buildPageSite(site, [PAGE], { title: 'plasticity smoke' });
   server = await serveStatic(site);
-  if (existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
 }, 60_000);
 
 afterAll(async () => {

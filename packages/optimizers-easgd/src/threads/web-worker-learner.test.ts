@@ -1,12 +1,15 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { collectErrors, launchChromium, serveStatic } from '../../../../tools/browser-test/browser-test.js';
+import {
+  buildPageSite,
+  collectErrors,
+  launchChromium,
+  serveStatic,
+} from '../../../../tools/browser-test/browser-test.js';
 
 // A real browser: the page and its training worker are bundled with esbuild as a web app would
 // bundle them, served by a plain static server (with and without the COOP/COEP headers that make
@@ -32,24 +35,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   site = mkdtempSync(join(tmpdir(), 'easgd-web-'));
-  await build({
-    entryPoints: [join(FIXTURES, 'page.ts'), join(FIXTURES, 'train-worker.ts')],
-    outdir: site,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    logLevel: 'silent',
+  await buildPageSite(site, [join(FIXTURES, 'page.ts'), join(FIXTURES, 'train-worker.ts')], {
+    title: 'easgd',
   });
-  writeFileSync(
-    join(site, 'index.html'),
-    '<!doctype html><title>easgd</title><script type="module" src="./page.js"></script>\n',
-  );
-  // The tfjs wasm binaries come from the same server, as a site would host them.
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  mkdirSync(join(site, 'wasm'));
-  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
-    copyFileSync(join(wasmDir, file), join(site, 'wasm', file));
-  }
   browser = await launchChromium();
 }, 60_000);
 

@@ -1,12 +1,15 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { collectErrors, launchChromium, serveStatic } from '../../../../tools/browser-test/browser-test.js';
+import {
+  buildPageSite,
+  collectErrors,
+  launchChromium,
+  serveStatic,
+} from '../../../../tools/browser-test/browser-test.js';
 import { blocksIn } from './doc-blocks.test-util.js';
 
 // The browser example of @plasticity/optimizers-easgd's README, as written: its page and worker
@@ -25,22 +28,10 @@ beforeAll(async () => {
   );
   expect(blocks.map((b) => b.markers.file).sort()).toEqual(['page.ts', 'train-worker.ts']);
   for (const block of blocks) writeFileSync(join(site, block.markers.file), block.code);
-  await build({
-    entryPoints: [join(site, 'page.ts'), join(site, 'train-worker.ts')],
-    outdir: site,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    // The page's imports resolve from this repository's installed packages.
+  // The page's imports resolve from this repository's installed packages.
+  await buildPageSite(site, [join(site, 'page.ts'), join(site, 'train-worker.ts')], {
     nodePaths: [join(REPO, 'node_modules')],
-    logLevel: 'silent',
   });
-  writeFileSync(join(site, 'index.html'), '<!doctype html><script type="module" src="./page.js"></script>\n');
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  mkdirSync(join(site, 'wasm'));
-  for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) {
-    copyFileSync(join(wasmDir, file), join(site, 'wasm', file));
-  }
   browser = await launchChromium();
 }, 60_000);
 

@@ -1,38 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../../../tools/browser-test/browser-test.js';
 import { cli, tempDir } from '../harness.test-util.js';
 
 // Real reports from short real training runs, opened in Debian's chromium (`.ci/run` installs
 // it; never a downloaded browser) at desktop width: every chart must have data, the page must
 // log no errors, and a screenshot must show something.
-
-const CHROMIUM_CANDIDATES = [
-  process.env.PLASTICITY_CHROMIUM,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-];
-const LAUNCH_FLAGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function chromiumPath(): string {
-  const found = CHROMIUM_CANDIDATES.find((p): p is string => p !== undefined && existsSync(p));
-  if (!found) {
-    throw new Error(
-      `no chromium at ${CHROMIUM_CANDIDATES.filter(Boolean).join(' or ')}: install Debian's chromium (apt-get install chromium) or set PLASTICITY_CHROMIUM`,
-    );
-  }
-  return found;
-}
 
 /** What the page says about each chart: its title and how many data marks it draws. */
 interface ChartData {
@@ -85,7 +61,7 @@ let browser: Browser;
 const dir = tempDir('report-browser');
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: LAUNCH_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
