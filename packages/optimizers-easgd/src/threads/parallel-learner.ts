@@ -81,9 +81,11 @@ export interface ParallelLearnerParts {
  * step; up to two steps per thread are in flight. Prediction, checkpoints and `flush()` wait for
  * them and read the center, so `fit`, `evaluate` and checkpoints work unchanged and always see
  * the center. Center calls from threads (a center by messages) are answered here, one at a time,
- * so each add is atomic.
+ * so each add is atomic. Resolves once every thread has built its learner and joined the center
+ * (thread start is part of building the learner, not of its first steps); a thread that cannot
+ * start rejects it, with the threads stopped.
  */
-export function parallelLearner(parts: ParallelLearnerParts): ThreadedLearner {
+export async function parallelLearner(parts: ParallelLearnerParts): Promise<ThreadedLearner> {
   const { center, store } = parts;
   const slots: Slot[] = parts.channels.map((channel, index) => ({
     channel,
@@ -165,7 +167,7 @@ export function parallelLearner(parts: ParallelLearnerParts): ThreadedLearner {
     if (disposed) throw new PlasticityError('E_USAGE', 'this parallel learner has been disposed');
   };
 
-  return {
+  const learner: ThreadedLearner = {
     workers: slots.length,
     centerStore: parts.centerStore,
     params: center.params,
@@ -230,6 +232,14 @@ export function parallelLearner(parts: ParallelLearnerParts): ThreadedLearner {
       center.dispose();
     },
   };
+  try {
+    await Promise.all(slots.map((slot) => send(slot, { type: 'ready' })));
+  } catch (error) {
+    for (const slot of slots) slot.channel.terminate();
+    void store.close();
+    throw error;
+  }
+  return learner;
 }
 
 /**

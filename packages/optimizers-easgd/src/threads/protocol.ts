@@ -66,6 +66,8 @@ export type ThreadRequest =
       readonly learningRate: number;
     }
   | { readonly type: 'reset' }
+  /** Answered once the thread has built its learner and joined the center (or failed to). */
+  | { readonly type: 'ready' }
   /** Asks for the thread's own parameters (flat, sorted names), e.g. to check conservation. */
   | { readonly type: 'params' }
   | CenterAnswer;

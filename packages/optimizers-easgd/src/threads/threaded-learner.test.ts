@@ -181,6 +181,10 @@ describe('createThreadedLearner', () => {
     }
   }, 60_000);
 
+  test('a thread that cannot build its learner rejects the creation with its error', async () => {
+    await expect(threaded('unbuildable')).rejects.toThrow(/this rule cannot be built here/);
+  }, 60_000);
+
   test('the calling thread keeps no tensors per step', async () => {
     const learner = await threaded('softmax');
     const batches = teacherBatches(4, 8, 5);

@@ -77,6 +77,8 @@ export async function runTrainingThread(
             tf.dispose([x, y]);
           }
         }
+        case 'ready':
+          return { ok: true };
         case 'reset':
           writeParams(worker.learner.params, await worker.client.store.read());
           return { ok: true };
