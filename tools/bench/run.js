@@ -16,6 +16,7 @@ const { values: args } = parseArgs({
     suite: { type: 'string', default: DEFAULT_SUITES.join(',') },
     backends: { type: 'string' },
     seconds: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
   },
@@ -23,6 +24,11 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 if (!(seconds > 0)) {
   console.error(`bench: --seconds must be a positive number, got ${args.seconds}`);
+  process.exit(2);
+}
+const repeats = Number(args.repeats);
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`bench: --repeats must be a whole number >= 1, got ${args.repeats}`);
   process.exit(2);
 }
 const suites = args.suite.split(',').map((s) => s.trim());
@@ -80,6 +86,7 @@ for (const b of wanted.filter((b) => !available.includes(b))) {
 const options = {
   backends,
   seconds,
+  repeats,
   json: args.json,
   progress: () => {
     if (!args.json) process.stderr.write('.');
