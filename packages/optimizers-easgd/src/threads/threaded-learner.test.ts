@@ -2,12 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { createRng } from '@plasticity/core-tensors';
-import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import { useBackend } from '@plasticity/core-tensors/testing';
 import { parseEasgdConfig } from '../config.js';
 import { flattenParams } from '../worker/flat-params.js';
 import { softmaxLearner } from './__fixtures__/softmax-learner.js';
+import {
+  TEACHER_TASK,
+  accuracy,
+  grandTotal,
+  maxAbsDiff,
+  teacherBatches,
+} from './__fixtures__/teacher-task.js';
 import { createThreadedLearner } from './threaded-learner.js';
 import type { ThreadedLearner } from './threaded-learner.js';
 
@@ -15,7 +20,6 @@ import type { ThreadedLearner } from './threaded-learner.js';
 // builds the package first: the threads then run the same sources as the assertions here.
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = new URL('../../dist/threads/__fixtures__/softmax-thread.js', import.meta.url);
-const TASK: TaskSpec = { input: { kind: 'dense', shape: [4] }, outputs: 3, kind: 'classification' };
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['../../node_modules/typescript/bin/tsc', '-b', 'tsconfig.build.json'], {
@@ -24,35 +28,6 @@ beforeAll(async () => {
   });
   await useBackend('cpu');
 }, 120_000);
-
-/** A linear teacher: class = argmax of a fixed 4 → 3 map of uniform features. */
-function teacherBatches(count: number, size: number, seed: number): TensorBatch[] {
-  const rng = createRng(seed);
-  const teacher = [
-    [2, -1, 0],
-    [-1, 2, 0],
-    [0, -1, 2],
-    [1, 1, -2],
-  ];
-  return Array.from({ length: count }, () => {
-    const x = rng.uniformArray(size * 4, -1, 1);
-    const y = new Int32Array(size);
-    for (let b = 0; b < size; b++) {
-      const z = [0, 1, 2].map((c) => teacher.reduce((s, row, f) => s + row[c] * x[b * 4 + f], 0));
-      y[b] = z.indexOf(Math.max(...z));
-    }
-    return { x: tf.tensor2d(x, [size, 4]), y: tf.tensor1d(y, 'int32'), size };
-  });
-}
-
-async function accuracy(learner: ThreadedLearner, batch: TensorBatch): Promise<number> {
-  const scores = (await learner.predict(batch.x)) as tf.Tensor2D;
-  const right = tf.tidy(
-    () => tf.mean(tf.cast(tf.equal(tf.argMax(scores, 1), batch.y), 'float32')).dataSync()[0],
-  );
-  scores.dispose();
-  return right;
-}
 
 function threaded(
   rule: string,
@@ -64,25 +39,13 @@ function threaded(
     script: SCRIPT,
     rule,
     config: {},
-    task: TASK,
+    task: TEACHER_TASK,
     seed: 7,
     easgd: parseEasgdConfig({ method, workers: 2, tau: 4 }).config,
     backend: 'cpu',
     centerStore,
   });
 }
-
-/** Per coordinate, the center plus every worker's params (float64 sums). */
-async function grandTotal(learner: ThreadedLearner): Promise<{ total: Float64Array; center: Float32Array }> {
-  await learner.flush();
-  const center = await flattenParams(learner.params);
-  const total = Float64Array.from(center);
-  for (const x of await learner.workerParams()) x.forEach((v, k) => (total[k] += v));
-  return { total, center };
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
-  Array.from(a).reduce((m, v, k) => Math.max(m, Math.abs(v - b[k])), 0);
 
 describe('createThreadedLearner', () => {
   test.each(['easgd', 'downpour'] as const)(
