@@ -3,7 +3,7 @@
 // WebGPU (SwiftShader) for the backend label, and EASGD stopped mid-run with its nested training
 // workers. Speed is measured and printed, never asserted.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
@@ -20,6 +20,7 @@ import {
   waitForEnd,
   WASM_MARKER,
   WEBGPU_MARKER,
+  saveMeasured,
 } from './live-example.js';
 import type { Measured } from './live-example.js';
 
@@ -81,13 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([wasmBrowser?.close(), gpuBrowser?.close(), server?.close()]);
-  if (measured.length > 0) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    writeFileSync(join(SCREENSHOTS, 'measured-btsp-easgd.json'), JSON.stringify(measured, null, 2) + '\n');
-    console.log(
-      `screenshots and measured-btsp-easgd.json in ${SCREENSHOTS}\n${JSON.stringify(measured, null, 1)}`,
-    );
-  }
+  saveMeasured('measured-btsp-easgd.json', measured);
 });
 
 describe.each(['wasm', 'webgpu'] as const)('btsp-place-field on %s', (backend) => {

@@ -13,7 +13,15 @@ import type { Browser, Page } from 'playwright-core';
 import { encodeIdx } from 'plasticity/node';
 import { launchChromium, serveStatic } from '../../tools/browser-test/browser-test.js';
 import type { StaticServer } from '../../tools/browser-test/browser-test.js';
-import { SCREENSHOTS, SITE, loaded, openPage, resultValue, waitForEnd } from './live-example.js';
+import {
+  SCREENSHOTS,
+  SITE,
+  loaded,
+  openPage,
+  resultValue,
+  waitForEnd,
+  saveMeasured,
+} from './live-example.js';
 import type { Measured } from './live-example.js';
 
 const HAS_SUBSET = existsSync(join(SITE, 'mnist-subset', 'subset.json'));
@@ -168,13 +176,12 @@ afterAll(async () => {
     noCorsServer?.close(),
   ]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  if (measured.length > 0) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    writeFileSync(join(SCREENSHOTS, 'measured-mnist.json'), JSON.stringify(measured, null, 2) + '\n');
-    console.log(
-      `MNIST pages, data: ${HAS_SUBSET ? 'site subset' : 'synthetic'}\n${JSON.stringify(measured, null, 1)}`,
-    );
-  }
+  saveMeasured(
+    'measured-mnist.json',
+    measured,
+    `MNIST pages, data: ${HAS_SUBSET ? 'site subset' : 'synthetic'}
+`,
+  );
 });
 
 describe.each([LEAST_CONTROL, FORWARD_FORWARD])('$id on wasm, default epochs', (example) => {

@@ -1,6 +1,6 @@
 // Helpers the live-example browser tests share: where the built site is, opening an example page
 // with autorun, reading its state and results, and measuring what it downloaded.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -34,6 +34,14 @@ export interface Measured {
   seconds: number;
   results: Record<string, number>;
   gzipKiB?: GzipKiB;
+}
+
+/** Writes a test file's measured figures beside the screenshots (`file`) and prints them. */
+export function saveMeasured(file: string, measured: readonly object[], heading = ''): void {
+  if (measured.length === 0) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(join(SCREENSHOTS, file), JSON.stringify(measured, null, 2) + '\n');
+  console.log(`${heading}screenshots and ${file} in ${SCREENSHOTS}\n${JSON.stringify(measured, null, 1)}`);
 }
 
 export function kib(bytes: number): number {
