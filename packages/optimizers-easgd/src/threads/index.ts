@@ -1,6 +1,8 @@
 export { createThreadedLearner } from './threaded-learner.js';
 export type { ParallelLearnerOptions, ThreadedLearnerOptions } from './threaded-learner.js';
 export type { ThreadedLearner } from './parallel-learner.js';
+export { linkToCenter } from './linked-learner.js';
+export type { LinkToCenterOptions, LinkedLearner } from './linked-learner.js';
 export { canShareMemory, createWebWorkerLearner } from './web-worker-learner.js';
 export type { WebWorkerLearnerOptions, WebWorkerSetupMessage } from './web-worker-learner.js';
 export { runTrainingThread } from './training-thread.js';

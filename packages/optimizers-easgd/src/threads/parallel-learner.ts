@@ -4,6 +4,7 @@ import type { Batch, BatchInput, Learner, StepMetrics } from '@plasticity/core-t
 import type { CenterStore } from '../store/center-store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
+import type { ElasticWorker } from '../worker/elastic-worker.js';
 import { flattenParams, writeParams } from '../worker/flat-params.js';
 import { answerCenterCall } from './center-messages.js';
 import type { ThreadChannel } from './channel.js';
@@ -15,8 +16,12 @@ export interface ThreadedLearner extends Learner {
   readonly workers: number;
   /** Where the center lives: a SharedArrayBuffer, or this thread (workers exchange by messages). */
   readonly centerStore: 'shared' | 'messages';
+  /** The center the workers exchange with (the lower level when `linkToCenter` makes a tree). */
+  readonly store: CenterStore;
   /** Waits for every step sent so far and copies the center into `params`. */
   flush(): Promise<void>;
+  /** Steps handed to each worker so far (the calling thread's first when it trains): the load balance. */
+  readonly stepsPerWorker: readonly number[];
   /** Each worker's own parameters (flat, sorted names) after the steps sent so far. */
   workerParams(): Promise<Float32Array[]>;
 }
@@ -46,7 +51,9 @@ function batchMessage(
       'parallel training takes dense or time-major tensor batches, not event lists',
     );
   }
-  const features = x.dataSync().slice() as Float32Array;
+  // wasm's dataSync is already a copy of its heap; the cpu backend's is its own storage.
+  const values = x.dataSync() as Float32Array;
+  const features = tf.getBackend() === 'wasm' ? values : values.slice();
   const isInt = batch.y.dtype === 'int32';
   const labels = (isInt ? Int32Array.from(batch.y.dataSync()) : Float32Array.from(batch.y.dataSync())) as
     Int32Array | Float32Array;
@@ -64,14 +71,36 @@ function batchMessage(
   };
 }
 
+/** Resolves after the events already queued (thread messages) have been handled. */
+function nextEventTurn(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  // Browsers: a message to ourselves is queued behind the ones already waiting (setTimeout(0)
+  // would be clamped to 4 ms).
+  const channel = new MessageChannel();
+  return new Promise((resolve) => {
+    channel.port1.addEventListener('message', () => {
+      channel.port1.close();
+      resolve();
+    });
+    channel.port1.start();
+    channel.port2.postMessage(null);
+  });
+}
+
 export interface ParallelLearnerParts {
   /** The learner on this thread; its params hold the center between exchanges. */
   readonly center: Learner;
   /** The center, already initialised from `center.params`. */
   readonly store: CenterStore;
   readonly centerStore: 'shared' | 'messages';
-  /** The started training threads, one per worker. */
+  /** The started training threads, one per worker (but `local`'s). */
   readonly channels: readonly ThreadChannel[];
+  /**
+   * A worker on the calling thread, already joined to the center. It takes a batch whenever every
+   * thread's queue is full, so the calling thread trains instead of waiting, and p workers need
+   * p − 1 threads: on p cores no core runs three busy threads.
+   */
+  readonly local?: ElasticWorker;
 }
 
 /**
@@ -86,7 +115,7 @@ export interface ParallelLearnerParts {
  * start rejects it, with the threads stopped.
  */
 export async function parallelLearner(parts: ParallelLearnerParts): Promise<ThreadedLearner> {
-  const { center, store } = parts;
+  const { center, store, local } = parts;
   const slots: Slot[] = parts.channels.map((channel, index) => ({
     channel,
     index,
@@ -101,6 +130,8 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
     if (failure !== undefined) throw failure;
   };
   let learningRate = center.learningRate;
+  const stepsPerWorker = new Array<number>(slots.length + (local ? 1 : 0)).fill(0);
+  const first = local ? 1 : 0;
   let disposed = false;
 
   for (const slot of slots) {
@@ -144,11 +175,19 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
     return reply;
   };
 
+  // The least loaded thread with room in its queue (the next batch waits there, so a thread
+  // never idles while its reply and the next request cross).
+  const openSlot = (): Slot | undefined =>
+    slots
+      .filter((s) => s.inFlight.size < QUEUE_DEPTH)
+      .reduce<Slot | undefined>(
+        (a, b) => (a === undefined || b.inFlight.size < a.inFlight.size ? b : a),
+        undefined,
+      );
+
   async function idleSlot(): Promise<Slot> {
-    // The least loaded thread with room in its queue (the next batch waits there, so a thread
-    // never idles while its reply and the next request cross).
-    const open = slots.filter((s) => s.inFlight.size < QUEUE_DEPTH);
-    if (open.length > 0) return open.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    const open = openSlot();
+    if (open) return open;
     await Promise.race(pending().map((p) => p.catch(() => undefined)));
     return idleSlot();
   }
@@ -168,8 +207,10 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
   };
 
   const learner: ThreadedLearner = {
-    workers: slots.length,
+    workers: slots.length + (local ? 1 : 0),
+    stepsPerWorker,
     centerStore: parts.centerStore,
+    store,
     params: center.params,
     get learningRate() {
       return learningRate;
@@ -180,9 +221,19 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
     async trainStep(batch) {
       assertLive();
       throwIfFailed();
+      // Replies that came in during a local step wait behind the step's promise chain: let them
+      // land first, or the threads look busy and starve while this thread does every step.
+      if (local) await nextEventTurn();
+      if (local && (slots.length === 0 || openSlot() === undefined)) {
+        local.learner.learningRate = learningRate;
+        stepsPerWorker[0]++;
+        latest = await local.step(batch);
+        return latest;
+      }
       const slot = await idleSlot();
       throwIfFailed();
       const { message, transfer } = batchMessage(batch, learningRate);
+      stepsPerWorker[first + slot.index]++;
       const run = (async () => {
         const reply = await send(slot, message, transfer);
         if (reply.ok && reply.metrics) latest = reply.metrics;
@@ -215,6 +266,7 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
       const wanted = await flattenParams(center.params);
       const now = await store.read();
       await store.add(wanted.map((v, i) => v - now[i]));
+      if (local) writeParams(local.learner.params, await store.read());
       await Promise.all(slots.map((slot) => send(slot, { type: 'reset' })));
     },
     flush,
@@ -222,13 +274,15 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
       assertLive();
       await settle();
       const replies = await Promise.all(slots.map((slot) => send(slot, { type: 'params' })));
-      return replies.map((reply) => (reply.ok && reply.params) || new Float32Array(0));
+      const threads = replies.map((reply) => (reply.ok && reply.params) || new Float32Array(0));
+      return local ? [await flattenParams(local.learner.params), ...threads] : threads;
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       for (const slot of slots) slot.channel.terminate();
       void store.close();
+      local?.learner.dispose();
       center.dispose();
     },
   };
@@ -237,6 +291,7 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
   } catch (error) {
     for (const slot of slots) slot.channel.terminate();
     void store.close();
+    local?.learner.dispose();
     throw error;
   }
   return learner;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { useBackend } from '@plasticity/core-tensors/testing';
 import { parseEasgdConfig } from '../config.js';
-import { flattenParams } from '../worker/flat-params.js';
+import { flattenParams, writeParams } from '../worker/flat-params.js';
 import { softmaxLearner } from './__fixtures__/softmax-learner.js';
 import {
   TEACHER_TASK,
@@ -13,6 +13,8 @@ import {
   maxAbsDiff,
   teacherBatches,
 } from './__fixtures__/teacher-task.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { linkToCenter } from './linked-learner.js';
 import { createThreadedLearner } from './threaded-learner.js';
 import type { ThreadedLearner } from './threaded-learner.js';
 
@@ -33,8 +35,10 @@ function threaded(
   rule: string,
   method: 'easgd' | 'downpour' = 'easgd',
   centerStore: 'shared' | 'messages' = 'shared',
+  local = false,
 ): Promise<ThreadedLearner> {
   return createThreadedLearner({
+    ...(local ? { localLearner: softmaxLearner(7) } : {}),
     center: softmaxLearner(7),
     script: SCRIPT,
     rule,
@@ -102,6 +106,41 @@ describe('createThreadedLearner', () => {
     60_000,
   );
 
+  test.each(['shared', 'messages'] as const)(
+    '%s center: with the calling thread as worker 0, both workers train and nothing is lost',
+    async (centerStore) => {
+      const learner = await threaded('softmax', 'easgd', centerStore, true);
+      const train = teacherBatches(40, 16, 1);
+      const [test_] = teacherBatches(1, 400, 2);
+      const start = await flattenParams(learner.params);
+      try {
+        expect(learner.workers).toBe(2);
+        for (let epoch = 0; epoch < 3; epoch++) for (const batch of train) await learner.trainStep(batch);
+        expect(await accuracy(learner, test_)).toBeGreaterThan(0.9);
+        // Each worker took a share of the steps: the thread was not starved by the calling
+        // thread's steps (its replies are handled between them), nor the other way round.
+        const [here, thread] = learner.stepsPerWorker;
+        expect(here + thread).toBe(120);
+        expect(Math.min(here, thread)).toBeGreaterThan(25);
+        const workers = await learner.workerParams();
+        expect(workers).toHaveLength(2);
+        for (const x of workers) expect(maxAbsDiff(x, start)).toBeGreaterThan(0.05);
+        expect(maxAbsDiff(workers[0], workers[1])).toBeGreaterThan(1e-4);
+        // With eta = 0 the exchanges of both (one on this thread) conserve the total.
+        const before = await grandTotal(learner);
+        learner.learningRate = 0;
+        for (const batch of train) await learner.trainStep(batch);
+        const after = await grandTotal(learner);
+        expect(maxAbsDiff(after.center, before.center)).toBeGreaterThan(1e-3);
+        expect(maxAbsDiff(after.total, before.total)).toBeLessThan(1e-5);
+      } finally {
+        learner.dispose();
+        tf.dispose([...train, test_].flatMap((b) => [b.x, b.y]));
+      }
+    },
+    60_000,
+  );
+
   test('messages center: two threads train the center', async () => {
     const learner = await threaded('softmax', 'easgd', 'messages');
     const train = teacherBatches(40, 16, 1);
@@ -115,23 +154,31 @@ describe('createThreadedLearner', () => {
     }
   }, 60_000);
 
-  test('loadState starts the center and every thread from the params a checkpoint restored', async () => {
-    const learner = await threaded('softmax');
-    const [batch] = teacherBatches(1, 16, 3);
-    try {
-      await learner.trainStep(batch);
-      const state = await learner.saveState!();
-      // A "checkpoint" of zeros: after loadState the center (and so predict) is all zeros.
-      for (const v of Object.values(learner.params)) v.assign(tf.zerosLike(v));
-      await learner.loadState!(state);
-      tf.dispose(Object.values(state));
-      await learner.flush();
-      expect(Array.from(await flattenParams(learner.params)).every((v) => v === 0)).toBe(true);
-    } finally {
-      learner.dispose();
-      tf.dispose([batch.x, batch.y]);
-    }
-  }, 60_000);
+  test.each([false, true])(
+    'loadState starts the center and every worker from the params a checkpoint restored (calling thread trains: %s)',
+    async (local) => {
+      const learner = await threaded('softmax', 'easgd', 'shared', local);
+      const [batch] = teacherBatches(1, 16, 3);
+      try {
+        for (let i = 0; i < 4; i++) await learner.trainStep(batch);
+        const state = await learner.saveState!();
+        // A "checkpoint" of zeros: after loadState the center (and so predict) and every worker
+        // are all zeros.
+        for (const v of Object.values(learner.params)) v.assign(tf.zerosLike(v));
+        await learner.loadState!(state);
+        tf.dispose(Object.values(state));
+        await learner.flush();
+        expect(Array.from(await flattenParams(learner.params)).every((v) => v === 0)).toBe(true);
+        const workers = await learner.workerParams();
+        expect(workers).toHaveLength(2);
+        for (const x of workers) expect(Array.from(x).every((v) => v === 0)).toBe(true);
+      } finally {
+        learner.dispose();
+        tf.dispose([batch.x, batch.y]);
+      }
+    },
+    60_000,
+  );
 
   test('a failing step on a thread rejects with the thread’s error, not a hang', async () => {
     const learner = await threaded('failing');
@@ -148,19 +195,69 @@ describe('createThreadedLearner', () => {
     await expect(threaded('unbuildable')).rejects.toThrow(/this rule cannot be built here/);
   }, 60_000);
 
-  test('the calling thread keeps no tensors per step', async () => {
-    const learner = await threaded('softmax');
-    const batches = teacherBatches(4, 8, 5);
+  test.each([false, true])(
+    'the calling thread keeps no tensors per step (training there: %s)',
+    async (local) => {
+      const learner = await threaded('softmax', 'easgd', 'shared', local);
+      const batches = teacherBatches(4, 8, 5);
+      try {
+        for (const b of batches) await learner.trainStep(b);
+        await learner.flush();
+        const before = tf.memory().numTensors;
+        for (let r = 0; r < 5; r++) for (const b of batches) await learner.trainStep(b);
+        await learner.flush();
+        expect(tf.memory().numTensors).toBe(before);
+      } finally {
+        learner.dispose();
+        tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+      }
+    },
+    60_000,
+  );
+
+  test("tree EASGD: this machine's center links to an upper one, which learns; every level conserves", async () => {
+    const threads = await threaded('softmax', 'easgd', 'shared', true);
+    const start = await flattenParams(threads.params);
+    const upper = new MemoryStore(start.length);
+    await upper.init(start);
+    const learner = linkToCenter(threads, { upper, alpha: 0.3, tau: 2, id: 'machine-a' });
+    const train = teacherBatches(40, 16, 1);
+    const [test_] = teacherBatches(1, 400, 2);
+    const probe = softmaxLearner(0);
+    const upperAccuracy = async () => {
+      writeParams(probe.params, await upper.read());
+      const scores = probe.predict(test_.x) as tf.Tensor2D;
+      const right = tf.tidy(
+        () => tf.mean(tf.cast(tf.equal(tf.argMax(scores, 1), test_.y), 'float32')).dataSync()[0],
+      );
+      scores.dispose();
+      return right;
+    };
     try {
-      for (const b of batches) await learner.trainStep(b);
+      const before = await upperAccuracy();
+      for (let epoch = 0; epoch < 3; epoch++) for (const batch of train) await learner.trainStep(batch);
       await learner.flush();
-      const before = tf.memory().numTensors;
-      for (let r = 0; r < 5; r++) for (const b of batches) await learner.trainStep(b);
-      await learner.flush();
-      expect(tf.memory().numTensors).toBe(before);
+      expect(learner.link.exchanges).toBe(60);
+      const after = await upperAccuracy();
+      expect(after).toBeGreaterThan(0.85);
+      expect(after).toBeGreaterThan(before + 0.2);
+      // With eta = 0 the workers' exchanges and the link's move values between levels only.
+      const total = async () => {
+        const { total: sum } = await grandTotal(learner);
+        (await upper.read()).forEach((v, k) => (sum[k] += v));
+        return sum;
+      };
+      const upperBefore = await upper.read();
+      const totalBefore = await total();
+      learner.learningRate = 0;
+      for (const batch of train) await learner.trainStep(batch);
+      const totalAfter = await total();
+      expect(maxAbsDiff(await upper.read(), upperBefore)).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(totalAfter, totalBefore)).toBeLessThan(1e-5);
     } finally {
       learner.dispose();
-      tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+      probe.dispose();
+      tf.dispose([...train, test_].flatMap((b) => [b.x, b.y]));
     }
   }, 60_000);
 });

@@ -2,7 +2,9 @@ import { PlasticityError, startNodeWorkers } from '@plasticity/core-tensors';
 import type { Learner, TaskSpec } from '@plasticity/core-tensors';
 import type { EasgdConfig } from '../config.js';
 import type { ExchangeOrder } from '../worker/elastic-client.js';
+import { ElasticWorker } from '../worker/elastic-worker.js';
 import { flattenParams } from '../worker/flat-params.js';
+import type { CenterStore } from '../store/center-store.js';
 import { nodeThreadChannel } from './channel.js';
 import { createCenter, parallelLearner } from './parallel-learner.js';
 import type { ThreadedLearner } from './parallel-learner.js';
@@ -27,6 +29,36 @@ export interface ParallelLearnerOptions {
    * own update (the exchange then acts on the params between local steps).
    */
   readonly order?: ExchangeOrder;
+  /**
+   * A second copy of the rule's learner, built like the threads' (same rule, config, task and
+   * seed), that trains on the calling thread as worker 0 of `easgd.workers`: the other workers
+   * run on `easgd.workers − 1` threads, and the calling thread trains whenever their queues are
+   * full instead of waiting. On a machine with as many cores as workers this keeps every core on
+   * one busy thread (the calling thread also cuts the batches). Disposed with the learner.
+   */
+  readonly localLearner?: Learner;
+}
+
+/** The calling thread's worker (`localLearner`), joined to the center. */
+export async function localWorker(
+  options: ParallelLearnerOptions,
+  store: CenterStore,
+): Promise<ElasticWorker | undefined> {
+  if (options.localLearner === undefined) return undefined;
+  const worker = new ElasticWorker({
+    learner: options.localLearner,
+    store,
+    config: options.easgd,
+    workerId: 'thread-0',
+    order: options.order ?? 'author',
+  });
+  await worker.join();
+  return worker;
+}
+
+/** How many threads the workers need (one fewer when the calling thread trains). */
+export function threadsNeeded(options: ParallelLearnerOptions): number {
+  return options.easgd.workers - (options.localLearner ? 1 : 0);
 }
 
 export interface ThreadedLearnerOptions extends ParallelLearnerOptions {
@@ -48,13 +80,15 @@ export function threadSetup(
   options: ParallelLearnerOptions & { readonly backend: string; readonly wasmPaths?: string },
   center: CenterLink,
   modules: readonly string[],
-): (worker: number) => ThreadSetup {
-  return (worker) => ({
+): (thread: number) => ThreadSetup {
+  // Worker 0 is the calling thread's when it trains.
+  const first = options.localLearner ? 1 : 0;
+  return (thread) => ({
     rule: options.rule,
     config: options.config,
     task: options.task,
     seed: options.seed,
-    worker,
+    worker: first + thread,
     easgd: options.easgd,
     center,
     backend: options.backend,
@@ -78,8 +112,10 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
   const centerStore = options.centerStore ?? 'shared';
   const { store, link } = await createCenter(centerStore, await flattenParams(options.center.params));
   const setup = threadSetup({ ...options, backend: options.backend ?? 'wasm' }, link, options.modules ?? []);
-  const started = await startNodeWorkers(options.script, options.easgd.workers, setup);
+  const local = await localWorker(options, store);
+  const started = await startNodeWorkers(options.script, threadsNeeded(options), setup);
   if (!started) {
+    local?.learner.dispose();
     throw new PlasticityError(
       'E_BACKEND',
       'parallel training needs Node worker threads and SharedArrayBuffer, which this runtime lacks',
@@ -90,5 +126,6 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
     store,
     centerStore,
     channels: started.map(nodeThreadChannel),
+    ...(local ? { local } : {}),
   });
 }

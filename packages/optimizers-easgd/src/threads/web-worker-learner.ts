@@ -5,7 +5,7 @@ import type { WebWorkerLike } from './channel.js';
 import { createCenter, parallelLearner } from './parallel-learner.js';
 import type { ThreadedLearner } from './parallel-learner.js';
 import type { ThreadSetup } from './protocol.js';
-import { threadSetup } from './threaded-learner.js';
+import { localWorker, threadSetup, threadsNeeded } from './threaded-learner.js';
 import type { ParallelLearnerOptions } from './threaded-learner.js';
 
 export interface WebWorkerLearnerOptions extends ParallelLearnerOptions {
@@ -54,13 +54,20 @@ export async function createWebWorkerLearner(options: WebWorkerLearnerOptions): 
   }
   const { store, link } = await createCenter(centerStore, await flattenParams(options.center.params));
   const setup = threadSetup({ ...options, backend: options.backend ?? 'wasm' }, link, []);
-  const channels = Array.from({ length: options.easgd.workers }, (_, index) => {
+  const local = await localWorker(options, store);
+  const channels = Array.from({ length: threadsNeeded(options) }, (_, index) => {
     const worker = options.worker(index);
     const message: WebWorkerSetupMessage = { type: 'setup', setup: setup(index) };
     worker.postMessage(message, []);
     return webWorkerChannel(worker);
   });
-  return parallelLearner({ center: options.center, store, centerStore, channels });
+  return parallelLearner({
+    center: options.center,
+    store,
+    centerStore,
+    channels,
+    ...(local ? { local } : {}),
+  });
 }
 
 /** The first message a training Web Worker gets: its `ThreadSetup` (Node passes it as workerData). */

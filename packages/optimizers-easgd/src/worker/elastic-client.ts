@@ -46,6 +46,8 @@ export class ElasticClient {
   exchanges = 0;
   /** DOWNPOUR: the center as last pulled; the push is `x − pulled`. */
   private pulled: Float32Array | undefined;
+  /** The elastic difference, reused: it lives from one exchange until the local pull after it. */
+  private difference: Float32Array | undefined;
 
   constructor(options: ElasticClientOptions) {
     if (options.config.synchronous) {
@@ -100,7 +102,12 @@ export class ElasticClient {
   /** Reads x̃, sends `d = alpha (x − x̃)` (the center moves by +d) and returns d. */
   private async send(x: Float32Array): Promise<Float32Array> {
     const center = await this.store.read();
-    const d = elasticDifference(x, center, this.config.alpha);
+    const d = elasticDifference(
+      x,
+      center,
+      this.config.alpha,
+      (this.difference ??= new Float32Array(x.length)),
+    );
     await this.store.add(d, this.token());
     return d;
   }

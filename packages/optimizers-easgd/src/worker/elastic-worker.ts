@@ -29,6 +29,8 @@ export class ElasticWorker {
   readonly learner: Learner;
   readonly client: ElasticClient;
   readonly link: ElasticLink | undefined;
+  /** The flattened params, reused by every exchange (the client never keeps it between steps). */
+  private flat: Float32Array | undefined;
 
   constructor(options: ElasticWorkerOptions) {
     this.learner = options.learner;
@@ -57,7 +59,7 @@ export class ElasticWorker {
   async step(batch: Batch): Promise<StepMetrics> {
     const params = this.learner.params;
     const metrics = await this.client.stepAround({
-      read: () => flattenParams(params),
+      read: () => flattenParams(params, (this.flat ??= new Float32Array(paramCount(params)))),
       write: (x) => writeParams(params, x),
       step: () => this.learner.trainStep(batch),
     });

@@ -14,8 +14,11 @@ export function paramCount(params: ParamMap): number {
   return paramOrder(params).reduce((n, name) => n + params[name].size, 0);
 }
 
-/** All params as one float32 vector, in `paramOrder` (one async download per variable). */
-export async function flattenParams(params: ParamMap): Promise<Float32Array> {
+/**
+ * All params as one float32 vector, in `paramOrder` (one download per variable), written into
+ * `into` when given (a worker reuses one buffer per exchange instead of leaving garbage).
+ */
+export async function flattenParams(params: ParamMap, into?: Float32Array): Promise<Float32Array> {
   const names = paramOrder(params);
   for (const name of names) checkFloat(params, name);
   // On the CPU backends a synchronous read is a plain copy, three times faster than the async one
@@ -23,7 +26,14 @@ export async function flattenParams(params: ParamMap): Promise<Float32Array> {
   const parts = HOST_BACKENDS.has(tf.getBackend())
     ? names.map((name) => params[name].dataSync() as Float32Array)
     : await Promise.all(names.map((name) => params[name].data() as Promise<Float32Array>));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  if (into !== undefined && into.length !== total) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `flattenParams: the params hold ${total} values, the buffer ${into.length}`,
+    );
+  }
+  const out = into ?? new Float32Array(total);
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);

@@ -79,7 +79,7 @@ async function heartbeatsSeen(ids: readonly string[], running: Promise<unknown>)
 }
 
 describe('EASGD across processes with Redis as the center', () => {
-  test('center, two workers, eval: the center learns yinyang; workers leave; nothing shows a password', async () => {
+  test('center, two workers (one a machine of two threads: tree EASGD), eval: the center learns yinyang; workers leave; nothing shows a password', async () => {
     const created = await plasticity(centerArgs(redis.adminUrl, '--set', 'fit.epochs=2', '--json'));
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
@@ -96,10 +96,22 @@ describe('EASGD across processes with Redis as the center', () => {
     expect(report.description.parallel).toMatchObject({ workers: 2, alpha: 0.45 });
 
     const ids = ['alpha-1', 'beta-2'];
+    // beta-2 trains two workers around its own center, which exchanges with Redis every 4 batches.
+    const threads = [1, 2];
     const workers = ids.map(
-      (id) =>
+      (id, i) =>
         spawnCli(
-          ['worker', '--redis', workerUrl, '--id', id, '--backend', 'cpu', '--json'],
+          [
+            'worker',
+            '--redis',
+            workerUrl,
+            '--id',
+            id,
+            '--backend',
+            'cpu',
+            '--json',
+            ...(threads[i] > 1 ? ['--threads', String(threads[i]), '--tau-up', '4'] : []),
+          ],
           tempDir('w'),
           60_000,
         ).exited,
@@ -111,7 +123,7 @@ describe('EASGD across processes with Redis as the center', () => {
     for (const [i, worker] of done.entries()) {
       expect(worker.code).toBe(0);
       expect(worker.stderr).toMatch(new RegExp(`worker ${ids[i]} epoch 2/2: train loss [\\d.]+, accuracy`));
-      expect(JSON.parse(worker.stdout)).toMatchObject({ worker: ids[i], epochs: 2 });
+      expect(JSON.parse(worker.stdout)).toMatchObject({ worker: ids[i], epochs: 2, threads: threads[i] });
     }
 
     // The same description again only reports: heartbeats gone, both workers' writes applied.
@@ -177,6 +189,14 @@ describe('EASGD across processes with Redis as the center', () => {
     const noCa = await plasticity(['eval', '--redis', evaluatorUrl, '--redis-ca', 'missing-ca.pem']);
     expect(noCa.code).toBe(2);
     expect(noCa.stderr).toMatch(/--redis-ca .*missing-ca\.pem cannot be read/);
+
+    const downpour = await plasticity(
+      centerArgs(redis.adminUrl, '--center', 'dp', '--parallel', 'downpour', '--tau', '1'),
+    );
+    expect(downpour.code).toBe(0);
+    const tree = await plasticity(['worker', '--redis', redis.adminUrl, '--center', 'dp', '--threads', '2']);
+    expect(tree.code).toBe(2);
+    expect(tree.stderr).toMatch(/--threads .*tree EASGD.*center "dp" runs downpour/);
 
     const both = await plasticity(['eval', '--redis', evaluatorUrl, '--run', 'somewhere']);
     expect(both.code).toBe(2);

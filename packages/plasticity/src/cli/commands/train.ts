@@ -38,7 +38,7 @@ import type { UserDataFlags } from '../user-data.js';
 import { BACKEND_CHOICES, checkBackendName } from './shared.js';
 
 /** The script each `--parallel` training thread runs (the built one: threads cannot run TypeScript). */
-function trainingThreadScript(): URL {
+export function trainingThreadScript(): URL {
   const built = new URL('../../parallel/training-thread.js', import.meta.url);
   // Under the test runner this module runs from src/; the package's build is beside it.
   return existsSync(built) ? built : new URL('../../../dist/parallel/training-thread.js', import.meta.url);
@@ -326,6 +326,8 @@ async function trainInRunDirectory(
         seed: fitSettings.seed,
         easgd: plan.runConfig.parallel,
         modules: plan.runConfig.plugins ?? [],
+        // One worker trains on this thread: N workers take N cores, not N + 1 busy threads.
+        localLearner: plugin.create(plan.runConfig.config, data.task, fitSettings.seed),
         // A rule with an optimiser setting takes gradient steps: the author's exchange order.
         // Rules with their own update (BTSP) exchange between local steps.
         order: hasOptimizer(plan.runConfig.config) ? 'author' : 'after-step',

@@ -3,7 +3,14 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { PlasticityError, fit, getRule, initBackend, parseConfig } from '@plasticity/core-tensors';
 import type { BackendName, EpochRecord, Learner } from '@plasticity/core-tensors';
-import { ElasticWorker, paramCount } from '@plasticity/optimizers-easgd';
+import {
+  ElasticWorker,
+  createThreadedLearner,
+  linkToCenter,
+  paramCount,
+  parseEasgdConfig,
+  writeParams,
+} from '@plasticity/optimizers-easgd';
 import type { RedisCenterStore } from '@plasticity/optimizers-easgd/redis';
 import { loadDataset } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
@@ -19,11 +26,15 @@ import {
 import type { RedisFlags, RedisTarget } from '../redis-center.js';
 import { BACKEND_CHOICES, datasetOptions } from './shared.js';
 import { addRedisOptions } from './center.js';
-import { hasOptimizer } from './train.js';
+import { hasOptimizer, trainingThreadScript } from './train.js';
 
 export interface WorkerOptions extends RedisFlags {
   readonly id?: string;
   readonly epochs?: number;
+  /** Train on this many workers of this machine around its own center, linked to the Redis one (tree EASGD). */
+  readonly threads?: number;
+  /** Batches of this machine between exchanges of its center with the Redis one (default the center's τ). */
+  readonly tauUp?: number;
   readonly dataDir?: string;
   readonly download?: boolean;
   readonly backend?: BackendName;
@@ -36,6 +47,8 @@ export interface WorkerResult {
   readonly worker: string;
   readonly center: string;
   readonly epochs: number;
+  /** Workers on this machine (more than one: tree EASGD through this machine's own center). */
+  readonly threads: number;
   /** Training loss and metrics of this worker's last epoch. */
   readonly train?: EpochRecord['train'];
   readonly seconds: number;
@@ -74,6 +87,52 @@ function elasticLearner(worker: ElasticWorker): Learner {
     },
     dispose: () => local.dispose(),
   };
+}
+
+/**
+ * Tree EASGD on this machine: `threads` workers (one on this thread) exchange every τ with this
+ * machine's center in shared memory, which starts at the Redis center and exchanges with it
+ * elastically every `tauUp` batches (α of the Redis center's workers).
+ */
+async function machineLearner(args: {
+  readonly description: Awaited<ReturnType<typeof readDescription>>;
+  readonly local: Learner;
+  readonly store: RedisCenterStore;
+  readonly id: string;
+  readonly threads: number;
+  readonly order: 'author' | 'after-step';
+  readonly tauUp: number | undefined;
+  /** The threads' tfjs backend: this process's. */
+  readonly backend: string;
+  readonly build: () => Learner;
+  readonly task: Parameters<typeof createThreadedLearner>[0]['task'];
+  readonly config: unknown;
+}): Promise<Learner> {
+  const { description, store, threads } = args;
+  const { method, tau, beta, delta, alpha } = description.parallel;
+  const machineCenter = args.build();
+  try {
+    writeParams(machineCenter.params, await store.read());
+    const machine = await createThreadedLearner({
+      center: machineCenter,
+      localLearner: args.local,
+      script: trainingThreadScript(),
+      rule: description.rule,
+      config: args.config,
+      task: args.task,
+      seed: description.fit.seed,
+      easgd: parseEasgdConfig({ method, workers: threads, tau, beta, delta }).config,
+      modules: description.plugins ?? [],
+      order: args.order,
+      backend: args.backend,
+    });
+    return linkToCenter(machine, { upper: store, alpha, tau: args.tauUp ?? tau, id: args.id });
+  } catch (error) {
+    // Disposing twice is harmless: tensors ignore a second dispose.
+    machineCenter.dispose();
+    args.local.dispose();
+    throw error;
+  }
 }
 
 function epochLine(id: string, record: EpochRecord, epochs: number): string {
@@ -122,7 +181,14 @@ export async function runWorker(
     await importPlugins(description.plugins ?? []);
     const plugin = getRule(description.rule);
     const config = parseConfig(plugin, description.config, `center "${target.center}" config`);
-    await initBackend(options.backend ?? 'auto');
+    if ((options.threads ?? 1) > 1 && description.parallel.method === 'downpour')
+      throw new PlasticityError(
+        'E_USAGE',
+        `--threads trains this machine's workers around its own center (tree EASGD), which needs ` +
+          `the elastic exchange; center "${target.center}" runs downpour: leave out --threads`,
+        { field: 'threads' },
+      );
+    const backend = await initBackend(options.backend ?? 'auto');
     const store = await openCenterStore(target, description.length, io);
     let learner: Learner | undefined;
     let beating: ReturnType<typeof setInterval> | undefined;
@@ -143,19 +209,40 @@ export async function runWorker(
           `the ${description.rule} learner built here has ${paramCount(local.params)} values; ` +
             `center "${target.center}" has ${description.length} (another version of the rule?)`,
         );
-      const worker = new ElasticWorker({
-        learner: local,
-        store,
-        config: description.parallel,
-        workerId: id,
-        // Rules with their own update (no gradient optimiser, e.g. BTSP) exchange after the step.
-        order: hasOptimizer(config) ? 'author' : 'after-step',
-      });
-      await worker.join();
+      // Rules with their own update (no gradient optimiser, e.g. BTSP) exchange after the step.
+      const order = hasOptimizer(config) ? 'author' : 'after-step';
+      const threads = options.threads ?? 1;
+      let trainer: Learner;
+      if (threads > 1) {
+        learner = undefined; // machineLearner owns `local` from here
+        trainer = learner = await machineLearner({
+          description,
+          local,
+          store,
+          id,
+          threads,
+          order,
+          tauUp: options.tauUp,
+          backend: backend.name,
+          build: () => plugin.create(config, data.task, description.fit.seed),
+          task: data.task,
+          config,
+        });
+      } else {
+        const worker = new ElasticWorker({
+          learner: local,
+          store,
+          config: description.parallel,
+          workerId: id,
+          order,
+        });
+        await worker.join();
+        trainer = elasticLearner(worker);
+      }
       const epochs = options.epochs ?? description.fit.epochs;
       let last: EpochRecord | undefined;
       await fit(
-        elasticLearner(worker),
+        trainer,
         { train: data.train },
         {
           ...description.fit,
@@ -173,13 +260,14 @@ export async function runWorker(
         worker: id,
         center: target.center,
         epochs,
+        threads: options.threads ?? 1,
         ...(last ? { train: last.train } : {}),
         seconds: (performance.now() - started) / 1000,
       };
       if (options.json) io.stdout.write(`${JSON.stringify(result)}\n`);
       else
         io.stdout.write(
-          `worker ${id} trained ${epochs} epochs in ${result.seconds.toFixed(1)}s and left center "${target.center}"\n`,
+          `worker ${id} trained ${epochs} epochs${result.threads > 1 ? ` on ${result.threads} threads` : ''} in ${result.seconds.toFixed(1)}s and left center "${target.center}"\n`,
         );
       return result;
     } finally {
@@ -198,6 +286,16 @@ export function registerWorker(program: Command, context: CliContext): void {
   addRedisOptions(command)
     .option('--id <id>', "this worker's name: letters, digits, _ . : - (default <host>-<pid>)")
     .option('-e, --epochs <n>', "epochs to train (default the center's fit.epochs)", positiveInt)
+    .option(
+      '--threads <n>',
+      'workers on this machine around its own center, which exchanges with the Redis one (tree EASGD; default 1)',
+      positiveInt,
+    )
+    .option(
+      '--tau-up <n>',
+      "batches between this machine's exchanges with the Redis center (default the center's τ)",
+      positiveInt,
+    )
     .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(BACKEND_CHOICES))
     .option('--data-dir <dir>', 'where datasets are read and cached')
     .option('--no-download', 'fail instead of downloading missing dataset files')
