@@ -51,6 +51,15 @@ describe('parseEasgdConfig', () => {
     expect(warnings.some((w) => w.includes('beta = 1.2'))).toBe(true);
   });
 
+  test('synchronous rounds are refused for downpour, which has no elastic exchange', () => {
+    const error = configError({ method: 'downpour', workers: 2, synchronous: true });
+    expect(isPlasticityError(error, 'E_CONFIG')).toBe(true);
+    expect((error as { details?: unknown }).details).toMatchObject({ field: 'synchronous' });
+    expect(parseEasgdConfig({ method: 'eamsgd', workers: 2, synchronous: true }).config.synchronous).toBe(
+      true,
+    );
+  });
+
   test('an alpha of 1 or more is refused (the worker would jump past the center)', () => {
     const error = configError({ workers: 1, beta: 1.5 });
     expect(isPlasticityError(error, 'E_CONFIG')).toBe(true);

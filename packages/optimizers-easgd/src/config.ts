@@ -59,6 +59,13 @@ export function parseEasgdConfig(raw: unknown, where = 'EASGD config'): ParsedEa
   const parsed = validateWithSchema(easgdConfigSchema, raw, { what: where });
   const alpha = parsed.alpha ?? parsed.beta / parsed.workers;
   const warnings: string[] = [];
+  if (parsed.synchronous && parsed.method === 'downpour') {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `Invalid ${where}: synchronous rounds are elastic exchanges (easgd, eamsgd); downpour has none`,
+      { field: 'synchronous' },
+    );
+  }
   if (alpha >= 1) {
     // alpha >= 1 overshoots: the worker jumps past the center on every exchange.
     throw new PlasticityError(

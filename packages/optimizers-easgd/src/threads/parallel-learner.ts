@@ -101,6 +101,12 @@ export interface ParallelLearnerParts {
    * p − 1 threads: on p cores no core runs three busy threads.
    */
   readonly local?: ElasticWorker;
+  /**
+   * Synchronous EASGD with this τ: the batches go to the workers in turn (worker 0 first), and
+   * after τ each, every worker's elastic difference from the same center is added to it in worker
+   * order (a round). The run is then repeatable bit for bit, however the threads are scheduled.
+   */
+  readonly synchronousTau?: number;
 }
 
 /**
@@ -202,6 +208,70 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
     writeParams(center.params, await store.read());
   }
 
+  // Synchronous rounds: batch n goes to worker n mod p; a round after every p·τ batches.
+  let dispatched = 0;
+  const workerCount = slots.length + (local ? 1 : 0);
+
+  async function dispatch(slot: Slot, batch: Batch): Promise<void> {
+    const { message, transfer } = batchMessage(batch, learningRate);
+    stepsPerWorker[first + slot.index]++;
+    const run = (async () => {
+      const reply = await send(slot, message, transfer);
+      if (reply.ok && reply.metrics) latest = reply.metrics;
+      return reply;
+    })();
+    slot.inFlight.add(run);
+    run.then(
+      () => slot.inFlight.delete(run),
+      (error: unknown) => {
+        failure ??= error;
+        slot.inFlight.delete(run);
+      },
+    );
+    // The first step waits for its own result; later ones return the latest finished metrics.
+    if (latest === undefined) await run;
+  }
+
+  async function stepHere(batch: Batch): Promise<StepMetrics> {
+    const worker = local as ElasticWorker;
+    worker.learner.learningRate = learningRate;
+    stepsPerWorker[0]++;
+    latest = await worker.step(batch);
+    return latest;
+  }
+
+  async function synchronousStep(batch: Batch): Promise<StepMetrics> {
+    const index = dispatched % workerCount;
+    dispatched++;
+    if (local && index === 0) await stepHere(batch);
+    else {
+      const slot = slots[index - first];
+      while (slot.inFlight.size >= QUEUE_DEPTH) {
+        await Promise.race([...slot.inFlight].map((p) => p.catch(() => undefined)));
+      }
+      throwIfFailed();
+      await dispatch(slot, batch);
+    }
+    if (dispatched % (workerCount * (parts.synchronousTau as number)) === 0) await round();
+    return latest as StepMetrics;
+  }
+
+  /** Every worker's elastic difference from the same center, added to it in worker order. */
+  async function round(): Promise<void> {
+    await settle();
+    const center = await store.read();
+    const differences = await Promise.all([
+      ...(local ? [local.roundDifference(center)] : []),
+      ...slots.map(async (slot) => {
+        const reply = await send(slot, { type: 'round' });
+        return (reply.ok && reply.params) || new Float32Array(0);
+      }),
+    ]);
+    const sum = new Float32Array(center.length);
+    for (const d of differences) for (let k = 0; k < sum.length; k++) sum[k] += d[k];
+    await store.add(sum);
+  }
+
   const assertLive = () => {
     if (disposed) throw new PlasticityError('E_USAGE', 'this parallel learner has been disposed');
   };
@@ -221,34 +291,14 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
     async trainStep(batch) {
       assertLive();
       throwIfFailed();
+      if (parts.synchronousTau !== undefined) return synchronousStep(batch);
       // Replies that came in during a local step wait behind the step's promise chain: let them
       // land first, or the threads look busy and starve while this thread does every step.
       if (local) await nextEventTurn();
-      if (local && (slots.length === 0 || openSlot() === undefined)) {
-        local.learner.learningRate = learningRate;
-        stepsPerWorker[0]++;
-        latest = await local.step(batch);
-        return latest;
-      }
+      if (local && (slots.length === 0 || openSlot() === undefined)) return stepHere(batch);
       const slot = await idleSlot();
       throwIfFailed();
-      const { message, transfer } = batchMessage(batch, learningRate);
-      stepsPerWorker[first + slot.index]++;
-      const run = (async () => {
-        const reply = await send(slot, message, transfer);
-        if (reply.ok && reply.metrics) latest = reply.metrics;
-        return reply;
-      })();
-      slot.inFlight.add(run);
-      run.then(
-        () => slot.inFlight.delete(run),
-        (error: unknown) => {
-          failure ??= error;
-          slot.inFlight.delete(run);
-        },
-      );
-      // The first step waits for its own result; later ones return the latest finished metrics.
-      if (latest === undefined) await run;
+      await dispatch(slot, batch);
       return latest as StepMetrics;
     },
     async predict(x: BatchInput) {
@@ -266,7 +316,8 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
       const wanted = await flattenParams(center.params);
       const now = await store.read();
       await store.add(wanted.map((v, i) => v - now[i]));
-      if (local) writeParams(local.learner.params, await store.read());
+      if (local) local.restart(await store.read());
+      dispatched = 0;
       await Promise.all(slots.map((slot) => send(slot, { type: 'reset' })));
     },
     flush,

@@ -70,6 +70,8 @@ export type ThreadRequest =
   | { readonly type: 'ready' }
   /** Asks for the thread's own parameters (flat, sorted names), e.g. to check conservation. */
   | { readonly type: 'params' }
+  /** Synchronous EASGD: the thread's elastic difference from the center now (answered in `params`). */
+  | { readonly type: 'round' }
   | CenterAnswer;
 
 /** Replies from a training thread: one per request (center answers get none). */

@@ -260,4 +260,74 @@ describe('createThreadedLearner', () => {
       tf.dispose([...train, test_].flatMap((b) => [b.x, b.y]));
     }
   }, 60_000);
+
+  test.each([false, true])(
+    'synchronous rounds (calling thread trains: %s): repeatable bit for bit, and equal to a sequential reference',
+    async (local) => {
+      const easgd = parseEasgdConfig({ method: 'easgd', workers: 2, tau: 3, synchronous: true }).config;
+      // 24 batches: four rounds of p·τ = 6.
+      const batches = teacherBatches(24, 16, 9);
+      const run = async () => {
+        const learner = await createThreadedLearner({
+          center: softmaxLearner(7),
+          ...(local ? { localLearner: softmaxLearner(7) } : {}),
+          script: SCRIPT,
+          rule: 'softmax',
+          config: {},
+          task: TEACHER_TASK,
+          seed: 7,
+          easgd,
+          backend: 'cpu',
+        });
+        try {
+          for (const batch of batches) await learner.trainStep(batch);
+          await learner.flush();
+          expect(learner.stepsPerWorker).toEqual([12, 12]);
+          return await flattenParams(learner.params);
+        } finally {
+          learner.dispose();
+        }
+      };
+      // The paper's synchronous update, written out: worker n mod 2 steps on batch n; after every
+      // six batches each worker's d = α(x − x̃) comes from the same x̃, x̃ gains their sum, and each
+      // worker subtracts its d after its next step (both terms from the pre-step values).
+      const reference = async () => {
+        const workers = [softmaxLearner(7), softmaxLearner(7)];
+        const center = await flattenParams(workers[0].params);
+        let pulls: (Float32Array | undefined)[] = [undefined, undefined];
+        for (const [n, batch] of batches.entries()) {
+          const k = n % 2;
+          await workers[k].trainStep(batch);
+          const pull = pulls[k];
+          if (pull) {
+            const x = await flattenParams(workers[k].params);
+            for (let i = 0; i < x.length; i++) x[i] -= pull[i];
+            writeParams(workers[k].params, x);
+            pulls[k] = undefined;
+          }
+          if ((n + 1) % 6 === 0) {
+            pulls = await Promise.all(
+              workers.map(async (w) =>
+                (await flattenParams(w.params)).map((v, i) => easgd.alpha * (v - center[i])),
+              ),
+            );
+            for (let i = 0; i < center.length; i++)
+              center[i] += (pulls[0] as Float32Array)[i] + (pulls[1] as Float32Array)[i];
+          }
+        }
+        workers.forEach((w) => w.dispose());
+        return center;
+      };
+      try {
+        const [first, second, expected] = [await run(), await run(), await reference()];
+        expect(Array.from(second)).toEqual(Array.from(first));
+        expect(maxAbsDiff(first, expected)).toBeLessThan(1e-6);
+        // Four rounds moved the center.
+        expect(maxAbsDiff(first, await flattenParams(softmaxLearner(7).params))).toBeGreaterThan(0.05);
+      } finally {
+        tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+      }
+    },
+    60_000,
+  );
 });

@@ -127,5 +127,6 @@ export async function createThreadedLearner(options: ThreadedLearnerOptions): Pr
     centerStore,
     channels: started.map(nodeThreadChannel),
     ...(local ? { local } : {}),
+    ...(options.easgd.synchronous ? { synchronousTau: options.easgd.tau } : {}),
   });
 }

@@ -4,7 +4,7 @@ import type { BackendName, Learner } from '@plasticity/core-tensors';
 import { parseEasgdConfig } from '../config.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
 import { ElasticWorker } from '../worker/elastic-worker.js';
-import { flattenParams, writeParams } from '../worker/flat-params.js';
+import { flattenParams } from '../worker/flat-params.js';
 import { MessageCenterStore } from './center-messages.js';
 import type { CenterLink, ThreadMessage, ThreadReply, ThreadRequest, ThreadSetup } from './protocol.js';
 
@@ -80,10 +80,12 @@ export async function runTrainingThread(
         case 'ready':
           return { ok: true };
         case 'reset':
-          writeParams(worker.learner.params, await worker.client.store.read());
+          worker.restart(await worker.client.store.read());
           return { ok: true };
         case 'params':
           return { ok: true, params: await flattenParams(worker.learner.params) };
+        case 'round':
+          return { ok: true, params: await worker.roundDifference(await worker.client.store.read()) };
       }
     } catch (error) {
       return { ok: false, error: toWorkerError(error) };

@@ -67,6 +67,7 @@ export async function createWebWorkerLearner(options: WebWorkerLearnerOptions): 
     centerStore,
     channels,
     ...(local ? { local } : {}),
+    ...(options.easgd.synchronous ? { synchronousTau: options.easgd.tau } : {}),
   });
 }
 

@@ -49,28 +49,60 @@ export class ElasticClient {
   /** The elastic difference, reused: it lives from one exchange until the local pull after it. */
   private difference: Float32Array | undefined;
 
+  /** Synchronous EASGD: this worker's share of the last round, subtracted after its next step. */
+  private roundPull: Float32Array | undefined;
+
   constructor(options: ElasticClientOptions) {
-    if (options.config.synchronous) {
-      throw new PlasticityError(
-        'E_CONFIG',
-        'ElasticClient runs the asynchronous protocol; synchronous rounds use easgdSyncRound',
-        { field: 'synchronous' },
-      );
-    }
     this.store = options.store;
     this.config = options.config;
     this.workerId = options.workerId;
     this.order = options.order ?? 'author';
   }
 
-  /** Whether the step about to be taken exchanges with the center. */
+  /**
+   * Whether the step about to be taken exchanges with the center (never on its own clock in
+   * synchronous rounds, which the caller holds with `roundDifference`).
+   */
   get due(): boolean {
+    if (this.config.synchronous) return false;
     const t = this.order === 'author' ? this.clock : this.clock + 1;
     return t % this.config.tau === 0;
   }
 
+  /**
+   * Synchronous EASGD, this worker's part of a round: `d = α(x − x̃)` from the round's center and
+   * the params now (before the next local step), returned for the caller to add to the center
+   * together with every other worker's. The worker's own pull `x −= d` comes after its next step
+   * (the paper's update takes both terms from the pre-step values); with `after-step` it is
+   * applied to `x` at once. Returns a new array.
+   */
+  roundDifference(x: Float32Array, center: Float32Array): Float32Array {
+    if (!this.config.synchronous) {
+      throw new PlasticityError('E_USAGE', 'roundDifference is for synchronous rounds (synchronous: true)');
+    }
+    const d = elasticDifference(x, center, this.config.alpha, new Float32Array(x.length));
+    if (this.order === 'after-step') addScaled(x, d, -1);
+    // A copy stays here: the caller may hand `d` on (a thread transfers it to the calling one).
+    else this.roundPull = d.slice();
+    return d;
+  }
+
+  /** Forgets a round's pull not yet applied (the params were just reset to the center). */
+  clearRound(): void {
+    this.roundPull = undefined;
+  }
+
   /** One local step with the exchange around it when tau divides the clock. Returns the step's result. */
   async stepAround<M>(access: ParamAccess<M>): Promise<M> {
+    const pull = this.roundPull;
+    if (pull !== undefined) {
+      this.roundPull = undefined;
+      const result = await access.step();
+      const after = await access.read();
+      addScaled(after, pull, -1);
+      await access.write(after);
+      return this.tick(result);
+    }
     if (!this.due) return this.tick(await access.step());
     if (this.order === 'after-step') {
       const result = await access.step();

@@ -50,9 +50,27 @@ export class ElasticWorker {
     writeParams(params, await this.client.store.read());
   }
 
+  /** Restarts this worker from `center` (a checkpoint was restored), with no pull pending. */
+  restart(center: Float32Array): void {
+    writeParams(this.learner.params, center);
+    this.client.clearRound();
+  }
+
   /** Number of values exchanged. */
   get length(): number {
     return paramCount(this.learner.params);
+  }
+
+  /**
+   * Synchronous EASGD: this worker's elastic difference from the round's `center` (see
+   * `ElasticClient.roundDifference`); the caller adds the sum over all workers to the center.
+   */
+  async roundDifference(center: Float32Array): Promise<Float32Array> {
+    const params = this.learner.params;
+    const x = await flattenParams(params, (this.flat ??= new Float32Array(paramCount(params))));
+    const d = this.client.roundDifference(x, center);
+    if (this.client.order === 'after-step') writeParams(params, x);
+    return d;
   }
 
   /** One local step (with the exchange around it when tau divides this worker's clock). */

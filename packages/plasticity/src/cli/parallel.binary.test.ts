@@ -81,6 +81,47 @@ describe('train --parallel', () => {
     expect(btsp.stderr).toMatch(/eamsgd needs a rule that takes a gradient optimiser; btsp has none/);
   }, 180_000);
 
+  test('--synchronous: two runs give the same center bit for bit; downpour is refused', async () => {
+    const run = async () => {
+      const out = join(tempDir('parallel'), 'run');
+      const done = await spawnCli(
+        [
+          'train',
+          'backprop',
+          ...yinyang,
+          '--epochs',
+          '1',
+          '--parallel',
+          'easgd',
+          '--synchronous',
+          '--out',
+          out,
+        ],
+        process.cwd(),
+        120_000,
+      ).exited;
+      expect(done.stderr).toBe('');
+      expect(done.code).toBe(0);
+      expect(json(join(out, 'config.json')).parallel).toMatchObject({ synchronous: true });
+      const file = readFileSync(join(out, 'checkpoint', 'model.safetensors'));
+      // The tensors, after the JSON header (whose metadata names each save).
+      const tensors = file.subarray(8 + Number(file.readBigUInt64LE(0)));
+      return { result: JSON.parse(done.stdout) as { test: { loss: number; accuracy: number } }, tensors };
+    };
+    const [first, second] = [await run(), await run()];
+    expect(first.result.test.accuracy).toBeGreaterThan(0.6);
+    expect(second.result.test).toEqual(first.result.test);
+    expect(first.tensors.length).toBeGreaterThan(1000);
+    expect(Buffer.compare(second.tensors, first.tensors)).toBe(0);
+
+    const downpour = await spawnCli(
+      ['train', 'backprop', ...yinyang, '--parallel', 'downpour', '--synchronous'],
+      tempDir('parallel'),
+    ).exited;
+    expect(downpour.code).toBe(2);
+    expect(downpour.stderr).toMatch(/synchronous rounds are elastic exchanges/);
+  }, 180_000);
+
   test('--workers and --tau without --parallel, and a bad method, are usage errors', async () => {
     const stray = await spawnCli(['train', 'backprop', ...yinyang, '--workers', '2'], tempDir('parallel'))
       .exited;

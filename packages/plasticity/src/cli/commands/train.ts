@@ -72,6 +72,8 @@ export interface TrainOptions extends UserDataFlags {
   readonly parallel?: ParallelMethod;
   readonly workers?: number;
   readonly tau?: number;
+  /** Synchronous EASGD rounds (repeatable runs) instead of each worker's own clock. */
+  readonly synchronous?: boolean;
 }
 
 /** What `train --json` prints and `result.json` holds. */
@@ -125,7 +127,7 @@ const FIXED_ON_RESUME = [
 /** The EASGD settings from `--parallel`, `--workers` and `--tau`, or undefined without `--parallel`. */
 function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undefined {
   if (options.parallel === undefined) {
-    const stray = (['workers', 'tau'] as const).filter((key) => options[key] !== undefined);
+    const stray = (['workers', 'tau', 'synchronous'] as const).filter((key) => options[key] !== undefined);
     if (stray.length > 0) {
       throw new PlasticityError(
         'E_USAGE',
@@ -139,6 +141,7 @@ function parallelSettings(options: TrainOptions, io: CliIO): EasgdConfig | undef
       method: options.parallel,
       workers: options.workers ?? 2,
       tau: options.tau ?? 4,
+      ...(options.synchronous ? { synchronous: true } : {}),
     },
     'train --parallel',
   );
@@ -480,6 +483,10 @@ export function registerTrain(program: Command, context: CliContext): void {
       '--tau <n>',
       'local steps between exchanges with the center, for --parallel (default 4)',
       positiveInt,
+    )
+    .option(
+      '--synchronous',
+      'for --parallel easgd|eamsgd: all workers exchange together every tau steps each (a repeatable run)',
     )
     .option('--json', 'print the final metrics as one JSON object on stdout (no progress bar)')
     .option('-q, --quiet', 'no per-epoch lines on stderr')

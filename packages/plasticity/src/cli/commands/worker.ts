@@ -181,6 +181,13 @@ export async function runWorker(
     await importPlugins(description.plugins ?? []);
     const plugin = getRule(description.rule);
     const config = parseConfig(plugin, description.config, `center "${target.center}" config`);
+    if (description.parallel.synchronous)
+      throw new PlasticityError(
+        'E_USAGE',
+        `center "${target.center}" asks for synchronous rounds, which need every worker in one ` +
+          'process (train --parallel ... --synchronous); workers across machines exchange on their own clocks',
+        { field: 'synchronous' },
+      );
     if ((options.threads ?? 1) > 1 && description.parallel.method === 'downpour')
       throw new PlasticityError(
         'E_USAGE',
