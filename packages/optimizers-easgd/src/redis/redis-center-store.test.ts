@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { RedisCenterStore } from './redis-center-store.js';
 import type { RedisCenterStoreOptions } from './redis-center-store.js';
-import { startTestRedis } from './redis-server.test-util.js';
-import type { TestRedis } from './redis-server.test-util.js';
+import { startTestRedis } from '../../../../tools/redis-test/redis-test.js';
+import type { TestRedis } from '../../../../tools/redis-test/redis-test.js';
 
 let server: TestRedis;
 let centers = 0;

@@ -10,7 +10,7 @@ import { isPlasticityError } from '@plasticity/core-tensors';
 import { openRedis } from './connection.js';
 import { RedisCenterStore } from './redis-center-store.js';
 import type { RedisCenterStoreOptions, RollbackEvent } from './redis-center-store.js';
-import { startTestRedis } from './redis-server.test-util.js';
+import { startTestRedis } from '../../../../tools/redis-test/redis-test.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..', '..');

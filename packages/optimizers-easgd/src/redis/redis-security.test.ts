@@ -7,8 +7,8 @@ import { isPlasticityError } from '@plasticity/core-tensors';
 import { redisAclRules } from './acl.js';
 import { openRedis } from './connection.js';
 import { RedisCenterStore } from './redis-center-store.js';
-import { makeTestCertificates, startTestRedis } from './redis-server.test-util.js';
-import type { TestCertificates, TestRedis } from './redis-server.test-util.js';
+import { makeTestCertificates, startTestRedis } from '../../../../tools/redis-test/redis-test.js';
+import type { TestCertificates, TestRedis } from '../../../../tools/redis-test/redis-test.js';
 
 const ADMIN_PASSWORD = 'admin-secret';
 

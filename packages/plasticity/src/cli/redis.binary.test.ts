@@ -5,8 +5,8 @@ import { redisAclRules } from '@plasticity/optimizers-easgd/redis';
 import { builtMain, spawnCli } from './binary.test-util.js';
 import type { Exited } from './binary.test-util.js';
 import { tempDir } from './harness.test-util.js';
-import { makeTestTls, startTestRedis } from './redis-server.test-util.js';
-import type { TestRedis } from './redis-server.test-util.js';
+import { makeTestCertificates, startTestRedis } from '../../../../tools/redis-test/redis-test.js';
+import type { TestRedis, TestRedisOptions } from '../../../../tools/redis-test/redis-test.js';
 
 // `center`, `worker` and `eval --redis` against a real redis-server, each in its own process
 // (the built binary: run `npm run build` first when calling jest directly).
@@ -17,6 +17,10 @@ const EVALUATOR_PASSWORD = 'eval-Secret-c04d';
 const PASSWORDS = [ADMIN_PASSWORD, WORKER_PASSWORD, EVALUATOR_PASSWORD];
 
 let redis: TestRedis;
+/** The default user's URL on `server` (started with ADMIN_PASSWORD). */
+const adminUrl = (server: TestRedis) => server.urlFor('default', ADMIN_PASSWORD);
+const startRedis = (tls?: TestRedisOptions['tls']) =>
+  startTestRedis({ requirePass: ADMIN_PASSWORD, ...(tls ? { tls } : {}) });
 let workerUrl: string;
 let evaluatorUrl: string;
 /** Every output of every command run here: none may show a password. */
@@ -45,7 +49,7 @@ const centerArgs = (url: string, ...more: string[]) => [
 
 beforeAll(async () => {
   if (!existsSync(builtMain)) throw new Error(`${builtMain} is missing: build first (npm run build)`);
-  redis = await startTestRedis(ADMIN_PASSWORD);
+  redis = await startRedis();
   const user = (name: string, password: string, role: 'worker' | 'evaluator') =>
     redis.redisCli(
       'ACL',
@@ -80,7 +84,7 @@ async function heartbeatsSeen(ids: readonly string[], running: Promise<unknown>)
 
 describe('EASGD across processes with Redis as the center', () => {
   test('center, two workers (one a machine of two threads: tree EASGD), eval: the center learns yinyang; workers leave; nothing shows a password', async () => {
-    const created = await plasticity(centerArgs(redis.adminUrl, '--set', 'fit.epochs=2', '--json'));
+    const created = await plasticity(centerArgs(adminUrl(redis), '--set', 'fit.epochs=2', '--json'));
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const report = JSON.parse(created.stdout) as {
@@ -127,7 +131,7 @@ describe('EASGD across processes with Redis as the center', () => {
     }
 
     // The same description again only reports: heartbeats gone, both workers' writes applied.
-    const again = await plasticity(centerArgs(redis.adminUrl, '--set', 'fit.epochs=2', '--json'));
+    const again = await plasticity(centerArgs(adminUrl(redis), '--set', 'fit.epochs=2', '--json'));
     expect(again.code).toBe(0);
     const status = JSON.parse(again.stdout) as {
       outcome: string;
@@ -159,11 +163,11 @@ describe('EASGD across processes with Redis as the center', () => {
   }, 60_000);
 
   test('refusals: another config, a missing center, an evaluator as worker, a bad --redis-ca', async () => {
-    const other = await plasticity(centerArgs(redis.adminUrl, '--set', 'fit.epochs=3'));
+    const other = await plasticity(centerArgs(adminUrl(redis), '--set', 'fit.epochs=3'));
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/already describes another run: fit\.epochs: 2 in Redis, 3 here/);
 
-    const missing = await plasticity(['worker', '--redis', redis.adminUrl, '--center', 'nope']);
+    const missing = await plasticity(['worker', '--redis', adminUrl(redis), '--center', 'nope']);
     expect(missing.stderr).toMatch(
       /no center "nope" at redis:\/\/default:\*\*\*@127\.0\.0\.1:\d+: start it first/,
     );
@@ -191,10 +195,10 @@ describe('EASGD across processes with Redis as the center', () => {
     expect(noCa.stderr).toMatch(/--redis-ca .*missing-ca\.pem cannot be read/);
 
     const downpour = await plasticity(
-      centerArgs(redis.adminUrl, '--center', 'dp', '--parallel', 'downpour', '--tau', '1'),
+      centerArgs(adminUrl(redis), '--center', 'dp', '--parallel', 'downpour', '--tau', '1'),
     );
     expect(downpour.code).toBe(0);
-    const tree = await plasticity(['worker', '--redis', redis.adminUrl, '--center', 'dp', '--threads', '2']);
+    const tree = await plasticity(['worker', '--redis', adminUrl(redis), '--center', 'dp', '--threads', '2']);
     expect(tree.code).toBe(2);
     expect(tree.stderr).toMatch(/--threads .*tree EASGD.*center "dp" runs downpour/);
 
@@ -220,10 +224,10 @@ describe('EASGD across processes with Redis as the center', () => {
 
   test('TLS: rediss:// with --redis-ca works; without the CA the certificate is refused', async () => {
     const dir = tempDir('tls');
-    const tls = await startTestRedis(ADMIN_PASSWORD, makeTestTls(dir));
+    const tls = await startRedis(makeTestCertificates(dir));
     try {
       const trusted = await plasticity(
-        centerArgs(tls.adminUrl, '--redis-ca', join(dir, 'ca.crt'), '--center', 'tls-run', '--json'),
+        centerArgs(adminUrl(tls), '--redis-ca', join(dir, 'ca.crt'), '--center', 'tls-run', '--json'),
       );
       expect(trusted.stderr).toBe('');
       expect(trusted.code).toBe(0);
@@ -231,7 +235,7 @@ describe('EASGD across processes with Redis as the center', () => {
         outcome: 'created',
         redis: expect.stringMatching(/^rediss:/),
       });
-      const untrusted = await plasticity(['eval', '--redis', tls.adminUrl, '--center', 'tls-run']);
+      const untrusted = await plasticity(['eval', '--redis', adminUrl(tls), '--center', 'tls-run']);
       expect(untrusted.code).not.toBe(0);
       expect(untrusted.stderr).toMatch(/certificate is not trusted/);
     } finally {

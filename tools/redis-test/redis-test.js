@@ -1,38 +1,15 @@
-// A real redis-server for the tests: 127.0.0.1, a free port, its own temporary directory, stopped
-// (or SIGKILLed and restarted on the same port and directory) by the test that started it.
+/* global setTimeout, clearTimeout */
+// A real redis-server for tests: 127.0.0.1, a free port, its own temporary directory, stopped (or
+// SIGKILLed and restarted on the same port and directory) by the test that started it. Needs
+// Debian's redis-server and redis-tools (and openssl for the certificates); `.ci/run` installs them.
 import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface TestRedisOptions {
-  /** `always` (every acknowledged write is on disk), `everysec`, `no`, or no AOF at all (`off`). */
-  readonly appendfsync?: 'always' | 'everysec' | 'no' | 'off';
-  /** An RDB snapshot rule (`save "60 1"`); none by default. */
-  readonly save?: string;
-  readonly requirePass?: string;
-  readonly maxmemoryPolicy?: string;
-  /** Serve TLS only (the plaintext port is closed) with these PEM files. */
-  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
-}
-
-export interface TestRedis {
-  readonly host: '127.0.0.1';
-  readonly port: number;
-  readonly dir: string;
-  /** `redis://` or `rediss://` URL without credentials. */
-  readonly url: string;
-  /** SIGKILL: no shutdown save, exactly what a crash leaves on disk. */
-  kill(): Promise<void>;
-  /** Starts again on the same port and directory (reloading the AOF or RDB there). */
-  restart(): Promise<void>;
-  /** Stops the server and removes its directory. */
-  stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -45,7 +22,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function serverArgs(port: number, dir: string, options: TestRedisOptions): string[] {
+function serverArgs(port, dir, options) {
   const fsync = options.appendfsync ?? 'always';
   const args = ['--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--logfile', ''];
   args.push('--save', options.save ?? '');
@@ -61,20 +38,20 @@ function serverArgs(port: number, dir: string, options: TestRedisOptions): strin
   return args;
 }
 
-async function launch(args: string[]): Promise<ChildProcess> {
+async function launch(args) {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  await new Promise<void>((resolve, reject) => {
+  await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10 s:\n${log}`)), 10_000);
-    const onData = (chunk: Buffer): void => {
+    const onData = (chunk) => {
       log += chunk.toString();
       if (log.includes('Ready to accept connections')) {
         clearTimeout(timer);
         resolve();
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`cannot run redis-server (apt-get install redis-server): ${error.message}`));
@@ -84,26 +61,27 @@ async function launch(args: string[]): Promise<ChildProcess> {
       reject(new Error(`redis-server exited with ${code}:\n${log}`));
     });
   });
-  child.stdout?.removeAllListeners('data');
-  child.stderr?.removeAllListeners('data');
-  child.stdout?.resume();
-  child.stderr?.resume();
+  child.stdout.removeAllListeners('data');
+  child.stderr.removeAllListeners('data');
+  child.stdout.resume();
+  child.stderr.resume();
   return child;
 }
 
-async function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+async function killAndWait(child, signal) {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
+  await new Promise((resolve) => {
     child.removeAllListeners('exit');
     child.once('exit', () => resolve());
     child.kill(signal);
   });
 }
 
-export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
-  const dir = mkdtempSync(join(tmpdir(), 'easgd-redis-'));
+/** Starts a redis-server (see redis-test.d.ts for the options and what it returns). */
+export async function startTestRedis(options = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'plasticity-redis-'));
   let port = await freePort();
-  let child: ChildProcess | undefined;
+  let child;
   for (let attempt = 0; ; attempt++) {
     try {
       child = await launch(serverArgs(port, dir, options));
@@ -119,32 +97,38 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     port,
     dir,
     url: `${scheme}://127.0.0.1:${port}`,
+    urlFor: (user, password) =>
+      `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    redisCli: (...args) =>
+      execFileSync(
+        'redis-cli',
+        [
+          ...(options.tls ? ['--tls', '--cacert', options.tls.ca] : []),
+          '-p',
+          String(port),
+          ...(options.requirePass ? ['--no-auth-warning', '-a', options.requirePass] : []),
+          ...args,
+        ],
+        { encoding: 'utf8' },
+      ),
     async kill() {
-      if (child) await killAndWait(child, 'SIGKILL');
+      await killAndWait(child, 'SIGKILL');
     },
     async restart() {
-      if (child) await killAndWait(child, 'SIGKILL');
+      await killAndWait(child, 'SIGKILL');
       child = await launch(serverArgs(port, dir, options));
     },
     async stop() {
-      if (child) await killAndWait(child, 'SIGKILL');
+      await killAndWait(child, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export interface TestCertificates {
-  readonly ca: string;
-  readonly cert: string;
-  readonly key: string;
-  /** A CA that did not sign the server's certificate. */
-  readonly otherCa: string;
-}
-
-/** A CA, a server certificate it signs for 127.0.0.1, and an unrelated CA, made with openssl. */
-export function makeTestCertificates(dir: string): TestCertificates {
-  const file = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+/** A CA, a server certificate it signs for 127.0.0.1, and an unrelated CA, made with openssl in `dir`. */
+export function makeTestCertificates(dir) {
+  const file = (name) => join(dir, name);
+  const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   for (const ca of ['ca', 'other-ca']) {
     openssl(
       'req',
@@ -155,7 +139,7 @@ export function makeTestCertificates(dir: string): TestCertificates {
       '-days',
       '2',
       '-subj',
-      `/CN=easgd test ${ca}`,
+      `/CN=plasticity test ${ca}`,
       '-keyout',
       file(`${ca}.key`),
       '-out',
