@@ -51,6 +51,7 @@ export type { ErrorCode } from './errors/plasticity-error.js';
 // Backends
 export { initBackend, releaseBackend, getBackendInfo } from './backend/init.js';
 export { probeBackends } from './backend/probe.js';
+export { MAX_WASM_THREADS, WASM_THREADS_ENV, resolveWasmThreads } from './backend/wasm-threads.js';
 export { isBackendName } from './backend/types.js';
 export type {
   BackendName,

@@ -36,6 +36,14 @@ export interface InitBackendOptions {
    * In Node they are found in the installed `@tensorflow/tfjs-backend-wasm`.
    */
   readonly wasmPaths?: string;
+  /**
+   * Threads of the wasm backend, fixed when it first starts. Node: 1 by default (or
+   * `$PLASTICITY_WASM_THREADS` on the main thread); `'auto'` is one per core, at most 8. More
+   * than one uses tfjs' multithreaded SIMD build, which pays for large steps only (each op
+   * costs 10–20 µs more). Browsers: passed to tfjs, which uses threads only on cross-origin
+   * isolated pages.
+   */
+  readonly wasmThreads?: number | 'auto';
 }
 
 export function isBackendName(value: unknown): value is BackendName {

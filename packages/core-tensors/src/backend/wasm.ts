@@ -6,11 +6,15 @@ import { PlasticityError } from '../errors/plasticity-error.js';
 import { activateTfBackend } from './activate.js';
 import { isNode, reasonOf } from './environment.js';
 import type { BackendInfo, InitBackendOptions } from './types.js';
+import { prepareNodeWasmThreads, resolveWasmThreads } from './wasm-threads.js';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
-// tfjs picks one of these by feature: threads are never used in Node (tfjs#3830), so Node
-// loads the SIMD build (or the plain one where SIMD is missing).
-const BINARIES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
+// tfjs picks one of these by feature; in Node, the threaded one only through wasm-threads.ts.
+const BINARIES = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+] as const;
 
 /** Directory of the installed wasm binaries, with a trailing separator (Node only). */
 async function installedWasmDir(): Promise<string> {
@@ -57,9 +61,28 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
     if (paths !== undefined) wasm.setWasmPaths(paths);
     pathsSet = true;
   }
-  await activateTfBackend('wasm', 'wasm');
+  let restore: (() => void) | undefined;
+  let wanted = 1;
+  if (!initialised && isNode()) {
+    wanted = await resolveWasmThreads(options.wasmThreads);
+    if (wanted > 1) restore = await prepareNodeWasmThreads(wasm, wanted);
+  } else if (!initialised && typeof options.wasmThreads === 'number') {
+    wasm.setThreadsCount(options.wasmThreads);
+  }
+  try {
+    await activateTfBackend('wasm', 'wasm');
+  } finally {
+    restore?.();
+  }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
+  if (restore && threads !== wanted) {
+    throw new PlasticityError(
+      'E_BACKEND',
+      `wasm: asked for ${wanted} threads, the threaded build started ${threads}; use wasmThreads: 1 (--wasm-threads 1)`,
+      { backend: 'wasm', wanted, threads },
+    );
+  }
   return {
     name: 'wasm',
     tfjsName: 'wasm',

@@ -27,6 +27,16 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** A thread count or `auto`. */
+export function threadsOrAuto(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  try {
+    return positiveInt(value);
+  } catch {
+    throw new InvalidArgumentError('Expected a whole number ≥ 1 or auto.');
+  }
+}
+
 /** `--inputs 25000` → `inputs`, `--plateau-position` → `plateauPosition`. */
 export const camelCase = (flag: string): string =>
   flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());

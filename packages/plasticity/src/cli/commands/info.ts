@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listExperiments, listRules, probeBackends } from '@plasticity/core-tensors';
+import { listExperiments, listRules, probeBackends, resolveWasmThreads } from '@plasticity/core-tensors';
 import type { BackendProbe } from '@plasticity/core-tensors';
 import { listDatasets } from '@plasticity/datasets';
 import type { CliContext, CliIO } from '../io.js';
@@ -9,6 +9,8 @@ import type { RulePackageInfo, Versions } from '../versions.js';
 
 export interface InfoReport {
   readonly backends: readonly BackendProbe[];
+  /** Threads `train` gives the wasm backend for a network large enough to gain (one per core, at most 8). */
+  readonly wasmThreads: number;
   readonly rules: readonly {
     readonly name: string;
     readonly summary: string;
@@ -24,6 +26,7 @@ export interface InfoReport {
 
 export async function collectInfo(): Promise<InfoReport> {
   const backends = await probeBackends();
+  const wasmThreads = await resolveWasmThreads('auto');
   const rules = listRules().map((rule) => {
     const found = rulePackageInfo(rule);
     return {
@@ -35,7 +38,7 @@ export async function collectInfo(): Promise<InfoReport> {
   });
   const datasets = listDatasets().map((d) => ({ name: d.name, description: d.description }));
   const experiments = listExperiments().map((e) => ({ name: e.name, summary: e.summary }));
-  return { backends, rules, datasets, experiments, versions: collectVersions() };
+  return { backends, wasmThreads, rules, datasets, experiments, versions: collectVersions() };
 }
 
 function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
@@ -55,6 +58,10 @@ export function formatInfo(info: InfoReport): string {
         (b.available ? b.detail : b.reason) ?? '',
       ]),
     ),
+  );
+  lines.push(
+    `  wasm threads: ${info.wasmThreads} (one per core) when a training step has 5·10⁷ multiply-adds or more, ` +
+      'else 1; set with train --wasm-threads or PLASTICITY_WASM_THREADS',
   );
   lines.push('', 'Rules:');
   lines.push(

@@ -195,7 +195,11 @@ export async function runWorker(
           `the elastic exchange; center "${target.center}" runs downpour: leave out --threads`,
         { field: 'threads' },
       );
-    const backend = await initBackend(options.backend ?? 'auto');
+    // With --threads this thread trains one of the machine's workers: one wasm thread.
+    const backend = await initBackend(
+      options.backend ?? 'auto',
+      (options.threads ?? 1) > 1 ? { wasmThreads: 1 } : {},
+    );
     const store = await openCenterStore(target, description.length, io);
     let learner: Learner | undefined;
     let beating: ReturnType<typeof setInterval> | undefined;
