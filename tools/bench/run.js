@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SUITES = ['mlp', 'snn', 'steps', 'local', 'btsp-memory', 'easgd'];
-// `easgd` trains MNIST for minutes and needs the data: only when asked for.
-const DEFAULT_SUITES = SUITES.filter((s) => s !== 'easgd');
+const SUITES = ['mlp', 'snn', 'steps', 'local', 'btsp-memory', 'easgd', 'peers'];
+// `easgd` trains MNIST for minutes and needs the data, `peers` starts a process per case: only
+// when asked for.
+const DEFAULT_SUITES = SUITES.filter((s) => s !== 'easgd' && s !== 'peers');
 const { values: args } = parseArgs({
   options: {
     suite: { type: 'string', default: DEFAULT_SUITES.join(',') },
@@ -99,6 +100,7 @@ if (suites.includes('snn')) results.snn = await (await import('./snn.js')).runSn
 if (suites.includes('steps')) results.steps = await (await import('./steps.js')).runStepsSuite(options);
 if (suites.includes('local')) results.local = await (await import('./local.js')).runLocalSuite(options);
 if (suites.includes('easgd')) results.easgd = await (await import('./easgd.js')).runEasgdSuite(options);
+if (suites.includes('peers')) results.peers = await (await import('./peers.js')).runPeersSuite(options);
 if (suites.includes('btsp-memory')) {
   results['btsp-memory'] = await (await import('./btsp-memory.js')).runBtspMemorySuite(options);
 }

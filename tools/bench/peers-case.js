@@ -1,0 +1,104 @@
+/* global process, performance, console */
+// One case of the `peers` suite, in a process of its own (the wasm thread count is fixed when
+// the backend starts): `node peers-case.js <workload> <threads>`. Prints one JSON object: the
+// workload's training samples/s, the process's peak RSS, and the backend's own matmul rate
+// measured here first, so the training loop's GFLOP/s can be put against it.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, initBackend, parseConfig } from '@plasticity/core-tensors';
+import { backpropRule } from '@plasticity/rule-backprop';
+import { forwardForwardRule } from '@plasticity/rule-forward-forward';
+import { benchmarkEventProp } from './dist/eventprop.js';
+import { timeLoop } from './table.js';
+
+const [workload, threadsArg] = process.argv.slice(2);
+const threads = Number(threadsArg);
+const SECONDS = Number(process.env.PEERS_SECONDS ?? 4);
+const TASK = { input: { kind: 'dense', shape: [784] }, outputs: 10, kind: 'classification' };
+
+/** GFLOP/s of a 256×800 by 800×800 product: the peak the training loops are put against. */
+function matmulRate() {
+  const a = tf.randomNormal([256, 800], 0, 1, 'float32', 1);
+  const b = tf.variable(tf.randomNormal([800, 800], 0, 0.05, 'float32', 2));
+  for (let i = 0; i < 5; i++) tf.matMul(a, b).dispose();
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < 1000) {
+    tf.matMul(a, b).dispose();
+    n++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  tf.dispose([a, b]);
+  return (2 * 256 * 800 * 800 * n) / seconds / 1e9;
+}
+
+function batches(batchSize, count) {
+  const rng = createRng(0).fork('peers');
+  return Array.from({ length: count }, () => ({
+    x: tf.tensor2d(rng.uniformArray(batchSize * 784, 0, 1), [batchSize, 784]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: batchSize }, () => rng.int(10)),
+      'int32',
+    ),
+    size: batchSize,
+  }));
+}
+
+/** Samples/s of `rule` at `config`, batch `batchSize`, over seeded synthetic MNIST-sized batches. */
+async function trainRate(rule, config, batchSize) {
+  const learner = rule.create(parseConfig(rule, config), TASK, 0);
+  const data = batches(batchSize, 4);
+  await learner.trainStep(data[0]);
+  const { steps, elapsed } = await timeLoop((i) => learner.trainStep(data[i % data.length]), SECONDS);
+  tf.dispose(data.flatMap((b) => [b.x, b.y]));
+  learner.dispose();
+  return (steps * batchSize) / (elapsed / 1000);
+}
+
+const WORKLOADS = {
+  // 784-800-800-10 ReLU, batch 256, Adam: 6 flops per multiply-add and sample (forward 2, backward 4).
+  mlp: async () => {
+    const samples = await trainRate(backpropRule, { hidden: [800, 800], optimizer: 'adam' }, 256);
+    return { samplesPerSecond: samples, flopsPerSample: 6 * (784 * 800 + 800 * 800 + 800 * 10) };
+  },
+  // Forward-Forward 784-500-500 at batch 1,000: positive and negative data through both layers,
+  // forward and local backward (about 6 flops per multiply-add and sample, twice).
+  ff: async () => {
+    const samples = await trainRate(forwardForwardRule, { hidden: [500, 500], threads: 1 }, 1000);
+    return { samplesPerSecond: samples, flopsPerSample: 2 * 6 * (784 * 500 + 500 * 500) };
+  },
+  // EventProp 784 -> 10, T = 20 ms, batch 128, Poisson input at 20 Hz (the `snn` suite's);
+  // `threads` are its own.
+  eventprop: async () => {
+    const result = await benchmarkEventProp({
+      inputs: 784,
+      hidden: [],
+      outputs: 10,
+      duration: 20,
+      batchSize: 128,
+      seconds: SECONDS,
+      config: { threads },
+    });
+    return { samplesPerSecond: result.samplesPerSecond };
+  },
+};
+
+const run = WORKLOADS[workload];
+if (!run || !Number.isInteger(threads) || threads < 1) {
+  console.error(`usage: peers-case.js <${Object.keys(WORKLOADS).join('|')}> <threads>`);
+  process.exit(2);
+}
+// EventProp's threads are its own (host simulation); the others' are the wasm backend's.
+const info = await initBackend('wasm', { wasmThreads: workload === 'eventprop' ? 1 : threads });
+const peak = matmulRate();
+const result = await run();
+process.stdout.write(
+  JSON.stringify({
+    workload,
+    threads,
+    detail: info.detail,
+    matmulGflops: peak,
+    ...result,
+    ...(result.flopsPerSample ? { gflops: (result.samplesPerSecond * result.flopsPerSample) / 1e9 } : {}),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
