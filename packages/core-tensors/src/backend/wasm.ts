@@ -74,6 +74,7 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
   } finally {
     restore?.();
   }
+  guardTensorAllocations();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   if (restore && threads !== wanted) {
@@ -88,4 +89,44 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
     tfjsName: 'wasm',
     detail: `XNNPACK, SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}`,
   };
+}
+
+/** The wasm heap's ceiling: 32-bit addresses. */
+const WASM_HEAP_BYTES = 2 ** 32;
+
+interface WasmModule {
+  _malloc(bytes: number): number;
+  /** The module's exports; Emscripten's `_malloc` is a stub that replaces itself with `asm.malloc`. */
+  asm?: { malloc?: (bytes: number) => number };
+  HEAPU8: Uint8Array;
+  plasticityGuarded?: boolean;
+}
+
+/**
+ * Every tensor the wasm backend makes is one `_malloc`, and tfjs uses what comes back without a
+ * check: a request of 4 GiB or more wraps around (a small block for a large tensor), and a full
+ * heap returns 0, so the tensor is written over the start of the heap. Either corrupts the
+ * backend silently; this turns both into an error that says what did not fit.
+ */
+function guardTensorAllocations(): void {
+  const module = (tf.backend() as unknown as { wasm?: WasmModule }).wasm;
+  if (module === undefined || module.plasticityGuarded) return;
+  // The export itself: the first call of Emscripten's stub would put it back over our wrapper.
+  const malloc = module.asm?.malloc ?? module._malloc.bind(module);
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  const refuse = (bytes: number) =>
+    new PlasticityError(
+      'E_BACKEND',
+      `wasm: out of memory: a tensor of ${mib(bytes)} MiB does not fit in the wasm heap ` +
+        `(${mib(module.HEAPU8.length)} MiB now, ${mib(WASM_HEAP_BYTES)} MiB at most); use a smaller batch ` +
+        'or another backend',
+      { backend: 'wasm', reason: 'out-of-memory', bytes },
+    );
+  module._malloc = (bytes: number) => {
+    if (bytes >= WASM_HEAP_BYTES) throw refuse(bytes);
+    const at = malloc(bytes);
+    if (at === 0 && bytes > 0) throw refuse(bytes);
+    return at;
+  };
+  module.plasticityGuarded = true;
 }
