@@ -14,9 +14,10 @@ export const SITE = join(DOCS, '.vitepress', 'dist');
 export const SCREENSHOTS = join(DOCS, '.vitepress', 'screenshots');
 
 // Markers of the two optional tfjs backends in built chunks: WGSL shader source (webgpu) and
-// the threaded binary's name (the wasm backend's loader).
+// the name of the threaded Emscripten module's factory, a string in the wasm backend's loader
+// (not the binaries' file names, which core-tensors' own startup code lists).
 export const WEBGPU_MARKER = '@workgroup_size';
-export const WASM_MARKER = 'tfjs-backend-wasm-threaded-simd';
+export const WASM_MARKER = 'WasmBackendModuleThreadedSimd';
 
 export interface GzipKiB {
   js: number;
