@@ -2,29 +2,16 @@
 // on wasm (the Node default), in one process: Forward-Forward (one thread and every core)
 // vs backprop on its MNIST recipe network, least-control and BTSP vs backprop on their own. Seeded
 // synthetic MNIST-sized batches; ratios are against backprop in this run.
-import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
+import { initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
 import { btspRule } from '@plasticity/rule-btsp';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { leastControlRule } from '@plasticity/rule-least-control';
-import { printTable, rate, timeLoop } from './table.js';
+import { measureTraining } from './mnist-sized.js';
+import { printTable, rate } from './table.js';
 
 const FEATURES = 784;
 const CLASSES = 10;
-const TASK = { input: { kind: 'dense', shape: [FEATURES] }, outputs: CLASSES, kind: 'classification' };
-
-function batches(batchSize, count) {
-  const rng = createRng(0).fork('local');
-  return Array.from({ length: count }, () => ({
-    x: tf.tensor2d(rng.uniformArray(batchSize * FEATURES, 0, 1), [batchSize, FEATURES]),
-    y: tf.tensor1d(
-      Int32Array.from({ length: batchSize }, () => rng.int(CLASSES)),
-      'int32',
-    ),
-    size: batchSize,
-  }));
-}
 
 /** The cases: each local rule at its MNIST recipe, and backprop on the same layer sizes. */
 function cases() {
@@ -102,24 +89,8 @@ function cases() {
 }
 
 async function measure(c, seconds) {
-  const learner = c.rule.create(parseConfig(c.rule, c.config), TASK, 0);
-  const data = batches(c.batchSize, 4);
-  try {
-    await learner.trainStep(data[0]); // warm-up: optimiser slots, worker start
-    const { steps, elapsed } = await timeLoop((i) => learner.trainStep(data[i % data.length]), seconds);
-    return {
-      group: c.group,
-      rule: c.name,
-      network: c.network,
-      batchSize: c.batchSize,
-      threads: learner.threads ?? 1,
-      samplesPerSecond: (steps * c.batchSize) / (elapsed / 1000),
-      msPerStep: elapsed / steps,
-    };
-  } finally {
-    tf.dispose(data.flatMap((b) => [b.x, b.y]));
-    learner.dispose();
-  }
+  const measured = await measureTraining(c.rule, c.config, c.batchSize, seconds, 'local');
+  return { group: c.group, rule: c.name, network: c.network, batchSize: c.batchSize, ...measured };
 }
 
 /** Runs the suite; returns its results and prints a table unless `json`. */

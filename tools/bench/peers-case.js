@@ -4,16 +4,15 @@
 // workload's training samples/s, the process's peak RSS, and the backend's own matmul rate
 // measured here first, so the training loop's GFLOP/s can be put against it.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend, parseConfig } from '@plasticity/core-tensors';
+import { initBackend } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { benchmarkEventProp } from './dist/eventprop.js';
-import { timeLoop } from './table.js';
+import { measureTraining } from './mnist-sized.js';
 
 const [workload, threadsArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
 const SECONDS = Number(process.env.PEERS_SECONDS ?? 4);
-const TASK = { input: { kind: 'dense', shape: [784] }, outputs: 10, kind: 'classification' };
 
 /** GFLOP/s of a 256×800 by 800×800 product: the peak the training loops are put against. */
 function matmulRate() {
@@ -31,27 +30,9 @@ function matmulRate() {
   return (2 * 256 * 800 * 800 * n) / seconds / 1e9;
 }
 
-function batches(batchSize, count) {
-  const rng = createRng(0).fork('peers');
-  return Array.from({ length: count }, () => ({
-    x: tf.tensor2d(rng.uniformArray(batchSize * 784, 0, 1), [batchSize, 784]),
-    y: tf.tensor1d(
-      Int32Array.from({ length: batchSize }, () => rng.int(10)),
-      'int32',
-    ),
-    size: batchSize,
-  }));
-}
-
 /** Samples/s of `rule` at `config`, batch `batchSize`, over seeded synthetic MNIST-sized batches. */
 async function trainRate(rule, config, batchSize) {
-  const learner = rule.create(parseConfig(rule, config), TASK, 0);
-  const data = batches(batchSize, 4);
-  await learner.trainStep(data[0]);
-  const { steps, elapsed } = await timeLoop((i) => learner.trainStep(data[i % data.length]), SECONDS);
-  tf.dispose(data.flatMap((b) => [b.x, b.y]));
-  learner.dispose();
-  return (steps * batchSize) / (elapsed / 1000);
+  return (await measureTraining(rule, config, batchSize, SECONDS, 'peers')).samplesPerSecond;
 }
 
 const WORKLOADS = {
