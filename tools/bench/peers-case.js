@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
+import { bpttRule } from '@plasticity/rule-bptt';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { benchmarkEventProp } from './dist/eventprop.js';
 import { measureTraining } from './mnist-sized.js';
@@ -36,6 +37,13 @@ async function trainRate(rule, config, batchSize) {
 }
 
 const WORKLOADS = {
+  // snnTorch tutorial 5: 784-1000-10 Leaky, 25 steps of direct input, batch 128, Adam. The input
+  // projection runs once per sample, not 25 times (time-invariant input): counted as the
+  // work done, forward 2 and backward 4 flops per multiply-add, the readout at every step.
+  bptt: async () => {
+    const samples = await trainRate(bpttRule, bpttRule.recipes['mnist:snntorch'].config, 128);
+    return { samplesPerSecond: samples, flopsPerSample: 6 * (784 * 1000 + 25 * 1000 * 10) };
+  },
   // 784-800-800-10 ReLU, batch 256, Adam: 6 flops per multiply-add and sample (forward 2, backward 4).
   mlp: async () => {
     const samples = await trainRate(backpropRule, { hidden: [800, 800], optimizer: 'adam' }, 256);

@@ -15,6 +15,13 @@ const CASE = join(dirname(fileURLToPath(import.meta.url)), 'peers-case.js');
 
 /** The peers' samples/s by workload and thread count (1, or every core of the 2-core machine). */
 export const PEERS = {
+  bptt: {
+    name: 'surrogate BPTT snnTorch tutorial 784-1000-10 b128',
+    peer: 'snnTorch',
+    1: 793,
+    2: 1_053,
+    rssMb: 600,
+  },
   mlp: { name: 'backprop MLP 784-800-800-10 b256 Adam', peer: 'PyTorch', 1: 12_225, 2: 20_182 },
   ff: { name: 'Forward-Forward 784-500-500 b1000', peer: 'PyTorch FF (full batch)', 1: 10_750 },
   eventprop: { name: 'EventProp 784-10 T 20 ms b128', peer: 'PyTorch EventProp', 1: 3_103 },
@@ -44,14 +51,24 @@ export async function runPeersSuite({ json, progress }) {
   }
   if (!json) {
     const rows = [
-      ['workload', 'threads', 'samples/s', 'peer', 'ours/peer', 'GFLOP/s', 'of matmul', 'peak RSS MB'],
+      [
+        'workload',
+        'threads',
+        'samples/s',
+        'peer',
+        'ours/peer',
+        'GFLOP/s',
+        'of matmul',
+        'peak RSS MB',
+        'peer RSS MB',
+      ],
     ];
     for (const r of results) {
       const peers = PEERS[r.workload];
       const peer = peers[r.threads] ?? peers[1];
       rows.push(
         r.error
-          ? [peers.name, String(r.threads), 'error', '', '', '', '', r.error]
+          ? [peers.name, String(r.threads), 'error', '', '', '', '', r.error, '']
           : [
               peers.name,
               String(r.threads),
@@ -63,6 +80,7 @@ export async function runPeersSuite({ json, progress }) {
                 ? `${Math.round((100 * r.gflops) / r.matmulGflops)} % of ${r.matmulGflops.toFixed(1)}`
                 : '–',
               r.peakRssMb.toFixed(0),
+              peers.rssMb ? String(peers.rssMb) : '–',
             ],
       );
     }

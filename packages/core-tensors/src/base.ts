@@ -123,6 +123,7 @@ export type { GradientStep, GradientStepOptions } from './optim/gradient-step.js
 export { createGradientLearner } from './learner/gradient-learner.js';
 export { accuracyMetric, readMetrics } from './learner/metrics.js';
 export { meanSquaredError, softmaxCrossEntropy } from './learner/losses.js';
+export { columnSums, timesTranspose, transposeTimes } from './ops/products.js';
 export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors

@@ -49,7 +49,16 @@ export type {
 } from './layers/types.js';
 export { expWeightedMeanVoltage, firstSpikeTime, maxVoltage, spikeCount } from './readouts.js';
 export { hasFusedScan, lifExpScan } from './scan/lif-exp-scan.js';
-export { LIF_EXP_SCAN, LIF_EXP_SCAN_GRAD, SCAN_BACKENDS, registerScanKernels } from './scan/kernels.js';
+export { hasFusedLifScan, lifScan } from './scan/lif-scan.js';
+export {
+  LIF_EXP_SCAN,
+  LIF_EXP_SCAN_GRAD,
+  LIF_SCAN,
+  LIF_SCAN_BACKENDS,
+  LIF_SCAN_GRAD,
+  SCAN_BACKENDS,
+  registerScanKernels,
+} from './scan/kernels.js';
 export { simulate, spikeEvents } from './simulate.js';
 export type { LayerEvents, SimulateOptions, SimulationResult, VoltageTrace } from './simulate.js';
 export { RENAMED, SURROGATES, VOLTAGE_READOUTS, choiceSchema } from './vocabulary.js';
@@ -86,7 +95,13 @@ export {
 } from './event/objective.js';
 export type { BatchResult, EventLossName, ObjectiveOptions, PartialResult } from './event/objective.js';
 export { createSpikingNetwork } from './network/network.js';
-export type { LayerTrace, NetworkRun, SpikingNetwork, SpikingNetworkOptions } from './network/network.js';
+export type {
+  LayerTrace,
+  NetworkRun,
+  NetworkRunOptions,
+  SpikingNetwork,
+  SpikingNetworkOptions,
+} from './network/network.js';
 export {
   CONNECTION_TYPES,
   LAYER_TYPES,

@@ -89,6 +89,12 @@ export const bpttConfigSchema = z.strictObject({
   encoder: latencyEncoderSchema
     .default({ t0: 0, span: 30, invert: false })
     .describe('Latency encoding of dense features.'),
+  inputCoding: z
+    .enum(['latency', 'current'])
+    .default('latency')
+    .describe(
+      "How dense features enter: 'latency', one spike per feature at the encoder's time; 'current', each feature added to the first neurons' drive at every step as a constant current (snnTorch's direct input: the connections before the first neuron layer act once, not at every step). 'current' needs layers; its window defaults to 25 steps.",
+    ),
   init: z
     .array(normalInit)
     .optional()

@@ -13,7 +13,11 @@ export interface SpikeGrid {
   readonly channels: number;
 }
 
-/** Input spikes `[T, B, channels]` float32; `owned` when made here, so the caller must dispose them. */
+/**
+ * Input spikes `[T, B, channels]` float32, or `[1, B, channels]` currents held at every step
+ * (run the network with `steps: grid.steps`); `owned` when made here, so the caller must
+ * dispose them.
+ */
 export interface GridSpikes {
   readonly spikes: tf.Tensor3D;
   readonly owned: boolean;
@@ -27,6 +31,8 @@ export interface SpikeInput {
 }
 
 const DEFAULT_DT = 1;
+/** Steps of a held current input when no duration is given (snnTorch's tutorials use 25). */
+const DEFAULT_CURRENT_STEPS = 25;
 
 function configError(message: string, field: string, details: Record<string, unknown> = {}): PlasticityError {
   return new PlasticityError('E_CONFIG', `bptt: ${message}`, { field, ...details });
@@ -45,7 +51,42 @@ function requireTensor(x: BatchInput, what: string): tf.Tensor {
   return x;
 }
 
+function checkedDense(x: BatchInput, features: number): tf.Tensor {
+  const tensor = requireTensor(x, `dense features [B, ${features}]`);
+  const batch = tensor.shape[0] ?? 0;
+  if (tensor.rank < 2 || tensor.size !== batch * features) {
+    throw new PlasticityError(
+      'E_SHAPE',
+      `bptt expects inputs of ${features} features per sample, got shape [${tensor.shape}]`,
+      { expected: features, shape: tensor.shape },
+    );
+  }
+  return tensor;
+}
+
+/** Dense features as one step of currents `[1, B, features]`, held for the whole window. */
+function currentInput(config: BpttConfig, features: number): SpikeInput {
+  if (!config.layers) {
+    throw configError(
+      "inputCoding 'current' needs layers (the hidden form's first layer is lif-exp)",
+      'inputCoding',
+    );
+  }
+  const dt = config.dt ?? DEFAULT_DT;
+  const steps = stepsFor(config.duration ?? DEFAULT_CURRENT_STEPS * dt, dt);
+  const grid = { steps, dt, channels: features };
+  return {
+    grid,
+    async spikes(x) {
+      const tensor = checkedDense(x, features);
+      const currents = tf.tidy(() => tf.cast(tf.reshape(tensor, [1, tensor.shape[0], features]), 'float32'));
+      return { spikes: currents as tf.Tensor3D, owned: true };
+    },
+  };
+}
+
 function denseInput(config: BpttConfig, features: number): SpikeInput {
+  if (config.inputCoding === 'current') return currentInput(config, features);
   const dt = config.dt ?? DEFAULT_DT;
   const latest = latestEncoderSpike(config.encoder);
   const duration = config.duration ?? latest + config.tauMem;
@@ -58,18 +99,6 @@ function denseInput(config: BpttConfig, features: number): SpikeInput {
     );
   }
   const grid = { steps, dt, channels: features + (config.encoder.bias ? 1 : 0) };
-  const check = (x: BatchInput): tf.Tensor => {
-    const tensor = requireTensor(x, `dense features [B, ${features}]`);
-    const batch = tensor.shape[0] ?? 0;
-    if (tensor.rank < 2 || tensor.size !== batch * features) {
-      throw new PlasticityError(
-        'E_SHAPE',
-        `bptt expects inputs of ${features} features per sample, got shape [${tensor.shape}]`,
-        { expected: features, shape: tensor.shape },
-      );
-    }
-    return tensor;
-  };
   const encode = (values: ArrayLike<number>, batch: number): GridSpikes => {
     const code = latencyTimes({ data: values, shape: [batch, features] }, { ...config.encoder, dt, steps });
     return { spikes: latencyDense(code), owned: true };
@@ -77,7 +106,7 @@ function denseInput(config: BpttConfig, features: number): SpikeInput {
   return {
     grid,
     async spikes(x) {
-      const tensor = check(x);
+      const tensor = checkedDense(x, features);
       return encode(await tensor.data(), tensor.shape[0]);
     },
   };
@@ -162,6 +191,12 @@ function eventInput(config: BpttConfig, channels: number, taskDuration: number):
 /** The input stage for a task: latency-coded dense features, spike tensors, or binned events. */
 export function createSpikeInput(config: BpttConfig, task: TaskSpec): SpikeInput {
   const input = task.input;
+  if (config.inputCoding === 'current' && input.kind !== 'dense') {
+    throw configError(
+      `inputCoding 'current' codes dense features; this task gives ${input.kind}`,
+      'inputCoding',
+    );
+  }
   switch (input.kind) {
     case 'dense': {
       const features = input.shape.reduce((a, b) => a * b, 1);

@@ -5,6 +5,7 @@ import type { TaskSpec } from '@plasticity/core-tensors';
 import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
 import { bpttRule } from './index.js';
 import type { BpttConfigInput } from './config.js';
+import type { BpttLearner } from './rule.js';
 import { frameInput } from './frame.js';
 
 const backends = await testBackends();
@@ -105,6 +106,57 @@ describe.each(backends)('%s', (backend) => {
       learner.dispose();
     });
 
+    test("snnTorch's tutorial form: current input held over 25 steps, lif output, step-voltage loss", async () => {
+      // Which feature is larger, as constant currents: the membrane of the right output must lead.
+      const cfg: BpttConfigInput = {
+        layers: [
+          { type: 'dense', units: 16, bias: true, init: { dist: 'uniform', lo: -0.7, hi: 0.7 } },
+          { type: 'lif', tauMem: 19.5 },
+          { type: 'dense', units: 2, bias: true, init: { dist: 'uniform', lo: -0.25, hi: 0.25 } },
+          { type: 'lif', tauMem: 19.5 },
+        ],
+        inputCoding: 'current',
+        loss: 'step-voltage',
+        surrogate: 'arctan',
+        surrogateScale: 2,
+        learningRate: 0.02,
+      };
+      const learner = create(cfg, TWO_FEATURES, 1) as BpttLearner;
+      expect(learner.grid).toEqual({ steps: 25, dt: 1, channels: 2 });
+      const batches = await batchesOf(128, 6);
+      const accuracy = async () => {
+        let correct = 0;
+        for (const batch of batches) {
+          const scores = await learner.predict(batch.x);
+          const guesses = tf.argMax(scores, 1);
+          const [guess, truth] = [await guesses.data(), await batch.y.data()];
+          correct += Array.from(guess).filter((g, i) => g === truth[i]).length;
+          tf.dispose([scores, guesses]);
+        }
+        return correct / 128;
+      };
+      const before = await accuracy();
+      const first = await learner.trainStep(batches[0]);
+      let metrics = first;
+      // SwiftShader runs the per-step op loop (no fused lif scan on webgpu) slowly: fewer epochs.
+      const epochs = backend === 'webgpu' ? 2 : 15;
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        for (const batch of batches) metrics = await learner.trainStep(batch);
+      }
+      if (backend === 'webgpu') expect(metrics.loss).toBeLessThan(first.loss);
+      else expect(await accuracy()).toBeGreaterThan(Math.max(0.9, before + 0.2));
+      expect(metrics.hiddenRate).toBeGreaterThan(0);
+      // Rasters of the hidden and output layers (no input raster: the input is a current), and
+      // the output membrane the loss reads, over the 25 steps.
+      const shown = await learner.inspect!(batches[0].x, { samples: 2 });
+      expect(shown.layers.map((l) => l.name)).toEqual(['layer1 (lif)', 'layer3 (lif)']);
+      expect([shown.traces?.name, shown.traces?.steps]).toEqual(['layer3 (lif)', 25]);
+      await expectNoLeaks(() => learner.trainStep(batches[1]), { warmup: 1, repeats: 3 });
+      await expectNoLeaks(() => learner.inspect!(batches[1].x), { repeats: 2 });
+      tf.dispose(batches.flatMap((bt) => [bt.x, bt.y]));
+      learner.dispose();
+    });
+
     test('a spiking output with a spike-count loss scores by spike counts', async () => {
       const learner = create({
         layers: [{ type: 'dense', units: 2, init: { dist: 'normal', mean: 3, std: 1 } }, { type: 'lif' }],
@@ -133,7 +185,9 @@ describe.each(backends)('%s', (backend) => {
       [{ layers: [{ type: 'conv2d', filters: 2, kernel: 3 }, { type: 'li' }] }, 'layers[0].input'],
       [{ layers: [{ type: 'dense', units: 3 }, { type: 'li' }] }, 'layers[1]'],
       [{ layers: [{ type: 'dense', units: 2 }, { type: 'li' }], loss: 'spike-count-ce' }, 'loss'],
-      [{ layers: [{ type: 'dense', units: 2 }, { type: 'lif' }] }, 'loss'],
+      [{ layers: [{ type: 'dense', units: 2 }, { type: 'lif' }, { type: 'dense', units: 2 }] }, 'layers[2]'],
+      [{ layers: DENSE_NET, inputCoding: 'current', loss: 'spike-count-ce' }, 'loss'],
+      [{ inputCoding: 'current' }, 'inputCoding'],
       [{ layers: DENSE_NET, init: [{ mean: 0, std: 1 }] }, 'init'],
       [{ layers: DENSE_NET, frame: { height: 1, width: 3 } }, 'frame'],
       [{ loss: 'spike-rate-mse' }, 'loss'],

@@ -8,8 +8,10 @@ import {
   readoutScores,
   surrogateFunction,
 } from '@plasticity/neurons';
-import type { LayerSpec, LayerTrace, NetworkRun, SpikingNetwork } from '@plasticity/neurons';
+import type { LayerSpec, NetworkRun, SpikingNetwork } from '@plasticity/neurons';
 import type { BpttConfig } from './config.js';
+import { spikeActivity } from './activity.js';
+import type { SpikeActivity } from './activity.js';
 import { frameInput } from './frame.js';
 import { eventLists, traceSamples } from './inspect.js';
 import type { SpikeInput } from './input.js';
@@ -70,39 +72,45 @@ export function createLayeredLearner(
     );
   }
   const lastType = network.layers[network.layers.length - 1].type;
-  const needs = config.loss.startsWith('spike-') ? 'spiking' : 'li';
-  if ((needs === 'li') !== (lastType === 'li')) {
+  // Spike losses read spikes; voltage losses an li readout's voltage or a spiking layer's membrane.
+  const spikeLoss = config.loss.startsWith('spike-');
+  if (spikeLoss && lastType === 'li') {
     network.dispose();
     throw new PlasticityError(
       'E_CONFIG',
-      `bptt: loss '${config.loss}' needs ${needs === 'li' ? "an 'li' readout" : 'a spiking output layer'} last, got '${lastType}'`,
+      `bptt: loss '${config.loss}' needs a spiking output layer last, got 'li'`,
       { field: 'loss', value: config.loss },
     );
   }
+  if (!('model' in network.layers[network.layers.length - 1])) {
+    network.dispose();
+    throw new PlasticityError(
+      'E_CONFIG',
+      `bptt: the last layer must be a neuron layer (a spiking one or an 'li' readout), got '${lastType}'`,
+      { field: `layers[${network.layers.length - 1}]` },
+    );
+  }
   const loss = lossByName(config.loss);
+  // The network keeps the output layer's voltage, which voltage losses read.
+  const runOptions = { steps: grid.steps };
   const framed = (spikes: tf.Tensor3D) => (frame ? frame.toFrames(spikes) : spikes);
   const windowSeconds = (grid.steps * grid.dt) / 1000;
   // Spiking layers before the output: their activity is what `hiddenRate` reports.
   const hidden = network.layers.slice(0, -1).filter((l) => 'model' in l && l.type !== 'li');
 
-  let activity: { rate: tf.Scalar; silent: tf.Scalar } | undefined;
+  let activity: SpikeActivity | undefined;
   const measureActivity = (run: NetworkRun): void => {
     if (hidden.length === 0) return;
-    const counts = hidden.map((l) => tf.sum(run.layers[l.index].spikes!, 0)); // [B, ...] per sample and neuron
-    const neurons = counts.reduce((a, c) => a + c.size / c.shape[0], 0);
-    const total = tf.addN(counts.map((c) => tf.sum(c)));
-    const silent = tf.addN(counts.map((c) => tf.sum(tf.cast(tf.equal(tf.max(c, 0), 0), 'float32'))));
-    const batch = counts[0].shape[0];
-    activity = {
-      rate: tf.keep(tf.div(total, neurons * batch * windowSeconds)),
-      silent: tf.keep(tf.div(silent, neurons)),
-    };
+    activity = spikeActivity(
+      hidden.map((l) => run.layers[l.index].spikes!),
+      windowSeconds,
+    );
   };
 
   const inner = createGradientLearner({
     params: network.params,
     loss: (batch: Batch) => {
-      const run = network.run(framed(batch.x as tf.Tensor3D));
+      const run = network.run(framed(batch.x as tf.Tensor3D), runOptions);
       measureActivity(run);
       const labels = tf.cast(tf.reshape(batch.y, [-1]), 'int32');
       return { loss: loss(run, labels), scores: readoutScores(config.loss, run) };
@@ -139,42 +147,48 @@ export function createLayeredLearner(
     });
 
   const predict = (x: BatchInput) =>
-    withSpikes(x, (spikes) => tf.tidy(() => readoutScores(config.loss, network.run(framed(spikes)))));
+    withSpikes(x, (spikes) =>
+      tf.tidy(() => readoutScores(config.loss, network.run(framed(spikes), runOptions))),
+    );
 
-  // Rasters of the input and every spiking layer (flattened), voltages of an li readout.
+  // Rasters of the input (unless it is a held current) and every spiking layer (flattened), and
+  // the output voltage the loss reads.
   const inspect = (x: BatchInput, options: InspectOptions = {}): Promise<Inspection> =>
     withSpikes(x, async (spikes) => {
       const samples = Math.min(options.samples ?? 4, spikes.shape[1]);
       const flat = (t: tf.Tensor) => tf.reshape(t, [grid.steps, samples, -1]);
-      const named: { name: string; trace: LayerTrace }[] = [];
+      const named: string[] = [];
       const picked = tf.tidy(() => {
         const head = tf.slice(spikes, [0, 0, 0], [-1, samples, -1]);
-        const run = network.run(framed(head));
-        const out: tf.Tensor[] = [head];
+        const run = network.run(framed(head), runOptions);
+        const out: tf.Tensor[] = [];
+        if (head.shape[0] === grid.steps) {
+          named.push('input');
+          out.push(head);
+        }
         network.layers.forEach((l) => {
           const trace = run.layers[l.index];
           if (trace.spikes) {
-            named.push({ name: `layer${l.index} (${l.type})`, trace });
+            named.push(`layer${l.index} (${l.type})`);
             out.push(flat(trace.spikes));
           }
         });
-        if (run.v && lastType === 'li') out.push(flat(run.v));
+        if (!spikeLoss) out.push(flat(run.v!));
         return out;
       });
       const values = await Promise.all(picked.map((t) => t.data() as Promise<Float32Array>));
       const sizes = picked.map((t) => t.size / (grid.steps * samples));
       tf.dispose(picked);
-      const names = ['input', ...named.map((n) => n.name)];
-      const result = names.map((name, k) => ({
+      const result = named.map((name, k) => ({
         name,
         size: sizes[k],
         samples: eventLists(values[k], [grid.steps, samples, sizes[k]], samples, grid.dt),
       }));
       const base = { duration: grid.steps * grid.dt, layers: result };
-      if (lastType !== 'li') return base;
+      if (spikeLoss) return base;
       const stride = Math.max(1, Math.round((options.traceDt ?? grid.dt) / grid.dt));
       const trace = traceSamples(values[values.length - 1], grid.steps, samples, outputs, stride);
-      const name = `layer${network.layers.length - 1} (li)`;
+      const name = `layer${network.layers.length - 1} (${lastType})`;
       return {
         ...base,
         traces: { name, dt: stride * grid.dt, steps: trace.steps, units: outputs, samples: trace.samples },

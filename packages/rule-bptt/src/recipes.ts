@@ -7,6 +7,16 @@ const YINYANG_LR = 5e-3;
 const MNIST_LR = 2e-3;
 const SHD_LR = 1e-3;
 
+/** snnTorch tutorial 5: β = 0.95 per 1 ms step, PyTorch's `nn.Linear` init U(±1/√fan-in) with a bias. */
+const SNNTORCH_TAU = -1 / Math.log(0.95);
+const SNNTORCH_LR = 5e-4;
+const linear = (fanIn: number, units: number) => ({
+  type: 'dense',
+  units,
+  bias: true,
+  init: { dist: 'uniform', lo: -1 / Math.sqrt(fanIn), hi: 1 / Math.sqrt(fanIn) },
+});
+
 /**
  * The EventProp reference setups run as surrogate-gradient BPTT on a 1 ms grid, with a leaky
  * integrator readout in place of spiking outputs.
@@ -47,6 +57,26 @@ export const bpttRecipes: Readonly<Record<string, Recipe<BpttConfig>>> = {
       schedule: { kind: 'exponential', factor: 0.8 },
     },
     note: '784-350-10 latency-coded MNIST, max-voltage loss, 40 steps of 1 ms.',
+  },
+  'mnist:snntorch': {
+    config: {
+      layers: [
+        linear(784, 1000),
+        { type: 'lif', tauMem: SNNTORCH_TAU },
+        linear(1000, 10),
+        { type: 'lif', tauMem: SNNTORCH_TAU },
+      ],
+      inputCoding: 'current',
+      dt: 1,
+      duration: 25,
+      loss: 'step-voltage',
+      surrogate: 'arctan',
+      surrogateScale: 2,
+      optimizer: 'adam',
+      learningRate: SNNTORCH_LR,
+    },
+    fit: { epochs: 1, batchSize: 128, learningRate: SNNTORCH_LR },
+    note: "snnTorch's tutorial 5: 784-1000-10 Leaky (β 0.95, subtractive reset), pixels as constant currents for 25 steps, cross-entropy of the output membrane at every step, arctan surrogate, Adam 5e-4.",
   },
   shd: {
     config: {

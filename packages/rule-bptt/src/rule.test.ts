@@ -54,6 +54,7 @@ describe('config', () => {
       surrogate: 'fast-sigmoid',
       loss: 'max-voltage',
       encoder: { t0: 0, span: 30, invert: false },
+      inputCoding: 'latency',
       optimizer: 'adam',
       learningRate: 1e-3,
       momentum: 0.9,

@@ -18,6 +18,8 @@ import type {
 } from '@plasticity/core-tensors';
 import { VOLTAGE_READOUTS, heaviside, lifExpParams, surrogateFunction } from '@plasticity/neurons';
 import type { VoltageReadout } from '@plasticity/neurons';
+import { spikeActivity } from './activity.js';
+import type { SpikeActivity } from './activity.js';
 import { createLayeredLearner } from './layered.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
@@ -131,18 +133,9 @@ export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: numb
   const windowSeconds = (grid.steps * grid.dt) / 1000;
 
   // Hidden-activity metrics of the current step, computed in `loss` and read by `metrics`.
-  let activity: { rate: tf.Scalar; silent: tf.Scalar } | undefined;
+  let activity: SpikeActivity | undefined;
   const measureActivity = (run: NetworkRun): void => {
-    const counts = run.hidden.map((s) => tf.sum(s, 0)); // [B, units] spikes per sample and neuron
-    const neurons = counts.reduce((a, c) => a + c.size, 0);
-    const total = tf.addN(counts.map((c) => tf.sum(c)));
-    // A neuron is silent when it spikes for no sample of the batch.
-    const silent = tf.addN(counts.map((c) => tf.sum(tf.cast(tf.equal(tf.max(c, 0), 0), 'float32'))));
-    const units = config.hidden.reduce((a, n) => a + n, 0);
-    activity = {
-      rate: tf.keep(tf.div(total, neurons * windowSeconds)),
-      silent: tf.keep(tf.div(silent, units)),
-    };
+    activity = spikeActivity(run.hidden, windowSeconds);
   };
 
   const inner = createGradientLearner({
@@ -239,7 +232,7 @@ export const bpttRule: RulePlugin<BpttConfig> = {
     loss: {
       label: 'BPTT training loss',
       description:
-        "the configured loss, batch mean: voltage readouts are the cross-entropy of the readout's voltage scores; spike-count-ce is the cross-entropy of output spike counts, spike-rate-mse their squared error to target rates",
+        "the configured loss, batch mean: voltage readouts are the cross-entropy of the readout's voltage scores (step-voltage: summed over steps); spike-count-ce is the cross-entropy of output spike counts, spike-rate-mse their squared error to target rates",
     },
     accuracy: { label: 'training accuracy (during the epoch)' },
     ...HIDDEN_ACTIVITY_METRICS,

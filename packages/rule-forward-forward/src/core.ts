@@ -6,6 +6,8 @@ import {
   denseFeatureCount,
   softmaxCrossEntropy,
   paramName,
+  columnSums,
+  transposeTimes,
 } from '@plasticity/core-tensors';
 import type { Batch, BatchInput, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
@@ -26,7 +28,6 @@ import {
   READOUT_KERNEL,
   createLayerParams,
   createReadoutParams,
-  outerSum,
   propagate,
 } from './network.js';
 import type { Activities } from './network.js';
@@ -202,7 +203,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
     return {
       loss,
       accuracy,
-      grads: { [READOUT_KERNEL]: outerSum(inputs, dLogits), [READOUT_BIAS]: tf.sum(dLogits, 0) },
+      grads: { [READOUT_KERNEL]: transposeTimes(inputs, dLogits), [READOUT_BIAS]: columnSums(dLogits) },
     };
   }
 
@@ -233,13 +234,13 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
         peer.push(peerMeans[l].clone() as tf.Tensor1D);
       }
       const dNegative = objective.dNegative;
-      const dBias = tf.add(tf.sum(dPositive, 0), tf.sum(dNegative, 0));
+      const dBias = tf.add(columnSums(dPositive), columnSums(dNegative));
       const dKernel =
         l === 0
           ? firstKernelGrad(dPositive, dNegative)
           : tf.add(
-              outerSum(positive.normalized[l - 1], dPositive),
-              outerSum(negative.normalized[l - 1], dNegative),
+              transposeTimes(positive.normalized[l - 1], dPositive),
+              transposeTimes(negative.normalized[l - 1], dNegative),
             );
       return { [paramName(l, 'kernel')]: dKernel, [paramName(l, 'bias')]: dBias };
     });
@@ -322,7 +323,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
     const negative = split(both, size, size);
     const objectives = objectivesOf(positive, negative);
     const { grads, peer } = layerGradients(objectives, positive, negative, (dPos, dNeg) =>
-      outerSum(inputs, tf.concat([dPos, dNeg]) as tf.Tensor2D),
+      transposeTimes(inputs, tf.concat([dPos, dNeg]) as tf.Tensor2D),
     );
     const features = readoutFeatures(positive);
     const read = readoutStep(features, readoutLogits(features), y);

@@ -58,8 +58,3 @@ export function propagate(
   }
   return { activities, normalized };
 }
-
-/** `aᵀ·d` with an explicit transpose (wasm runs transposed matmuls ~12× slower). */
-export function outerSum(a: tf.Tensor2D, d: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(tf.transpose(a), d) as tf.Tensor2D;
-}

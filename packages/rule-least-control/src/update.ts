@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { paramName } from '@plasticity/core-tensors';
+import { columnSums, paramName, transposeTimes } from '@plasticity/core-tensors';
 import { impliedControls } from './energy.js';
 import type { BoundNetwork } from './network.js';
 import { derivative, modulate } from './network.js';
@@ -43,14 +43,13 @@ export function localUpdate(
       ? raw.map((ek, k) => modulate(derivative(net.spec.activation, state.v[k], state.h[k]), ek))
       : raw;
     const grads: Record<string, tf.Tensor> = {};
-    // Explicit transposes: wasm runs transposeA matmuls far slower.
-    const pre = (k: number): tf.Tensor2D => tf.transpose(k === 0 ? x : state.h[k - 1]) as tf.Tensor2D;
+    const pre = (k: number): tf.Tensor2D => (k === 0 ? x : state.h[k - 1]) as tf.Tensor2D;
     for (let k = 0; k <= L; k++) {
       const signal = tf.neg(k === L ? u : e[k]) as tf.Tensor2D;
-      grads[paramName(k, 'kernel')] = tf.matMul(pre(k), signal);
-      grads[paramName(k, 'bias')] = tf.sum(signal, 0);
+      grads[paramName(k, 'kernel')] = transposeTimes(pre(k), signal);
+      grads[paramName(k, 'bias')] = columnSums(signal);
       if (net.spec.recurrent && k < L) {
-        grads[paramName(k, 'recurrent')] = tf.matMul(tf.transpose(state.h[k]) as tf.Tensor2D, signal);
+        grads[paramName(k, 'recurrent')] = transposeTimes(state.h[k] as tf.Tensor2D, signal);
       }
     }
     const norms = (blocks: readonly tf.Tensor[]): tf.Tensor1D =>

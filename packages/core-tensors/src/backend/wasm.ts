@@ -6,6 +6,7 @@ import { PlasticityError } from '../errors/plasticity-error.js';
 import { activateTfBackend } from './activate.js';
 import { isNode, reasonOf } from './environment.js';
 import type { BackendInfo, InitBackendOptions } from './types.js';
+import { shareWasmIdentity } from './wasm-identity.js';
 import { prepareNodeWasmThreads, resolveWasmThreads } from './wasm-threads.js';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -75,6 +76,7 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
     restore?.();
   }
   guardTensorAllocations();
+  shareWasmIdentity();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   if (restore && threads !== wanted) {

@@ -53,7 +53,7 @@ export function denseSpiking(options: DenseSpikingOptions): DenseSpikingLayer {
     return tidy(() => {
       const currents = timeDistributedMatMul(x, weights.kernel as tf.Tensor2D);
       if (!recurrent && model.kind === 'lifExp' && (runOptions.fused ?? true) && hasFusedScan()) {
-        const out = lifExpScan(currents, model, spikeFn.surrogate);
+        const out = lifExpScan(currents, model, spikeFn.surrogate, { voltage: record });
         return record ? out : { spikes: out.spikes };
       }
       return stepLoop(

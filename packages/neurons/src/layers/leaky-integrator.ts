@@ -56,7 +56,7 @@ export function leakyIntegrator(options: LeakyIntegratorOptions): LeakyIntegrato
       if ((options.fused ?? true) && hasFusedScan()) {
         const { spikes, v } = lifExpScan(currents, asLifExp, { kind: 'none' });
         spikes.dispose();
-        return { v };
+        return { v: v! };
       }
       let state = initialState(model, currents.shape[1], units);
       const voltages: tf.Tensor[] = [];

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { timesTranspose, transposeTimes } from '@plasticity/core-tensors';
 
 /**
- * `a·b` for `a [M, K]`, `b [K, N]` with a hand-written gradient whose matmuls are untransposed
- * after explicit transposes: tfjs' own BatchMatMul gradient uses transpose flags, which the
- * wasm backend runs an order of magnitude slower (see rule-backprop's `dense`).
+ * `a·b` for `a [M, K]`, `b [K, N]` with a hand-written gradient of untransposed matmuls
+ * (`transposeTimes`, `timesTranspose`): tfjs' own BatchMatMul gradient uses transpose flags,
+ * which the wasm backend runs an order of magnitude slower.
  */
 export function matMulPlain(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -14,10 +15,7 @@ export function matMulPlain(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
       value: tf.matMul(x, w),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [
-          tf.matMul(dy as tf.Tensor2D, tf.transpose(ws)),
-          tf.matMul(tf.transpose(xs), dy as tf.Tensor2D),
-        ];
+        return [timesTranspose(dy as tf.Tensor2D, ws), transposeTimes(xs, dy as tf.Tensor2D)];
       },
     };
   });

@@ -49,6 +49,15 @@ const HAND: Record<LossName, () => number> = {
     crossEntropy(
       perClass(vValues, (s) => sum(s.map((v, t) => Math.exp((-t * dt) / (T * dt)) * v * dt)) / (T * dt)),
     ),
+  // snnTorch tutorial 5: Σ_t CrossEntropyLoss(mem[t], y), each a batch mean.
+  'step-voltage': () =>
+    sum(
+      Array.from({ length: T }, (_, t) =>
+        crossEntropy(
+          Array.from({ length: B }, (_, b) => Array.from({ length: C }, (_, c) => at(vValues, t, b, c))),
+        ),
+      ),
+    ),
 };
 
 describe.each(backends)('%s', (backend) => {
@@ -117,6 +126,10 @@ describe.each(backends)('%s', (backend) => {
     );
     expect(codeOf(() => lossByName('exp-mean-voltage')({ v: r.v }, y))).toMatch(/^E_CONFIG: .*dt/);
     expect(codeOf(() => lossByName('mean-voltage')(r, wrongLabels))).toMatch(/^E_SHAPE: labels/);
+    expect(codeOf(() => lossByName('step-voltage')(r, wrongLabels))).toMatch(/^E_SHAPE: labels/);
+    expect(codeOf(() => lossByName('step-voltage')({ spikes: r.spikes }, y))).toMatch(
+      /^E_CONFIG: .*needs voltages/,
+    );
     expect(codeOf(() => lossByName('sum-voltage' as LossName))).toMatch(/^E_CONFIG: loss must be one of/);
     expect(codeOf(() => lossByName('spike-rate-mse', { correctRate: 2 })(r, y))).toMatch(
       /^E_CONFIG: correctRate/,

@@ -8,10 +8,13 @@ import { expWeightedMeanVoltage, maxVoltage, spikeCount } from '../readouts.js';
  * The loss vocabulary shared by the time-stepped rules. Spike losses read the output spikes:
  * `spike-count-ce` softmax cross-entropy of spike counts (snnTorch `ce_count_loss`),
  * `spike-rate-mse` counts against target rates (snnTorch `mse_count_loss`). Voltage losses read
- * an LI readout's voltage and take the softmax cross-entropy of its `max-voltage` over time,
- * `mean-voltage`, or `exp-mean-voltage` (`(1/D)∫e^(−t/D)V dt`, D the run's duration).
+ * the output layer's voltage (an LI readout's, or a spiking layer's membrane) and take the
+ * softmax cross-entropy of its `max-voltage` over time, `mean-voltage`, or `exp-mean-voltage`
+ * (`(1/D)∫e^(−t/D)V dt`, D the run's duration); `step-voltage` sums the cross-entropy of the
+ * voltage at every step (snnTorch's tutorial loss on the output membrane), and predicts from
+ * the mean voltage.
  */
-export const LOSS_NAMES = ['spike-count-ce', 'spike-rate-mse', ...VOLTAGE_READOUTS] as const;
+export const LOSS_NAMES = ['spike-count-ce', 'spike-rate-mse', ...VOLTAGE_READOUTS, 'step-voltage'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** What a loss reads: the output layer's spikes and/or voltage `[T, B, classes]` (a `NetworkRun` is one). */
@@ -54,6 +57,7 @@ export function readoutScores(name: LossName, record: ReadoutRecord): tf.Tensor2
     case 'max-voltage':
       return maxVoltage(field(record, 'v', name));
     case 'mean-voltage':
+    case 'step-voltage':
       return tf.mean(field(record, 'v', name), 0);
     case 'exp-mean-voltage': {
       const v = field(record, 'v', name);
@@ -74,11 +78,11 @@ export function readoutScores(name: LossName, record: ReadoutRecord): tf.Tensor2
   }
 }
 
-function checkLabels(scores: tf.Tensor2D, labels: tf.Tensor): void {
-  if (labels.rank !== 1 || labels.shape[0] !== scores.shape[0]) {
+function checkLabels(batch: number, labels: tf.Tensor): void {
+  if (labels.rank !== 1 || labels.shape[0] !== batch) {
     throw new PlasticityError(
       'E_SHAPE',
-      `labels must be class indices [${scores.shape[0]}], got [${labels.shape.join(', ')}]`,
+      `labels must be class indices [${batch}], got [${labels.shape.join(', ')}]`,
       { field: 'labels', actual: labels.shape },
     );
   }
@@ -103,10 +107,22 @@ function rateMse(record: ReadoutRecord, labels: tf.Tensor, options: LossOptions)
   const steps = spikes.shape[0];
   return tf.tidy(() => {
     const counts = spikeCount(spikes);
-    checkLabels(counts, labels);
+    checkLabels(counts.shape[0], labels);
     const onehot = tf.oneHot(tf.cast(labels, 'int32'), counts.shape[1]);
     const target = tf.mul(tf.add(tf.mul(onehot, correct - incorrect), incorrect), steps);
     return tf.div(tf.mean(tf.square(tf.sub(counts, target))), steps) as tf.Scalar;
+  });
+}
+
+/** Σ over steps of the batch-mean softmax cross-entropy of the voltage `[T, B, classes]` at that step. */
+function stepVoltageCe(record: ReadoutRecord, labels: tf.Tensor): tf.Scalar {
+  const v = field(record, 'v', 'step-voltage');
+  const [steps, batch, classes] = v.shape;
+  return tf.tidy(() => {
+    checkLabels(batch, labels);
+    // Row t·B + b of the folded voltages belongs to sample b: the labels repeated once per step.
+    const repeated = tf.tile(tf.cast(labels, 'int32'), [steps]);
+    return tf.mul(softmaxCrossEntropy(tf.reshape(v, [steps * batch, classes]), repeated), steps) as tf.Scalar;
   });
 }
 
@@ -123,10 +139,11 @@ export function lossByName(name: LossName, options: LossOptions = {}): SpikingLo
     );
   }
   if (name === 'spike-rate-mse') return (record, labels) => rateMse(record, labels, options);
+  if (name === 'step-voltage') return stepVoltageCe;
   return (record, labels) =>
     tf.tidy(() => {
       const scores = readoutScores(name, record);
-      checkLabels(scores, labels);
+      checkLabels(scores.shape[0], labels);
       return softmaxCrossEntropy(scores, labels);
     });
 }

@@ -144,6 +144,40 @@ describe.each(backends)('%s', (backend) => {
   // Float32 loops over 30 steps accumulate rounding: 10× the per-op allowance, at least 1e-4/1e-5.
   const loopTol = { rtol: Math.max(1e-4, 10 * tol.rtol), atol: Math.max(1e-5, 10 * tol.atol) };
 
+  test.each([true, false])(
+    'a held one-step input (fused %s) runs as the input repeated at every step, gradients included',
+    async (fused) => {
+      // snnTorch's tutorial shape in small: dense → lif → dense → lif, loss on the output membrane.
+      const layers: LayerSpec[] = [
+        { type: 'dense', units: 5, bias: true },
+        { type: 'lif', tauMem: 12 },
+        { type: 'dense', units: 3 },
+        { type: 'lif', reset: 'zero' },
+      ];
+      const net = createSpikingNetwork(layers, [6], { seed: 3, fused });
+      const steps = 9;
+      const row = tf.tensor3d(rng.fork('held').uniformArray(2 * 6, 0, 1.5), [1, 2, 6]);
+      const repeated = tf.tile(row, [steps, 1, 1]);
+      const lossOf = (x: tf.Tensor, options: { steps?: number }) => () =>
+        tf.sum(tf.square(net.run(x, { record: true, ...options }).v!)) as tf.Scalar;
+      const held = tf.variableGrads(lossOf(row, { steps }));
+      const full = tf.variableGrads(lossOf(repeated, {}));
+      assertClose(await held.value.data(), await full.value.data(), { rtol: 1e-6, atol: 0 }, 'loss');
+      expect(await held.value.data()).not.toEqual(new Float32Array([0]));
+      for (const [name, param] of Object.entries(net.params)) {
+        const [h, f] = [gradOf(held.grads, param), gradOf(full.grads, param)];
+        expect(Math.max(...Array.from(await f.data(), Math.abs))).toBeGreaterThan(0);
+        assertClose(await h.data(), await f.data(), { rtol: 1e-4, atol: 1e-5 }, `grad ${name}`);
+      }
+      const run = net.run(row, { steps });
+      expect(run.output.shape).toEqual([steps, 2, 3]);
+      expect(() => net.run(tf.zeros([4, 2, 6]), { steps })).toThrow(/4 steps cannot be run for 9 steps/);
+      tf.dispose([row, repeated, held.value, full.value, run]);
+      tf.dispose([...Object.values(held.grads), ...Object.values(full.grads)]);
+      net.dispose();
+    },
+  );
+
   // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
   if (backend !== 'webgpu') {
     test.each<['same' | 'valid', number]>([

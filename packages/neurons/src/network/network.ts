@@ -7,6 +7,7 @@ import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
 import { initialState } from '../models/state.js';
 import { neuronStep } from '../models/step.js';
 import { hasFusedScan, lifExpScan } from '../scan/lif-exp-scan.js';
+import { hasFusedLifScan, lifScan } from '../scan/lif-scan.js';
 import { arctan, fastSigmoid, heaviside, superSpike } from '../surrogate.js';
 import type { SpikeFunction, SurrogateSpec } from '../surrogate.js';
 import { tidy } from '../tidy.js';
@@ -22,10 +23,22 @@ export interface SpikingNetworkOptions {
   /** Time step in ms for neuron layers that do not set `dt` (default: each model's default, 1 ms). */
   readonly dt?: number;
   /**
-   * Use the fused lifExp scan kernel (cpu, wasm) for feed-forward `lif-exp` layers (default
-   * true); false forces the per-step op loop. Both give the same numbers.
+   * Use the fused scan kernels for feed-forward `lif-exp` (cpu, wasm, webgpu) and `lif` (cpu,
+   * wasm) layers (default true); false forces the per-step op loop. Both give the same numbers.
    */
   readonly fused?: boolean;
+}
+
+/** Options of `SpikingNetwork.run`. */
+export interface NetworkRunOptions {
+  /** Also keep the voltage of the spiking layers before the last neuron layer (default false). */
+  readonly record?: boolean;
+  /**
+   * Time steps to simulate (default: the input's). An input with one step `[1, B, ...]` is then
+   * held at every step: the connections before the first neuron layer act on it once, where a
+   * per-step simulation would repeat the same projection at every step (snnTorch's direct input).
+   */
+  readonly steps?: number;
 }
 
 /** One layer's activity over time, `[T, B, ...shape]`. Connection layers record nothing. */
@@ -33,7 +46,10 @@ export interface SpikingNetworkOptions {
 export type LayerTrace = {
   /** Spikes (0/1) of a spiking neuron layer. */
   readonly spikes?: tf.Tensor;
-  /** Voltage before each step's reset: always for `li`, for spiking layers with `record`. */
+  /**
+   * Voltage before each step's reset: always for `li` and the last neuron layer (what voltage
+   * losses read), for the other spiking layers with `record`.
+   */
   readonly v?: tf.Tensor;
 };
 
@@ -64,9 +80,11 @@ export interface SpikingNetwork {
   /**
    * Simulates from rest over `x [T, B, ...inputShape]`, differentiable through tfjs autodiff
    * (spikes use the surrogate). The caller owns the result: `tf.dispose(run)`, or run it in `tf.tidy`.
-   * `record` also keeps the voltage of spiking layers.
+   * The last neuron layer's voltage is always kept; `record` keeps the other spiking layers'
+   * too (without it, their backward passes need no voltage gradient). `steps` holds a one-step
+   * input over that many steps.
    */
-  run(x: tf.Tensor, options?: { readonly record?: boolean }): NetworkRun;
+  run(x: tf.Tensor, options?: NetworkRunOptions): NetworkRun;
   /** Disposes the params (those a learner has not disposed already). */
   dispose(): void;
 }
@@ -122,20 +140,34 @@ function createParams(layers: readonly ResolvedLayer[], seed: number): Record<st
 }
 
 /**
- * Runs a neuron population over `drive [T, B, ...shape]` from rest; `recurrent` adds last
- * step's spikes times that matrix to each step's drive.
+ * Runs a neuron population for `steps` steps from rest over `drive [T, B, ...shape]`, T = steps
+ * or 1 (held at every step); `recurrent` adds last step's spikes times that matrix to each
+ * step's drive.
  */
 function runNeurons(
   model: NeuronParams | LeakyIntegratorParams,
   drive: tf.Tensor,
   recurrent: tf.Tensor2D | undefined,
   spikeFn: SpikeFunction,
-  options: { record: boolean; fused: boolean },
+  options: { record: boolean; fused: boolean; steps: number },
 ): LayerTrace {
-  const [steps, batch, ...shape] = drive.shape;
+  const { steps } = options;
+  const [driveSteps, batch, ...shape] = drive.shape;
   const units = shape.reduce((a, b) => a * b, 1);
-  const flat = tf.reshape(drive, [steps, batch, units]) as tf.Tensor3D;
-  const unflat = (t: tf.Tensor) => tf.reshape(t, drive.shape);
+  const unflat = (t: tf.Tensor) => tf.reshape(t, [steps, batch, ...shape]);
+  if (model.kind === 'lif' && !recurrent && options.fused && hasFusedLifScan(model)) {
+    // The scan holds a one-step drive itself, and sums its gradient over time.
+    const flatDrive = tf.reshape(drive, [driveSteps, batch, units]) as tf.Tensor3D;
+    if (!options.record) {
+      return {
+        spikes: unflat(lifScan(flatDrive, model, spikeFn.surrogate, steps, { voltage: false }).spikes),
+      };
+    }
+    const out = lifScan(flatDrive, model, spikeFn.surrogate, steps);
+    return { spikes: unflat(out.spikes), v: unflat(out.v) };
+  }
+  const held = driveSteps === steps ? drive : tf.broadcastTo(drive, [steps, batch, ...shape]);
+  const flat = tf.reshape(held, [steps, batch, units]) as tf.Tensor3D;
   if (model.kind === 'leakyIntegrator') {
     let state = initialState(model, batch, units);
     const v = tf.unstack(flat).map((input) => {
@@ -146,8 +178,10 @@ function runNeurons(
     return { v: unflat(tf.stack(v)) };
   }
   if (model.kind === 'lifExp' && !recurrent && options.fused && hasFusedScan()) {
-    const out = lifExpScan(flat, model, spikeFn.surrogate);
-    return options.record ? { spikes: unflat(out.spikes), v: unflat(out.v) } : { spikes: unflat(out.spikes) };
+    const out = lifExpScan(flat, model, spikeFn.surrogate, { voltage: options.record });
+    return options.record
+      ? { spikes: unflat(out.spikes), v: unflat(out.v!) }
+      : { spikes: unflat(out.spikes) };
   }
   let state = initialState(model, batch, units);
   let last: tf.Tensor2D | undefined;
@@ -200,6 +234,7 @@ export function createSpikingNetwork(
   const outputShape = layers[layers.length - 1].outShape;
   const lastNeuron = [...layers].reverse().find((l) => 'model' in l);
   const dt = lastNeuron && 'model' in lastNeuron ? lastNeuron.model.dt : (options.dt ?? 1);
+  const lastNeuronIndex = lastNeuron?.index ?? -1;
 
   function connect(layer: ResolvedLayer, h: tf.Tensor): tf.Tensor {
     const p = (kind: ParamKind) => params[paramName(layer.index, kind)];
@@ -225,7 +260,7 @@ export function createSpikingNetwork(
     }
   }
 
-  function run(x: tf.Tensor, runOptions: { readonly record?: boolean } = {}): NetworkRun {
+  function run(x: tf.Tensor, runOptions: NetworkRunOptions = {}): NetworkRun {
     refuseWrongKernels(layers);
     const expected = ['T', 'B', ...inputShape].join(', ');
     if (x.rank !== inputShape.length + 2 || inputShape.some((d, i) => x.shape[i + 2] !== d)) {
@@ -236,6 +271,14 @@ export function createSpikingNetwork(
       );
     }
     const record = runOptions.record ?? false;
+    const steps = runOptions.steps ?? x.shape[0];
+    if (!(Number.isInteger(steps) && steps >= 1) || (x.shape[0] !== steps && x.shape[0] !== 1)) {
+      throw new PlasticityError(
+        'E_SHAPE',
+        `network input of ${x.shape[0]} steps cannot be run for ${steps} steps (give ${steps} steps, or 1 to hold it)`,
+        { field: 'steps', value: steps, actual: x.shape },
+      );
+    }
     return tidy(() => {
       const traces: LayerTrace[] = [];
       let h = x;
@@ -247,7 +290,8 @@ export function createSpikingNetwork(
             previous?.type === 'recurrent'
               ? (params[paramName(previous.index, 'recurrent')] as tf.Tensor2D)
               : undefined;
-          trace = runNeurons(layer.model, h, recurrent, spikeFn, { record, fused });
+          const keepVoltage = record || layer.index === lastNeuronIndex;
+          trace = runNeurons(layer.model, h, recurrent, spikeFn, { record: keepVoltage, fused, steps });
           h = isSpikingType(layer.type) ? trace.spikes! : trace.v!;
         } else {
           trace = {};

@@ -55,12 +55,12 @@ export function lifExpScanForward(
 
 /**
  * Reverse-time scan: the gradient of a loss with respect to `currents`, given its gradients
- * `dSpikes` and `dV` with respect to the forward outputs, the forward `spikes` and `v`, and the
+ * `dSpikes` and `dV` (undefined: zero) with respect to the forward outputs, the forward `spikes` and `v`, and the
  * surrogate (the reset carries no gradient, as in the op loop). Writes `dCurrents`.
  */
 export function lifExpScanBackward(
   dSpikes: Float32Array,
-  dV: Float32Array,
+  dV: Float32Array | undefined,
   spikes: Float32Array,
   v: Float32Array,
   steps: number,
@@ -82,7 +82,9 @@ export function lifExpScanBackward(
     for (let j = 0; j < width; j++) {
       const n = row + j;
       dCurrents[n] = gI[j];
-      let g = f(dV[n] + f(dSpikes[n] * f(surrogateDerivative(surrogate, f(v[n] - theta)))));
+      let g = f(
+        (dV === undefined ? 0 : dV[n]) + f(dSpikes[n] * f(surrogateDerivative(surrogate, f(v[n] - theta)))),
+      );
       g = f(g + f(gVAfter[j] * (1 - spikes[n])));
       if (free !== undefined && free[n] === 0) g = 0;
       gVAfter[j] = f(g * am);
