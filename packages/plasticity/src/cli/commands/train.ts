@@ -34,6 +34,7 @@ import { openRunDirectory, openUnusedRunDirectory } from '../run-lifecycle.js';
 import type { RunDirectory, RunMode } from '../run-lifecycle.js';
 import { collectVersions } from '../versions.js';
 import { datasetOf, loadRunData } from '../user-data.js';
+import { checkBatchMemory } from '../batch-memory.js';
 import type { UserDataFlags } from '../user-data.js';
 import { BACKEND_CHOICES, checkBackendName } from './shared.js';
 
@@ -314,6 +315,12 @@ export async function runTrain(options: TrainOptions, io: CliIO, signal?: AbortS
  */
 export const WASM_THREADS_PAY_FROM = 5e7;
 
+/** A rule config that trains on threads of its own (`threads` other than 1), each with its own heap. */
+function runsOwnThreads(config: unknown): boolean {
+  const threads = (config as { threads?: unknown }).threads;
+  return threads !== undefined && threads !== 1;
+}
+
 /**
  * The wasm threads of a run: `--wasm-threads`; else one with `--parallel` (this thread trains a
  * worker beside the others' threads) or a rule that runs its own threads; else
@@ -329,9 +336,7 @@ async function wasmThreadsFor(
   fit: FitSettings,
 ): Promise<number | 'auto' | undefined> {
   if (options.wasmThreads !== undefined) return options.wasmThreads;
-  if (plan.runConfig.parallel) return 1;
-  const ownThreads = (plan.runConfig.config as { threads?: unknown }).threads;
-  if (ownThreads !== undefined && ownThreads !== 1) return 1;
+  if (plan.runConfig.parallel || runsOwnThreads(plan.runConfig.config)) return 1;
   if (process.env.PLASTICITY_WASM_THREADS !== undefined) return undefined;
   if (plan.backend !== 'wasm' && plan.backend !== 'auto') return 1;
   const sizing = plugin.create(plan.runConfig.config, task, fit.seed);
@@ -357,6 +362,13 @@ async function trainInRunDirectory(
   const fitSettings = withKeepBest(plan.runConfig.fit, options.keepBest, data, plan.runConfig.dataset);
   const wasmThreads = await wasmThreadsFor(plan, options, plugin, data.task, fitSettings);
   const backend = await initBackend(plan.backend, wasmThreads === undefined ? {} : { wasmThreads });
+  if (!plan.runConfig.parallel && !runsOwnThreads(plan.runConfig.config)) {
+    await checkBatchMemory({
+      create: () => plugin.create(plan.runConfig.config, data.task, fitSettings.seed),
+      train: data.train,
+      batchSize: fitSettings.batchSize,
+    });
+  }
   const local = plugin.create(plan.runConfig.config, data.task, fitSettings.seed);
   const learner = plan.runConfig.parallel
     ? await createThreadedLearner({
