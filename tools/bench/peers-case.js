@@ -55,6 +55,11 @@ const WORKLOADS = {
     const samples = await trainRate(forwardForwardRule, { hidden: [500, 500], threads: 1 }, 1000);
     return { samplesPerSecond: samples, flopsPerSample: 2 * 6 * (784 * 500 + 500 * 500) };
   },
+  // The same on Forward-Forward's own data-parallel threads (one wasm thread each).
+  'ff-threads': async () => {
+    const samples = await trainRate(forwardForwardRule, { hidden: [500, 500], threads }, 1000);
+    return { samplesPerSecond: samples, flopsPerSample: 2 * 6 * (784 * 500 + 500 * 500) };
+  },
   // EventProp 784 -> 10, T = 20 ms, batch 128, Poisson input at 20 Hz (the `snn` suite's);
   // `threads` are its own.
   eventprop: async () => {
@@ -76,8 +81,9 @@ if (!run || !Number.isInteger(threads) || threads < 1) {
   console.error(`usage: peers-case.js <${Object.keys(WORKLOADS).join('|')}> <threads>`);
   process.exit(2);
 }
-// EventProp's threads are its own (host simulation); the others' are the wasm backend's.
-const info = await initBackend('wasm', { wasmThreads: workload === 'eventprop' ? 1 : threads });
+// EventProp's and ff-threads' threads are their own; the others' are the wasm backend's.
+const ownThreads = workload === 'eventprop' || workload === 'ff-threads';
+const info = await initBackend('wasm', { wasmThreads: ownThreads ? 1 : threads });
 const peak = matmulRate();
 const result = await run();
 process.stdout.write(

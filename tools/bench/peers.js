@@ -24,6 +24,12 @@ export const PEERS = {
   },
   mlp: { name: 'backprop MLP 784-800-800-10 b256 Adam', peer: 'PyTorch', 1: 12_225, 2: 20_182 },
   ff: { name: 'Forward-Forward 784-500-500 b1000', peer: 'PyTorch FF (full batch)', 1: 10_750 },
+  'ff-threads': {
+    name: 'Forward-Forward, its own threads',
+    peer: 'PyTorch FF (full batch)',
+    1: 10_750,
+    onlyParallel: true,
+  },
   eventprop: { name: 'EventProp 784-10 T 20 ms b128', peer: 'PyTorch EventProp', 1: 3_103 },
 };
 
@@ -41,6 +47,7 @@ export async function runPeersSuite({ json, progress }) {
   const results = [];
   for (const workload of Object.keys(PEERS)) {
     for (const threads of counts) {
+      if (PEERS[workload].onlyParallel && threads === 1) continue;
       try {
         results.push(await runCase(workload, threads));
       } catch (error) {
@@ -87,7 +94,7 @@ export async function runPeersSuite({ json, progress }) {
     printTable(
       'peers: our training throughput against the Python peers (wasm; each case in its own process)',
       rows,
-      "(threads: the wasm backend's, EventProp's own for eventprop; \"of matmul\": the training loop's rate against a 256x800x800 product on the same threads)",
+      "(threads: the wasm backend's; the rule's own for eventprop and ff-threads; \"of matmul\": the training loop's rate against a 256x800x800 product on the same threads)",
     );
   }
   return results;

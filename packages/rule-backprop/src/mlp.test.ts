@@ -200,6 +200,24 @@ describe.each(backends)('%s', (backend) => {
     tf.dispose([x, w, b, weights, y, yRef, ...ours, ...reference]);
   });
 
+  // tfjs 4.22's wasm fused matMul gets rows after the first wrong with transposeB and a bias:
+  // why `dense` multiplies untransposed. This canary fails once tfjs fixes it (then the
+  // workaround can go); `dense` itself is checked against plain ops above.
+  if (backend === 'wasm') {
+    test('canary: wasm fused matMul with transposeB + bias is still wrong in this tfjs', async () => {
+      const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+      const bT = tf.tensor2d([1, 0, 1, 0, 1, 0, 2, 1, 0, 1, 1, 1], [4, 3]);
+      const bias = tf.tensor1d([10, 20, 30, 40]);
+      const fused = tf.fused.matMul({ a, b: bT, transposeB: true, bias });
+      // Row 2 by hand: [4, 5, 6]·[1, 0, 1] + 10 = 20, ·[0, 1, 0] + 20 = 25, … = 43, 55.
+      expect(Array.from(await fused.data()).slice(4)).not.toEqual([20, 25, 43, 55]);
+      const w = tf.transpose(bT) as tf.Tensor2D;
+      const y = dense(a, w, bias, false);
+      expect(Array.from(await y.data())).toEqual([14, 22, 34, 46, 20, 25, 43, 55]);
+      tf.dispose([a, bT, w, bias, fused, y]);
+    });
+  }
+
   test('initialisation is identical on every backend (host-drawn)', async () => {
     const params = createMlpParams([3, 4, 2], 'he-normal', createRng(11).fork('init'));
     const expected = createRng(11)
