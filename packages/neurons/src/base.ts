@@ -68,9 +68,10 @@ export {
   latencyDense,
   latencyEncode,
   latencyEvents,
+  latencyPacked,
   latencyTimes,
 } from './encoding/latency.js';
-export type { FeatureMatrix, LatencyCode, LatencyOptions } from './encoding/latency.js';
+export type { FeatureMatrix, LatencyCode, LatencyOptions, PackedSpikes } from './encoding/latency.js';
 export { latencyEncoderSchema } from './encoding/latency-config.js';
 export type { LatencyEncoderConfig } from './encoding/latency-config.js';
 // The exact event-driven simulator and its adjoint (EventProp's engine).

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, isEventBatch } from '@plasticity/core-tensors';
 import type { BatchInput, EventBatch } from '@plasticity/core-tensors';
-import { latencyTimes, packedSamples } from '@plasticity/neurons';
+import { latencyPacked, latencyTimes, packedSamples } from '@plasticity/neurons';
 import type { HostSamples } from '@plasticity/neurons';
 
 // Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
@@ -33,30 +33,6 @@ export function inputChannels(coding: InputCoding): number {
   return coding.kind === 'events' ? coding.channels : coding.features + (coding.encoder.bias ? 1 : 0);
 }
 
-/** Packs per-sample (time, unit) lists, sorting each sample by time then unit. */
-function packed(times: Float32Array, batch: number, channels: number): HostSamples {
-  const offsets = new Int32Array(batch + 1);
-  for (let b = 0; b < batch; b++) {
-    let n = 0;
-    for (let u = 0; u < channels; u++) if (!Number.isNaN(times[b * channels + u])) n++;
-    offsets[b + 1] = offsets[b] + n;
-  }
-  const allTimes = new Float64Array(offsets[batch]);
-  const allUnits = new Int32Array(offsets[batch]);
-  const order: number[] = [];
-  for (let b = 0; b < batch; b++) {
-    order.length = 0;
-    const row = b * channels;
-    for (let u = 0; u < channels; u++) if (!Number.isNaN(times[row + u])) order.push(u);
-    order.sort((x, y) => times[row + x] - times[row + y] || x - y);
-    order.forEach((u, k) => {
-      allTimes[offsets[b] + k] = times[row + u];
-      allUnits[offsets[b] + k] = u;
-    });
-  }
-  return packedSamples(offsets, allTimes, allUnits);
-}
-
 function denseFromValues(
   values: ArrayLike<number>,
   batch: number,
@@ -74,7 +50,8 @@ function denseFromValues(
     const { times } = code;
     for (let k = 0; k < times.length; k++) times[k] = round(times[k] / grid) * grid;
   }
-  return packed(code.times, batch, code.channels);
+  const { offsets, times, units } = latencyPacked(code);
+  return packedSamples(offsets, times, units);
 }
 
 function checkTensor(x: tf.Tensor, features: number): number {

@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { isPlasticityError } from '@plasticity/core-tensors';
 import { useBackend } from '@plasticity/core-tensors/testing';
-import { eventsToDense, latencyDense, latencyEncode, latencyEvents, latencyTimes } from './latency.js';
+import {
+  eventsToDense,
+  latencyDense,
+  latencyEncode,
+  latencyEvents,
+  latencyPacked,
+  latencyTimes,
+} from './latency.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -66,6 +73,30 @@ describe('latency encoding', () => {
     for (const e of code.events)
       for (let k = 1; k < e.times.length; k++) expect(e.times[k]).toBeGreaterThanOrEqual(e.times[k - 1]);
     tf.dispose([fromEvents, code.dense, total]);
+  });
+
+  test('packed and event forms order each sample by time, then unit, as a comparator sort does', () => {
+    // Repeated values give equal times (ties broken by unit); 0 and 1 give the window's ends.
+    const data = [0.2, 0.9, 0.2, 0.5, 0.9, 0, 1, 0.35, 0.35, 0.35, 0.8, 0.05, 0.4, 0.7, 0.1, 0.4, 0.99, 0.6];
+    const code = latencyTimes(
+      { data, shape: [3, 6] },
+      { t0: 2, span: 30, invert: true, threshold: 0.01, dt: 1 },
+    );
+    const packed = latencyPacked(code);
+    const events = latencyEvents(code);
+    for (let b = 0; b < 3; b++) {
+      const row = Array.from(code.times.subarray(b * 6, b * 6 + 6));
+      const expected = row
+        .map((t, u) => ({ t, u }))
+        .filter(({ t }) => !Number.isNaN(t))
+        .sort((p, q) => p.t - q.t || p.u - q.u);
+      const [from, to] = [packed.offsets[b], packed.offsets[b + 1]];
+      expect(Array.from(packed.units.subarray(from, to))).toEqual(expected.map((e) => e.u));
+      expect(Array.from(packed.times.subarray(from, to))).toEqual(expected.map((e) => e.t));
+      expect(Array.from(events[b].units)).toEqual(expected.map((e) => e.u));
+      expect(Array.from(events[b].times)).toEqual(expected.map((e) => e.t));
+    }
+    expect(packed.offsets[3]).toBe(data.filter((v) => v > 0.01).length);
   });
 
   test('no tensors left besides the returned dense one', () => {

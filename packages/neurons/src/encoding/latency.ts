@@ -104,19 +104,64 @@ export function latencyTimes(features: FeatureMatrix, options: LatencyOptions): 
   return { times, batch, channels, steps, dt };
 }
 
+/** A batch's spikes back to back: sample b's are `offsets[b] … offsets[b + 1] − 1`. */
+export interface PackedSpikes {
+  readonly offsets: Int32Array;
+  readonly times: Float64Array;
+  readonly units: Int32Array;
+}
+
+/** Channels a packed sort can key: float32 bits (31 for times ≥ 0) and the unit in 53 bits. */
+const MAX_PACKED_CHANNELS = 2 ** 22;
+
+/**
+ * Every sample's spikes of a latency code (times ≥ 0, NaN for none) sorted by time, then unit.
+ * A non-negative float32's bit pattern orders like its value, so `bits·2^k + unit` (2^k ≥
+ * channels, exact in a float64) sorts by time and then unit in the native numeric sort of a
+ * Float64Array, several times faster than a comparator (EventProp's threads wait for this).
+ */
+export function latencyPacked(code: LatencyCode): PackedSpikes {
+  const { batch, channels, times } = code;
+  if (channels > MAX_PACKED_CHANNELS) {
+    throw config(`a latency code of ${channels} channels is more than ${MAX_PACKED_CHANNELS}`, 'channels');
+  }
+  const offsets = new Int32Array(batch + 1);
+  for (let b = 0; b < batch; b++) {
+    let n = 0;
+    for (let u = 0; u < channels; u++) if (!Number.isNaN(times[b * channels + u])) n++;
+    offsets[b + 1] = offsets[b] + n;
+  }
+  const packedTimes = new Float64Array(offsets[batch]);
+  const units = new Int32Array(offsets[batch]);
+  const bits = new Uint32Array(times.buffer, times.byteOffset, times.length);
+  const scale = 2 ** Math.ceil(Math.log2(Math.max(channels, 2)));
+  const keys = new Float64Array(channels);
+  for (let b = 0; b < batch; b++) {
+    const row = b * channels;
+    let n = 0;
+    for (let u = 0; u < channels; u++) {
+      const t = times[row + u];
+      // −0 (a rounded time) sorts as 0.
+      if (!Number.isNaN(t)) keys[n++] = (t === 0 ? 0 : bits[row + u]) * scale + u;
+    }
+    const sorted = keys.subarray(0, n).sort();
+    const start = offsets[b];
+    for (let k = 0; k < n; k++) {
+      const u = sorted[k] % scale;
+      packedTimes[start + k] = times[row + u];
+      units[start + k] = u;
+    }
+  }
+  return { offsets, times: packedTimes, units };
+}
+
 /** Event-list form: per sample, spike times (ms) and units sorted by time, then unit. */
 export function latencyEvents(code: LatencyCode): SpikeEvents[] {
-  const out: SpikeEvents[] = [];
-  for (let b = 0; b < code.batch; b++) {
-    const row = code.times.subarray(b * code.channels, (b + 1) * code.channels);
-    const units: number[] = [];
-    row.forEach((t, n) => {
-      if (!Number.isNaN(t)) units.push(n);
-    });
-    units.sort((p, q) => row[p] - row[q] || p - q);
-    out.push({ times: Float32Array.from(units, (n) => row[n]), units: Int32Array.from(units) });
-  }
-  return out;
+  const { offsets, times, units } = latencyPacked(code);
+  return Array.from({ length: code.batch }, (_, b) => ({
+    times: Float32Array.from(times.subarray(offsets[b], offsets[b + 1])),
+    units: units.slice(offsets[b], offsets[b + 1]),
+  }));
 }
 
 /** Dense form: `[steps, B, channels]` float32, 1 in the step of each spike. The caller disposes it. */
