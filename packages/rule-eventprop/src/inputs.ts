@@ -33,7 +33,8 @@ export function inputChannels(coding: InputCoding): number {
   return coding.kind === 'events' ? coding.channels : coding.features + (coding.encoder.bias ? 1 : 0);
 }
 
-function denseFromValues(
+/** Latency-coded spikes of dense features `values [batch, features]` (what a worker thread runs on its slice). */
+export function denseSamples(
   values: ArrayLike<number>,
   batch: number,
   coding: InputCoding & { kind: 'dense' },
@@ -100,5 +101,24 @@ export async function hostSamples(x: BatchInput, coding: InputCoding): Promise<H
   }
   if (isEventBatch(x)) throw wrongKind(coding);
   const batch = checkTensor(x, coding.features);
-  return denseFromValues(await x.data(), batch, coding);
+  return denseSamples(await x.data(), batch, coding);
+}
+
+/** Dense features not yet coded: EventProp's threads each code their own slice. */
+export interface DenseFeatures {
+  readonly kind: 'dense';
+  readonly values: Float32Array;
+  readonly size: number;
+}
+
+/**
+ * A batch's input for `EngineThreads`: dense features downloaded but not yet coded (the threads
+ * code their slices in parallel), or the spikes of an event batch.
+ */
+export async function threadInput(x: BatchInput, coding: InputCoding): Promise<DenseFeatures | HostSamples> {
+  if (coding.kind === 'events') return hostSamples(x, coding);
+  if (isEventBatch(x)) throw wrongKind(coding);
+  const size = checkTensor(x, coding.features);
+  const data = await x.data();
+  return { kind: 'dense', values: data instanceof Float32Array ? data : Float32Array.from(data), size };
 }

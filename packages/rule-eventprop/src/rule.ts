@@ -28,7 +28,7 @@ import { layerNetwork } from './layers.js';
 import { lifConstants, lifExpParams, stationaryTime, voltageAfter } from '@plasticity/neurons';
 import type { LifConstants } from '@plasticity/neurons';
 import { downloadWeights, gradientTensors } from '@plasticity/neurons';
-import { hostSamples, inputChannels } from './inputs.js';
+import { hostSamples, inputChannels, threadInput } from './inputs.js';
 import type { HostSamples } from '@plasticity/neurons';
 import type { InputCoding } from './inputs.js';
 import { inspectNetwork } from './inspect.js';
@@ -189,7 +189,7 @@ export function createEventPropLearner(
   // Worker threads start with the first batch (starting them is asynchronous).
   let engine: Promise<EngineThreads | undefined> | undefined;
   const threads = () =>
-    (engine ??= EngineThreads.start(network, objective, config.threads, options.workerUrl));
+    (engine ??= EngineThreads.start(network, objective, config.threads, options.workerUrl, coding));
 
   const predictSamples = async (samples: HostSamples): Promise<tf.Tensor2D> => {
     const parallel = await threads();
@@ -219,17 +219,18 @@ export function createEventPropLearner(
   }
 
   async function trainStep(batch: Batch): Promise<StepMetrics> {
-    const [samples, labels] = await Promise.all([
-      hostSamples(batch.x, coding),
+    const parallel = await threads();
+    // With threads, dense features are coded by each thread for its own slice.
+    const [input, labels] = await Promise.all([
+      parallel !== undefined ? threadInput(batch.x, coding) : hostSamples(batch.x, coding),
       batch.y.data(),
       downloadWeights(network, params),
     ]);
     for (const g of Object.values(grads)) g.fill(0);
-    const parallel = await threads();
     const result =
       parallel !== undefined
-        ? await parallel.run(samples, labels, grads)
-        : runBatch(network, samples.size, (b) => samples.sample(b), labels, objective, grads);
+        ? await parallel.run(input, labels, grads)
+        : runBatch(network, input.size, (b) => (input as HostSamples).sample(b), labels, objective, grads);
     if (!Number.isFinite(result.loss)) {
       throw new PlasticityError('E_DIVERGED', `eventprop: the loss is ${result.loss}`, { loss: result.loss });
     }
@@ -240,7 +241,7 @@ export function createEventPropLearner(
     }
     const metrics = await readMetrics(() => {
       step.apply(gradientTensors(network, grads));
-      const scores = tf.tensor2d(result.scores, [samples.size, spec.outputs]);
+      const scores = tf.tensor2d(result.scores, [input.size, spec.outputs]);
       return { loss: tf.scalar(result.loss), ...accuracyMetric(batch, scores) };
     });
     if (config.silentBoost > 0) boostSilent(result.silent);

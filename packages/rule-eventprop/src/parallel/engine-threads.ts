@@ -8,6 +8,8 @@ import type {
   ObjectiveOptions,
   PartialResult,
 } from '@plasticity/neurons';
+import { denseSamples } from '../inputs.js';
+import type { DenseFeatures, InputCoding } from '../inputs.js';
 import { packSamples } from './protocol.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
@@ -30,6 +32,7 @@ export class EngineThreads {
     private readonly network: EventPropNetwork,
     private readonly objective: ObjectiveOptions,
     private readonly helpers: readonly Helper[],
+    private readonly coding: InputCoding | undefined,
   ) {}
 
   /**
@@ -42,6 +45,7 @@ export class EngineThreads {
     objective: ObjectiveOptions,
     threads: number | 'auto',
     workerUrl: URL = DEFAULT_WORKER_URL,
+    coding?: InputCoding,
   ): Promise<EngineThreads | undefined> {
     const count = await threadCount(threads);
     if (count <= 1) return undefined;
@@ -54,10 +58,11 @@ export class EngineThreads {
       objective,
       weights,
       grads: grads[k],
+      ...(coding ? { coding } : {}),
     }));
     if (workers === undefined) return undefined;
     const helpers = workers.map((worker, k) => ({ worker, grads: grads[k] }));
-    return new EngineThreads(network, objective, helpers);
+    return new EngineThreads(network, objective, helpers, coding);
   }
 
   /** Threads a batch is spread over (the calling one included). */
@@ -67,15 +72,16 @@ export class EngineThreads {
 
   /**
    * `runBatch` on all threads: scores, loss and metrics of the batch; with `grads` (zeroed by
-   * the caller), ∂(mean loss)/∂W added to it.
+   * the caller), ∂(mean loss)/∂W added to it. Dense features (with the dense `coding` given to
+   * `start`) are latency coded by each thread for its own slice.
    */
   async run(
-    samples: HostSamples,
+    input: HostSamples | DenseFeatures,
     labels: ArrayLike<number>,
     grads?: Record<string, Float64Array>,
   ): Promise<BatchResult> {
-    const { scores, parts } = await this.dispatch(samples, labels, grads);
-    return finishBatch(this.network.spec, samples.size, parts, scores);
+    const { scores, parts } = await this.dispatch(input, labels, grads);
+    return finishBatch(this.network.spec, input.size, parts, scores);
   }
 
   /** Class scores `[B, outputs]` of a batch, forward passes on all threads. */
@@ -93,11 +99,22 @@ export class EngineThreads {
    * and gathers scores, partial results (with `labels`) and gradients (with `grads`).
    */
   private async dispatch(
-    samples: HostSamples,
+    input: HostSamples | DenseFeatures,
     labels?: ArrayLike<number>,
     grads?: Record<string, Float64Array>,
   ): Promise<{ scores: Float32Array; parts: PartialResult[] }> {
-    const size = samples.size;
+    const size = input.size;
+    const coding = this.coding;
+    const dense = 'kind' in input ? input : undefined;
+    if (dense !== undefined && coding?.kind !== 'dense') {
+      throw new Error('EngineThreads: dense features need the dense coding given to start');
+    }
+    const features = coding?.kind === 'dense' ? coding.features : 0;
+    // The slice `from … to − 1`: a copy of its features to transfer, or its packed spikes.
+    const slice = (from: number, to: number) =>
+      dense !== undefined
+        ? { dense: dense.values.slice(from * features, to * features) }
+        : packSamples(input as HostSamples, from, to);
     const outputs = this.network.spec.outputs;
     const slices = this.threads;
     const bound = (k: number) => Math.round((k * size) / slices);
@@ -107,7 +124,7 @@ export class EngineThreads {
       const to = bound(k + 2);
       if (to <= from) return;
       const job: WorkerJob = {
-        ...packSamples(samples, from, to),
+        ...slice(from, to),
         labels:
           labels === undefined
             ? undefined
@@ -116,7 +133,9 @@ export class EngineThreads {
         batchSize: size,
         firstIndex: from,
       };
-      const transfer = [job.offsets.buffer, job.times.buffer, job.units.buffer] as ArrayBuffer[];
+      const transfer = (
+        'dense' in job ? [job.dense.buffer] : [job.offsets.buffer, job.times.buffer, job.units.buffer]
+      ) as ArrayBuffer[];
       if (job.labels !== undefined) transfer.push(job.labels.buffer as ArrayBuffer);
       const reply = requestWorker<WorkerReply>(helper.worker, job, transfer, 'eventprop');
       pending.push({ from, reply, grads: helper.grads });
@@ -127,6 +146,14 @@ export class EngineThreads {
     try {
       // The calling thread's slice is the first: its scores start at 0.
       const own = bound(1);
+      const samples =
+        dense !== undefined
+          ? denseSamples(
+              dense.values.subarray(0, own * features),
+              own,
+              coding as InputCoding & { kind: 'dense' },
+            )
+          : (input as HostSamples);
       const sample = (b: number) => samples.sample(b);
       const ownScores = scores.subarray(0, own * outputs);
       if (labels === undefined) scoreSamples(this.network, own, sample, ownScores);

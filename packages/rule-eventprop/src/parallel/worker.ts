@@ -2,14 +2,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWorkerError } from '@plasticity/core-tensors';
 import { EventPropNetwork, packedSamples, runSamples, scoreSamples } from '@plasticity/neurons';
+import { denseSamples } from '../inputs.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const network = new EventPropNetwork(init.spec, init.weights);
 const grads = init.grads as Record<string, Float64Array>;
 
+function samplesOf(job: WorkerJob) {
+  if (!('dense' in job)) return packedSamples(job.offsets, job.times, job.units);
+  const coding = init.coding;
+  if (coding?.kind !== 'dense') throw new Error('eventprop worker: a dense job without a dense coding');
+  return denseSamples(job.dense, job.dense.length / coding.features, coding);
+}
+
 function run(job: WorkerJob): WorkerReply {
-  const samples = packedSamples(job.offsets, job.times, job.units);
+  const samples = samplesOf(job);
   const count = samples.size;
   const scores = new Float32Array(count * init.spec.outputs);
   const sample = (b: number) => samples.sample(b);
