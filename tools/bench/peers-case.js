@@ -4,9 +4,11 @@
 // workload's training samples/s, the process's peak RSS, and the backend's own matmul rate
 // measured here first, so the training loop's GFLOP/s can be put against it.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@plasticity/core-tensors';
+import { initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
 import { bpttRule } from '@plasticity/rule-bptt';
+import { loadDataset } from '@plasticity/datasets';
+import { eventpropRule } from '@plasticity/rule-eventprop';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { benchmarkEventProp } from './dist/eventprop.js';
 import { measureTraining } from './mnist-sized.js';
@@ -76,15 +78,46 @@ const WORKLOADS = {
   },
 };
 
+/**
+ * EventProp's MNIST recipe network (784-350-10, latency code, batch 128) on `threads` of its
+ * own: training samples/s over 60 real MNIST batches (a fixed shuffle) after 3 warm-up steps.
+ * Reads MNIST from $PLASTICITY_DATA_DIR; nothing is downloaded.
+ */
+async function eventpropMnist() {
+  const data = await loadDataset('mnist', { download: false });
+  const recipe = resolveRecipe(eventpropRule, 'mnist');
+  const learner = eventpropRule.create(
+    parseConfig(eventpropRule, { ...recipe.config, threads }),
+    data.task,
+    0,
+  );
+  const batches = [];
+  for await (const b of data.train.batches({ batchSize: 128, shuffle: true, seed: 1 })) {
+    batches.push({ x: b.x.clone(), y: b.y.clone(), size: b.size });
+    if (batches.length === 63) break;
+  }
+  try {
+    for (const b of batches.slice(0, 3)) await learner.trainStep(b);
+    const start = performance.now();
+    for (const b of batches.slice(3)) await learner.trainStep(b);
+    return { samplesPerSecond: (60 * 128) / ((performance.now() - start) / 1000) };
+  } finally {
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+    learner.dispose();
+  }
+}
+WORKLOADS['eventprop-mnist'] = eventpropMnist;
+
 const run = WORKLOADS[workload];
 if (!run || !Number.isInteger(threads) || threads < 1) {
   console.error(`usage: peers-case.js <${Object.keys(WORKLOADS).join('|')}> <threads>`);
   process.exit(2);
 }
 // EventProp's and ff-threads' threads are their own; the others' are the wasm backend's.
-const ownThreads = workload === 'eventprop' || workload === 'ff-threads';
+const ownThreads = workload.startsWith('eventprop') || workload === 'ff-threads';
 const info = await initBackend('wasm', { wasmThreads: ownThreads ? 1 : threads });
-const peak = matmulRate();
+// Rules on threads of their own run one wasm thread each: their peak is that many times one thread's.
+const peak = matmulRate() * (ownThreads ? threads : 1);
 const result = await run();
 process.stdout.write(
   JSON.stringify({

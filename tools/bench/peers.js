@@ -31,6 +31,8 @@ export const PEERS = {
     onlyParallel: true,
   },
   eventprop: { name: 'EventProp 784-10 T 20 ms b128', peer: 'PyTorch EventProp', 1: 3_103 },
+  // No peer figure: the row is the gain from the second thread (needs MNIST in $PLASTICITY_DATA_DIR).
+  'eventprop-mnist': { name: 'EventProp MNIST recipe 784-350-10 b128' },
 };
 
 async function runCase(workload, threads) {
@@ -73,6 +75,13 @@ export async function runPeersSuite({ json, progress }) {
     for (const r of results) {
       const peers = PEERS[r.workload];
       const peer = peers[r.threads] ?? peers[1];
+      const peerCells =
+        peer === undefined
+          ? ['–', '–']
+          : [
+              `${rate(peer)} (${peers[r.threads] ? r.threads : 1} thr)`,
+              `${(r.samplesPerSecond / peer).toFixed(2)}x`,
+            ];
       rows.push(
         r.error
           ? [peers.name, String(r.threads), 'error', '', '', '', '', r.error, '']
@@ -80,8 +89,7 @@ export async function runPeersSuite({ json, progress }) {
               peers.name,
               String(r.threads),
               rate(r.samplesPerSecond),
-              `${rate(peer)} (${peers[r.threads] ? r.threads : 1} thr)`,
-              `${(r.samplesPerSecond / peer).toFixed(2)}x`,
+              ...peerCells,
               r.gflops ? r.gflops.toFixed(1) : '–',
               r.gflops
                 ? `${Math.round((100 * r.gflops) / r.matmulGflops)} % of ${r.matmulGflops.toFixed(1)}`
@@ -94,7 +102,7 @@ export async function runPeersSuite({ json, progress }) {
     printTable(
       'peers: our training throughput against the Python peers (wasm; each case in its own process)',
       rows,
-      "(threads: the wasm backend's; the rule's own for eventprop and ff-threads; \"of matmul\": the training loop's rate against a 256x800x800 product on the same threads)",
+      "(threads: the wasm backend's; the rule's own for eventprop and ff-threads; \"of matmul\": the training loop's rate against a 256x800x800 product on the same threads, times the threads for a rule's own)",
     );
   }
   return results;
