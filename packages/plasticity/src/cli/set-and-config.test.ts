@@ -127,7 +127,7 @@ describe('--set key=value', () => {
     const refused = await train(dir, ['bptt', '--dataset', 'fashion-mnist', ...where, '--out', 'a']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
-      'error [E_CONFIG]: rule "bptt" has no recipe for dataset "fashion-mnist" (its recipes: yinyang, mnist, shd); ' +
+      'error [E_CONFIG]: rule "bptt" has no recipe for dataset "fashion-mnist" (its recipes: yinyang, mnist, mnist:snntorch, shd); ' +
         'choose the settings with --config FILE ({"config": {rule settings}, "fit": {trainer settings}}) ' +
         'or --set key=value (e.g. --set hidden=[100] --set fit.epochs=20)\n',
     );
