@@ -66,6 +66,10 @@ test('a batch past the limit is refused before training, naming the largest batc
     new RegExp(`batch ${SAMPLES} needs about .* GiB.*--batch-size ${largest}`),
   );
   expect(await measuredPeak(largest)).toBeLessThanOrEqual(limitBytes * 1.02);
+  // A limit below what does not grow with the batch: no batch to suggest.
+  await expect(
+    checkBatchMemory({ create, train, batchSize: SAMPLES, limitBytes: memory.fixedBytes / 2 }),
+  ).rejects.toThrow(/No batch fits: the data, parameters and optimiser state alone need about/);
   // The same limit passes a batch that fits, and small batches are not probed at all.
   await checkBatchMemory({ create, train, batchSize: MEMORY_CHECK_FROM, limitBytes });
   await checkBatchMemory({

@@ -103,11 +103,14 @@ export async function checkBatchMemory(options: {
   const needed = memory.fixedBytes + memory.bytesPerSample * batch;
   if (needed <= limit) return;
   const largest = largestBatch(memory, limit);
+  const advice =
+    largest >= 1
+      ? `The largest batch that fits is about ${largest} (--batch-size ${largest}), or use another backend`
+      : `No batch fits: the data, parameters and optimiser state alone need about ${gib(memory.fixedBytes)}; use another backend`;
   throw new PlasticityError(
     'E_BACKEND',
     `wasm: out of memory: a training step at batch ${batch} needs about ${gib(needed)} of tensors; ` +
-      `the wasm heap holds about ${gib(limit)}. The largest batch that fits is about ${largest} ` +
-      `(--batch-size ${largest}), or use another backend`,
+      `the wasm heap holds about ${gib(limit)}. ${advice}`,
     { backend: 'wasm', reason: 'out-of-memory', batchSize: batch, largestBatch: largest, bytes: needed },
   );
 }
