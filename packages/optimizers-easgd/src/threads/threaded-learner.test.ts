@@ -118,10 +118,12 @@ describe('createThreadedLearner', () => {
         for (let epoch = 0; epoch < 3; epoch++) for (const batch of train) await learner.trainStep(batch);
         expect(await accuracy(learner, test_)).toBeGreaterThan(0.9);
         // Each worker took a share of the steps: the thread was not starved by the calling
-        // thread's steps (its replies are handled between them), nor the other way round.
+        // thread's steps (its replies are handled between them), nor the other way round. The
+        // starved thread took 4 % (3 of 80); on a loaded CI machine a fair split still gives
+        // either side 20 % or more, so 10 % separates the two.
         const [here, thread] = learner.stepsPerWorker;
         expect(here + thread).toBe(120);
-        expect(Math.min(here, thread)).toBeGreaterThan(25);
+        expect(Math.min(here, thread)).toBeGreaterThan(12);
         const workers = await learner.workerParams();
         expect(workers).toHaveLength(2);
         for (const x of workers) expect(maxAbsDiff(x, start)).toBeGreaterThan(0.05);
