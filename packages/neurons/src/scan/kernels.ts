@@ -45,10 +45,13 @@ export interface LifScanAttrs extends LifScanConstants {
   [key: string]: number | string;
 }
 
-export function surrogateFromAttrs(attrs: {
+/** The surrogate as scan kernels carry it in their attributes. */
+interface ScanSurrogate {
   readonly surrogate: SurrogateSpec['kind'];
   readonly surrogateScale: number;
-}): SurrogateSpec {
+}
+
+export function surrogateFromAttrs(attrs: ScanSurrogate): SurrogateSpec {
   switch (attrs.surrogate) {
     case 'fast-sigmoid':
       return { kind: 'fast-sigmoid', slope: attrs.surrogateScale };
@@ -108,53 +111,59 @@ function wasmIo(backend: WasmBackendLike): HostIo {
   };
 }
 
-function forwardKernel(io: HostIo, currents: tf.TensorInfo, attrs: LifExpScanAttrs): tf.TensorInfo[] {
-  const [steps, ...rest] = currents.shape;
-  const width = rest.reduce((a, b) => a * b, 1);
-  const spikes = io.output(currents.shape);
-  const v = io.output(currents.shape);
-  // Views are taken only after every allocation: allocating may move the wasm heap.
-  lifExpScanForward(io.refresh(currents), steps, width, attrs, spikes.values, v.values);
-  return [spikes.info, v.info];
-}
-
 type GradInputs = { dSpikes: tf.TensorInfo; dV?: tf.TensorInfo; spikes: tf.TensorInfo; v: tf.TensorInfo };
 
-function backwardKernel(io: HostIo, inputs: GradInputs, attrs: LifExpScanAttrs): tf.TensorInfo {
-  const [steps, ...rest] = inputs.spikes.shape;
-  const width = rest.reduce((a, b) => a * b, 1);
-  const out = io.output(inputs.spikes.shape);
-  lifExpScanBackward(
-    io.refresh(inputs.dSpikes),
-    inputs.dV && io.refresh(inputs.dV),
-    io.refresh(inputs.spikes),
-    io.refresh(inputs.v),
-    steps,
-    width,
-    attrs,
-    surrogateFromAttrs(attrs),
-    out.values,
-  );
-  return out.info;
-}
+/** A host scan loop: `currents` (T rows, or one held row) → `spikes`, `v` of `steps` rows of `width`. */
+type HostForward<A> = (
+  currents: Float32Array,
+  steps: number,
+  width: number,
+  attrs: A,
+  spikes: Float32Array,
+  v: Float32Array,
+) => void;
+/** Its reverse-time loop: the gradients of the outputs (`dV` absent: zero) → `dCurrents`. */
+type HostBackward<A> = (
+  dSpikes: Float32Array,
+  dV: Float32Array | undefined,
+  spikes: Float32Array,
+  v: Float32Array,
+  steps: number,
+  width: number,
+  attrs: A,
+  surrogate: SurrogateSpec,
+  dCurrents: Float32Array,
+) => void;
 
-/** The lif scan: `currents [T, B, …]`, or `[1, B, …]` held for `attrs.steps` steps. */
-function lifForwardKernel(io: HostIo, currents: tf.TensorInfo, attrs: LifScanAttrs): tf.TensorInfo[] {
+/** A forward scan kernel on a host backend: outputs spikes and v `[steps, …currents' rest]`. */
+function hostForward<A>(
+  run: HostForward<A>,
+  io: HostIo,
+  currents: tf.TensorInfo,
+  steps: number,
+  attrs: A,
+): tf.TensorInfo[] {
   const [, ...rest] = currents.shape;
   const width = rest.reduce((a, b) => a * b, 1);
-  const shape = [attrs.steps, ...rest];
-  const spikes = io.output(shape);
-  const v = io.output(shape);
-  lifScanForward(io.refresh(currents), attrs.steps, width, attrs, spikes.values, v.values);
+  const spikes = io.output([steps, ...rest]);
+  const v = io.output([steps, ...rest]);
+  // Views are taken only after every allocation: allocating may move the wasm heap.
+  run(io.refresh(currents), steps, width, attrs, spikes.values, v.values);
   return [spikes.info, v.info];
 }
 
-/** The lif scan's gradient, shaped as the currents (one row summed over time for a held input). */
-function lifBackwardKernel(io: HostIo, inputs: GradInputs, attrs: LifScanAttrs): tf.TensorInfo {
+/** A gradient scan kernel on a host backend: dCurrents `[inputSteps, …]` (1 for a held input). */
+function hostBackward<A extends ScanSurrogate>(
+  run: HostBackward<A>,
+  io: HostIo,
+  inputs: GradInputs,
+  inputSteps: number,
+  attrs: A,
+): tf.TensorInfo {
   const [steps, ...rest] = inputs.spikes.shape;
   const width = rest.reduce((a, b) => a * b, 1);
-  const out = io.output([attrs.inputSteps, ...rest]);
-  lifScanBackward(
+  const out = io.output([inputSteps, ...rest]);
+  run(
     io.refresh(inputs.dSpikes),
     inputs.dV && io.refresh(inputs.dV),
     io.refresh(inputs.spikes),
@@ -166,6 +175,22 @@ function lifBackwardKernel(io: HostIo, inputs: GradInputs, attrs: LifScanAttrs):
     out.values,
   );
   return out.info;
+}
+
+/** The gradient of a scan kernel: its gradient kernel on the saved outputs, with the same attrs. */
+function registerScanGradient(scan: string, grad: string): void {
+  if (tf.getGradient(scan)) return;
+  tf.registerGradient({
+    kernelName: scan,
+    outputsToSave: [true, true],
+    gradFunc: (dy, saved, attrs) => {
+      const [dSpikes, dV] = dy as tf.Tensor[];
+      const [spikes, v] = saved;
+      return {
+        currents: () => tf.engine().runKernel(grad, { dSpikes, dV, spikes, v }, attrs) as tf.Tensor,
+      };
+    },
+  });
 }
 
 let registered = false;
@@ -183,9 +208,16 @@ export function registerScanKernels(): void {
         backendName,
         kernelFunc: ({ inputs, backend, attrs }) => {
           const scanAttrs = attrs as unknown as LifExpScanAttrs;
+          const currents = inputs.currents!;
           return backendName === 'webgpu'
-            ? webgpuForward(backend as unknown as WebGpuBackendLike, inputs.currents!, scanAttrs)
-            : forwardKernel(ioFor(backendName, backend), inputs.currents!, scanAttrs);
+            ? webgpuForward(backend as unknown as WebGpuBackendLike, currents, scanAttrs)
+            : hostForward(
+                lifExpScanForward,
+                ioFor(backendName, backend),
+                currents,
+                currents.shape[0],
+                scanAttrs,
+              );
         },
       });
     }
@@ -196,8 +228,10 @@ export function registerScanKernels(): void {
         kernelFunc: ({ inputs, backend, attrs }) => {
           const scanInputs = inputs as GradInputs;
           const scanAttrs = attrs as unknown as LifExpScanAttrs;
-          if (backendName !== 'webgpu')
-            return backwardKernel(ioFor(backendName, backend), scanInputs, scanAttrs);
+          if (backendName !== 'webgpu') {
+            const io = ioFor(backendName, backend);
+            return hostBackward(lifExpScanBackward, io, scanInputs, scanInputs.spikes.shape[0], scanAttrs);
+          }
           // lifExpScan asks for spikes alone only on host backends, so webgpu always has dV.
           const { dV } = scanInputs;
           if (dV === undefined) throw new Error(`${LIF_EXP_SCAN_GRAD} on webgpu needs dV`);
@@ -211,49 +245,30 @@ export function registerScanKernels(): void {
       tf.registerKernel({
         kernelName: LIF_SCAN,
         backendName,
-        kernelFunc: ({ inputs, backend, attrs }) =>
-          lifForwardKernel(ioFor(backendName, backend), inputs.currents!, attrs as unknown as LifScanAttrs),
+        kernelFunc: ({ inputs, backend, attrs }) => {
+          const scanAttrs = attrs as unknown as LifScanAttrs;
+          return hostForward(
+            lifScanForward,
+            ioFor(backendName, backend),
+            inputs.currents!,
+            scanAttrs.steps,
+            scanAttrs,
+          );
+        },
       });
     }
     if (!tf.getKernel(LIF_SCAN_GRAD, backendName)) {
       tf.registerKernel({
         kernelName: LIF_SCAN_GRAD,
         backendName,
-        kernelFunc: ({ inputs, backend, attrs }) =>
-          lifBackwardKernel(
-            ioFor(backendName, backend),
-            inputs as GradInputs,
-            attrs as unknown as LifScanAttrs,
-          ),
+        kernelFunc: ({ inputs, backend, attrs }) => {
+          const scanAttrs = attrs as unknown as LifScanAttrs;
+          const io = ioFor(backendName, backend);
+          return hostBackward(lifScanBackward, io, inputs as GradInputs, scanAttrs.inputSteps, scanAttrs);
+        },
       });
     }
   }
-  if (!tf.getGradient(LIF_SCAN)) {
-    tf.registerGradient({
-      kernelName: LIF_SCAN,
-      outputsToSave: [true, true],
-      gradFunc: (dy, saved, attrs) => {
-        const [dSpikes, dV] = dy as tf.Tensor[];
-        const [spikes, v] = saved;
-        return {
-          currents: () =>
-            tf.engine().runKernel(LIF_SCAN_GRAD, { dSpikes, dV, spikes, v }, attrs) as tf.Tensor,
-        };
-      },
-    });
-  }
-  if (!tf.getGradient(LIF_EXP_SCAN)) {
-    tf.registerGradient({
-      kernelName: LIF_EXP_SCAN,
-      outputsToSave: [true, true],
-      gradFunc: (dy, saved, attrs) => {
-        const [dSpikes, dV] = dy as tf.Tensor[];
-        const [spikes, v] = saved;
-        return {
-          currents: () =>
-            tf.engine().runKernel(LIF_EXP_SCAN_GRAD, { dSpikes, dV, spikes, v }, attrs) as tf.Tensor,
-        };
-      },
-    });
-  }
+  registerScanGradient(LIF_EXP_SCAN, LIF_EXP_SCAN_GRAD);
+  registerScanGradient(LIF_SCAN, LIF_SCAN_GRAD);
 }
