@@ -188,16 +188,44 @@ describe.each(backends)('%s', (backend) => {
       (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
         tf.sum(tf.mul(f(a, c, d), weights));
     const ours = tf.grads(
-      objective((a, c, d) => dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, relu)),
+      objective((a, c, d) => dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, { relu })),
     )([x, w, b]);
     const reference = tf.grads(objective(plain))([x, w, b]);
     const tol = tolerance(backend);
     for (let i = 0; i < 3; i++)
       assertClose(await ours[i].data(), await reference[i].data(), tol, `grad ${i}`);
-    const y = dense(x, w, b, relu);
+    const y = dense(x, w, b, { relu });
     const yRef = plain(x, w, b);
     assertClose(await y.data(), await yRef.data(), tol, 'value');
     tf.dispose([x, w, b, weights, y, yRef, ...ours, ...reference]);
+  });
+
+  test('dense without an input gradient: same weight and bias gradients, one product fewer', async () => {
+    const r = rng.fork('dense-data');
+    const x = tf.tensor2d(r.normalArray(4 * 5, 0, 1), [4, 5]);
+    const w = tf.tensor2d(r.normalArray(5 * 3, 0, 1), [5, 3]);
+    const b = tf.tensor1d(r.normalArray(3, 0, 1));
+    const weights = tf.tensor2d(r.normalArray(4 * 3, 0, 1), [4, 3]);
+    const objective = (inputGradient: boolean) => (c: tf.Tensor, d: tf.Tensor) =>
+      tf.sum(tf.mul(dense(x, c as tf.Tensor2D, d as tf.Tensor1D, { relu: true, inputGradient }), weights));
+    const reference = tf.grads((c: tf.Tensor, d: tf.Tensor) =>
+      tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(x, c as tf.Tensor2D), d)), weights)),
+    )([w, b]);
+    const products = async (inputGradient: boolean) => {
+      let grads: tf.Tensor[] = [];
+      const info = await tf.profile(() => {
+        grads = tf.grads(objective(inputGradient))([w, b]);
+      });
+      return { grads, count: info.kernels.filter((k) => k.name === 'BatchMatMul').length };
+    };
+    const without = await products(false);
+    const withInput = await products(true);
+    const tol = tolerance(backend);
+    for (let i = 0; i < 2; i++)
+      assertClose(await without.grads[i].data(), await reference[i].data(), tol, `grad ${i}`);
+    // The weight gradient and the bias sums; with the input gradient, one product more.
+    expect(without.count).toBe(withInput.count - 1);
+    tf.dispose([x, w, b, weights, ...reference, ...without.grads, ...withInput.grads]);
   });
 
   // tfjs 4.22's wasm fused matMul gets rows after the first wrong with transposeB and a bias:
@@ -212,7 +240,7 @@ describe.each(backends)('%s', (backend) => {
       // Row 2 by hand: [4, 5, 6]·[1, 0, 1] + 10 = 20, ·[0, 1, 0] + 20 = 25, … = 43, 55.
       expect(Array.from(await fused.data()).slice(4)).not.toEqual([20, 25, 43, 55]);
       const w = tf.transpose(bT) as tf.Tensor2D;
-      const y = dense(a, w, bias, false);
+      const y = dense(a, w, bias, { relu: false });
       expect(Array.from(await y.data())).toEqual([14, 22, 34, 46, 20, 25, 43, 55]);
       tf.dispose([a, bT, w, bias, fused, y]);
     });

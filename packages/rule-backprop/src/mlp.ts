@@ -41,6 +41,8 @@ export interface ForwardOptions {
   readonly activation: ActivationName;
   /** Inverted dropout on hidden activations: one mask seed per hidden layer. */
   readonly dropout?: { readonly rate: number; readonly seeds: readonly number[] };
+  /** Whether `x` gets a gradient (default true; training passes false: `x` is data). */
+  readonly inputGradient?: boolean;
 }
 
 /** Logits `[B, out]` for inputs `[B, in]`. */
@@ -55,12 +57,10 @@ export function mlpForward(
     const hidden = layer + 1 < layers;
     // ReLU rides in the fused matmul kernel; other activations follow it as separate ops.
     const fusedRelu = hidden && options.activation === 'relu';
-    h = dense(
-      h,
-      params[paramName(layer, 'kernel')] as tf.Tensor2D,
-      params[paramName(layer, 'bias')] as tf.Tensor1D,
-      fusedRelu,
-    );
+    h = dense(h, params[paramName(layer, 'kernel')] as tf.Tensor2D, params[paramName(layer, 'bias')] as tf.Tensor1D, {
+      relu: fusedRelu,
+      inputGradient: layer > 0 || options.inputGradient !== false,
+    });
     if (hidden && !fusedRelu) h = activate(options.activation, h) as tf.Tensor2D;
     if (hidden && options.dropout && options.dropout.rate > 0) {
       h = tf.dropout(h, options.dropout.rate, undefined, options.dropout.seeds[layer]) as tf.Tensor2D;

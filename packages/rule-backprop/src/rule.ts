@@ -34,6 +34,7 @@ export function createBackpropLearner(config: BackpropConfig, task: TaskSpec, se
     mlpForward(params, denseBatch(x, features, 'backprop'), {
       activation: config.activation,
       dropout: training && config.dropout > 0 ? { rate: config.dropout, seeds: dropoutSeeds() } : undefined,
+      inputGradient: false,
     });
 
   const loss = (batch: Batch) => {

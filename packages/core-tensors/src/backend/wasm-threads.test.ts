@@ -23,10 +23,15 @@ interface Probe {
   readonly workerGlobal: string;
   readonly loss: number;
   readonly gradient: number[];
+  readonly adam: number[];
+  readonly adamIsTfjs: boolean;
 }
 
 async function probe(threads: string): Promise<Probe> {
-  const { stdout } = await promisify(execFile)(process.execPath, [PROBE, threads], { timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [PROBE, threads], {
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Probe;
 }
 
@@ -41,6 +46,10 @@ describe('the multithreaded wasm build in Node', () => {
     expect(two.loss).toBe(one.loss);
     expect(two.gradient).toHaveLength(300 * 256);
     expect(two.gradient).toEqual(one.gradient);
+    // The fused Adam kernel on the threaded build's shared heap: tfjs' own Adam, bit for bit.
+    expect(two.adamIsTfjs).toBe(true);
+    expect(one.adamIsTfjs).toBe(true);
+    expect(two.adam).toEqual(one.adam);
   }, 120_000);
 
   test("'auto' is one thread per core, at most 8; numbers are clamped", async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap } from '../contract/learner.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
+import { FusedAdamOptimizer } from './fused-adam.js';
 import { OPTIMIZERS } from './optimizer-config.js';
 import type { GradientOptimizerName, GradientOptimizerOptions } from './optimizer-config.js';
 
@@ -79,7 +80,7 @@ function makeOptimizer(options: GradientStepOptions, learningRate: number): tf.O
     case 'momentum':
       return tf.train.momentum(learningRate, options.momentum ?? 0.9, options.nesterov ?? false);
     case 'adam':
-      return tf.train.adam(
+      return new FusedAdamOptimizer(
         learningRate,
         options.beta1 ?? 0.9,
         options.beta2 ?? 0.999,
