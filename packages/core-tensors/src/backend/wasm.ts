@@ -7,6 +7,7 @@ import { activateTfBackend } from './activate.js';
 import { isNode, reasonOf } from './environment.js';
 import type { BackendInfo, InitBackendOptions } from './types.js';
 import { shareWasmIdentity } from './wasm-identity.js';
+import { sliceWasmInPlace } from './wasm-slice.js';
 import { prepareNodeWasmThreads, resolveWasmThreads } from './wasm-threads.js';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -77,6 +78,7 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
   }
   guardTensorAllocations();
   shareWasmIdentity();
+  sliceWasmInPlace();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   if (restore && threads !== wanted) {
