@@ -8,6 +8,7 @@ import { isNode, reasonOf } from './environment.js';
 import type { BackendInfo, InitBackendOptions } from './types.js';
 import { shareWasmIdentity } from './wasm-identity.js';
 import { sliceWasmInPlace } from './wasm-slice.js';
+import { gatherWasmBySlices } from './wasm-gather.js';
 import { prepareNodeWasmThreads, resolveWasmThreads } from './wasm-threads.js';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -79,6 +80,7 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
   guardTensorAllocations();
   shareWasmIdentity();
   sliceWasmInPlace();
+  gatherWasmBySlices();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   if (restore && threads !== wanted) {
