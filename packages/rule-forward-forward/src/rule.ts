@@ -1,21 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  PlasticityError,
-  createGradientStep,
-  createRng,
-  isEventBatch,
-  paramName,
-} from '@plasticity/core-tensors';
+import { PlasticityError, createRng, isEventBatch } from '@plasticity/core-tensors';
 import { shiftImages } from './augment.js';
 import type { Batch, BatchInput, Learner, RulePlugin, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
 import { forwardForwardConfigSchema } from './config.js';
 import type { ForwardForwardConfig, PredictionKind } from './config.js';
-import { createFfNetwork, peerName } from './core.js';
 import type { LocalGradients } from './core.js';
-import { READOUT_KERNEL } from './network.js';
 import { FfThreads, hostStep } from './parallel/threads.js';
 import type { CombinedStep } from './parallel/threads.js';
 import { forwardForwardRecipes } from './recipes.js';
+import { createFfReplica } from './replica.js';
 
 export interface ForwardForwardLearner extends Learner {
   /** Class scores with a chosen inference mode (`predict` uses the config's). */
@@ -26,6 +19,11 @@ export interface ForwardForwardLearner extends Learner {
   readonly iterations: number;
   /** Threads a training batch is spread over (known after the first step). */
   readonly threads: number | undefined;
+  /**
+   * Each worker thread's copy of the variables (none without threads): worker threads keep
+   * replicas that must stay bit-identical to `params`; this lets a check compare them.
+   */
+  replicaWeights(): Promise<Record<string, Float32Array>[]>;
 }
 
 export interface ForwardForwardLearnerOptions {
@@ -40,25 +38,11 @@ export function createForwardForwardLearner(
   seed: number,
   options: ForwardForwardLearnerOptions = {},
 ): ForwardForwardLearner {
-  const network = createFfNetwork(config, task, seed);
-  const { layers, readout, peerMeans } = network;
+  const replica = createFfReplica(config, task, seed);
+  const { network } = replica;
+  const { layers, readout } = network;
   const stepRng = createRng(seed).fork('steps');
-  // One optimiser per layer (and one for the readout): nothing couples the layers' updates.
   const multipliers = config.layerLearningRates ?? config.hidden.map(() => 1);
-  const layerSteps = layers.map((params, l) =>
-    createGradientStep(params, {
-      ...config,
-      learningRate: config.learningRate * multipliers[l],
-      decayed: [paramName(l, 'kernel')],
-    }),
-  );
-  const readoutStep = createGradientStep(readout, {
-    ...config,
-    learningRate: config.readoutLearningRate,
-    weightDecay: config.readoutWeightDecay,
-    decayed: [READOUT_KERNEL],
-  });
-  const steps = [...layerSteps, readoutStep];
   let learningRate = config.learningRate;
   let disposed = false;
   // Worker threads start with the first batch (starting them is asynchronous).
@@ -70,7 +54,7 @@ export function createForwardForwardLearner(
   };
   // Negatives and masks depend only on (seed, step), so a resumed run draws the same ones.
   const stepSeeds = (): number[] => {
-    const r = stepRng.fork(layerSteps[0].iterations);
+    const r = stepRng.fork(replica.iterations);
     return [r.int(2 ** 31 - 1), r.int(2 ** 31 - 1)];
   };
 
@@ -78,7 +62,7 @@ export function createForwardForwardLearner(
   async function augmented(batch: Batch): Promise<Batch> {
     if (config.shift === 0) return batch;
     if (isEventBatch(batch.x) || batch.x.size !== batch.size * network.spec.features) return batch; // the step reports the shape error
-    const rng = stepRng.fork(`shift.${layerSteps[0].iterations}`);
+    const rng = stepRng.fork(`shift.${replica.iterations}`);
     const moved = shiftImages(
       (await batch.x.data()) as Float32Array,
       batch.size,
@@ -91,7 +75,7 @@ export function createForwardForwardLearner(
 
   async function trainStep(input: Batch): Promise<StepMetrics> {
     assertLive();
-    threads ??= FfThreads.start(network, config, task, seed, options.workerUrl);
+    threads ??= FfThreads.start(replica, config, task, seed, options.workerUrl);
     const parallel = await threads;
     threadCount = parallel?.threads ?? 1;
     const seeds = stepSeeds();
@@ -110,33 +94,37 @@ export function createForwardForwardLearner(
           { loss: step.metrics.loss },
         );
       }
-      layerSteps.forEach((layer, l) => layer.apply(step.grads.layers[l]));
-      readoutStep.apply(step.grads.readout);
-      step.peer.forEach((mean, l) => peerMeans[l].assign(mean));
+      // The workers' replicas take the same update while this thread applies it.
+      if (parallel) await parallel.publish(step, replica.learningRates);
+      replica.apply(step.grads, step.peer);
+      parallel?.settle();
       return step.metrics as StepMetrics;
     } finally {
       tf.dispose([step.grads as unknown as tf.TensorContainer, step.peer]);
     }
   }
 
-  const optimizerPrefix = (i: number) =>
-    i < layers.length ? `optimizer.layers.${i}/` : 'optimizer.readout/';
-
   return {
     params: Object.assign({}, ...layers, readout) as Record<string, tf.Variable>,
     get iterations() {
-      return layerSteps[0].iterations;
+      return replica.iterations;
     },
     get threads() {
       return threadCount;
+    },
+    async replicaWeights() {
+      assertLive();
+      return (await threads)?.replicaWeights() ?? [];
     },
     get learningRate() {
       return learningRate;
     },
     set learningRate(value: number) {
       const factor = value / config.learningRate;
-      layerSteps.forEach((layer, l) => (layer.learningRate = config.learningRate * multipliers[l] * factor));
-      readoutStep.learningRate = config.readoutLearningRate * factor;
+      replica.learningRates = [
+        ...multipliers.map((m) => config.learningRate * m * factor),
+        config.readoutLearningRate * factor,
+      ];
       learningRate = value;
     },
     trainStep,
@@ -156,52 +144,18 @@ export function createForwardForwardLearner(
     },
     async saveState() {
       assertLive();
-      const state: Record<string, tf.Tensor> = {};
-      for (const [i, optimizer] of steps.entries()) {
-        const own = await optimizer.saveState();
-        for (const [key, value] of Object.entries(own)) state[optimizerPrefix(i) + key] = value;
-      }
-      peerMeans.forEach((mean, l) => (state[peerName(l)] = mean.clone()));
-      return state;
+      return replica.saveState();
     },
     async loadState(state) {
       assertLive();
-      const known = new Set<string>();
-      for (const [i, optimizer] of steps.entries()) {
-        const prefix = optimizerPrefix(i);
-        const part: Record<string, tf.Tensor> = {};
-        for (const [key, value] of Object.entries(state)) {
-          if (key.startsWith(prefix)) {
-            part[key.slice(prefix.length)] = value;
-            known.add(key);
-          }
-        }
-        await optimizer.loadState(part);
-      }
-      peerMeans.forEach((mean, l) => {
-        const saved = state[peerName(l)];
-        if (!saved || !tf.util.arraysEqual(saved.shape, mean.shape)) {
-          throw new PlasticityError(
-            'E_CHECKPOINT',
-            `optimizer state lacks "${peerName(l)}" of shape [${mean.shape}]`,
-          );
-        }
-        known.add(peerName(l));
-        tf.tidy(() => mean.assign(tf.cast(saved, 'float32')));
-      });
-      const unknown = Object.keys(state).filter((key) => !known.has(key));
-      if (unknown.length > 0) {
-        throw new PlasticityError(
-          'E_CHECKPOINT',
-          `forward-forward state has unexpected entries: ${unknown.join(', ')}`,
-        );
-      }
+      await replica.loadState(state);
+      // The workers' replicas take the loaded state before their next step.
+      (await threads)?.invalidate();
     },
     dispose() {
       if (disposed) return;
       disposed = true;
-      steps.forEach((optimizer) => optimizer.dispose()); // disposes the layer and readout variables
-      peerMeans.forEach((mean) => mean.dispose());
+      replica.dispose();
       void threads?.then((parallel) => parallel?.dispose());
     },
   };

@@ -3,8 +3,9 @@ import { fromWorkerError, requestWorker, startNodeWorkers, threadCount } from '@
 import type { Batch, NodeWorker, TaskSpec } from '@plasticity/core-tensors';
 import type { ForwardForwardConfig } from '../config.js';
 import type { FfNetwork, LocalGradients } from '../core.js';
-import { layout, view } from './protocol.js';
-import type { Slot, WorkerInit, WorkerJob, WorkerReply } from './protocol.js';
+import type { FfReplica } from '../replica.js';
+import { layout, peerSlot, view } from './protocol.js';
+import type { HostTensor, Slot, WorkerInit, WorkerMessage, WorkerReply } from './protocol.js';
 
 /** The worker script beside this module (present once the package is built). */
 export const DEFAULT_WORKER_URL: URL = new URL('./worker.js', import.meta.url);
@@ -27,21 +28,31 @@ async function resolveThreads(threads: number | 'auto', backend: string): Promis
   return threadCount(threads);
 }
 
+const hostTensor = async (t: tf.Tensor): Promise<HostTensor> => ({
+  shape: t.shape,
+  values: (await t.data()) as Float32Array,
+});
+
 /**
  * Data-parallel Forward-Forward steps: tfjs' wasm backend runs on one core in Node, so the
  * batch is cut into one slice per thread; the calling thread computes the first, Node worker
- * threads (each with its own tfjs and a replica of the network, weights copied in through
- * shared memory) the others. Slice gradients are averaged by slice size, which is exactly the
- * batch gradient of the per-layer losses; negatives are drawn per slice, and peer
- * normalisation's push uses each slice's running mean (its new running mean is exact).
+ * threads the others. Each worker keeps a replica of the network and its optimisers: after a
+ * step the calling thread publishes the combined gradients through shared memory, and every
+ * replica takes the same optimiser step, so no weights travel. Slice gradients are averaged by
+ * slice size, which is exactly the batch gradient of the per-layer losses; negatives are drawn
+ * per slice, and peer normalisation's push uses each slice's running mean (its new running
+ * mean is exact). Weights that change outside a step (a loaded state, an assignment) are sent
+ * to the replicas before the next one.
  */
 export class FfThreads {
+  /** The variables' data ids after the last step this object saw applied, or undefined: resync. */
+  private settled: unknown[] | undefined;
+
   private constructor(
-    private readonly network: FfNetwork,
+    private readonly replica: FfReplica,
     private readonly helpers: readonly Helper[],
-    private readonly weights: SharedArrayBuffer,
-    private readonly weightSlots: readonly Slot[],
-    private readonly gradSlots: readonly Slot[],
+    private readonly update: SharedArrayBuffer,
+    private readonly slots: readonly Slot[],
   ) {}
 
   /**
@@ -50,7 +61,7 @@ export class FfThreads {
    * or without the built worker script (running from TypeScript sources).
    */
   static async start(
-    network: FfNetwork,
+    replica: FfReplica,
     config: ForwardForwardConfig,
     task: TaskSpec,
     seed: number,
@@ -59,26 +70,29 @@ export class FfThreads {
     const backend = tf.getBackend();
     const count = await resolveThreads(config.threads, backend);
     if (count <= 1 || typeof SharedArrayBuffer !== 'function') return undefined;
-    const shapes = (names: string[]) => Object.fromEntries(names.map((n) => [n, network.variables[n].shape]));
-    const all = layout(shapes(Object.keys(network.variables)));
-    const trainable = layout(
-      shapes(Object.keys(network.variables).filter((n) => network.variables[n].trainable)),
+    const { variables, peerMeans } = replica.network;
+    const trainable = Object.keys(variables).filter((n) => variables[n].trainable);
+    const { slots, length } = layout(
+      Object.fromEntries([
+        ...trainable.map((n) => [n, variables[n].shape]),
+        ...peerMeans.map((mean, l) => [peerSlot(l), mean.shape]),
+      ]),
     );
-    const weights = new SharedArrayBuffer(all.length * 4);
-    const grads = Array.from({ length: count - 1 }, () => new SharedArrayBuffer(trainable.length * 4));
+    const gradLength = slots.filter((s) => !s.name.startsWith('peer.')).reduce((n, s) => n + s.size, 0);
+    const update = new SharedArrayBuffer(length * 4);
+    const grads = Array.from({ length: count - 1 }, () => new SharedArrayBuffer(gradLength * 4));
     const workers = await startNodeWorkers(workerUrl, count - 1, (k): WorkerInit => ({
       config,
       task,
       seed,
       backend,
-      weights,
-      weightSlots: all.slots,
       grads: grads[k],
-      gradSlots: trainable.slots,
+      update,
+      slots,
     }));
     if (workers === undefined) return undefined;
     const helpers = workers.map((worker, k) => ({ worker, grads: grads[k] }));
-    return new FfThreads(network, helpers, weights, all.slots, trainable.slots);
+    return new FfThreads(replica, helpers, update, slots);
   }
 
   /** Threads a batch is spread over (the calling one included). */
@@ -86,26 +100,38 @@ export class FfThreads {
     return this.helpers.length + 1;
   }
 
+  /** The replicas take the calling thread's weights and optimiser state before the next step. */
+  invalidate(): void {
+    this.settled = undefined;
+  }
+
+  /** Records that the calling thread applied the published step: the replicas now agree with it. */
+  settle(): void {
+    this.settled = Object.values(this.replica.network.variables).map((v) => v.dataId);
+  }
+
   /** One step over all threads: slice gradients averaged by slice size, metrics likewise. */
   async step(batch: Batch, seeds: readonly number[]): Promise<CombinedStep> {
+    const network = this.replica.network;
     const size = batch.size;
-    const features = this.network.spec.features;
-    // Current weights to shared memory, the batch to the host.
-    for (const slot of this.weightSlots)
-      view(this.weights, slot).set(await this.network.variables[slot.name].data());
+    const features = network.spec.features;
     const [xs, ys] = await Promise.all([
       batch.x instanceof tf.Tensor ? batch.x.data() : undefined,
       batch.y.data(),
     ]);
     if (xs === undefined || xs.length !== size * features) {
       // Let the single-thread step raise the shape error with its message.
-      return hostStep(this.network, batch, seeds);
+      return hostStep(network, batch, seeds);
     }
+    if (!this.inSync()) await this.sync();
+    // Until this step is settled, a failure anywhere leaves the replicas to be resynced.
+    this.settled = undefined;
     const bound = (k: number) => Math.round((k * size) / this.threads);
     const replies = this.helpers.map((helper, k) => {
       const [from, to] = [bound(k + 1), bound(k + 2)];
       if (to <= from) return undefined;
-      const job: WorkerJob = {
+      const job: WorkerMessage = {
+        kind: 'job',
         x: Float32Array.from(xs.subarray(from * features, to * features)),
         y: Int32Array.from(ys.subarray(from, to)),
         size: to - from,
@@ -122,7 +148,7 @@ export class FfThreads {
       const x = tf.tensor2d(xs.subarray(0, own * features) as Float32Array, [own, features]);
       const y = tf.tensor1d(ys.subarray(0, own) as Int32Array, 'int32');
       try {
-        mine = await hostStep(this.network, { x, y, size: own }, seeds);
+        mine = await hostStep(network, { x, y, size: own }, seeds);
       } finally {
         tf.dispose([x, y]);
       }
@@ -148,12 +174,12 @@ export class FfThreads {
         let peer = mine!.peer.map((p) => scale(p) as tf.Tensor1D);
         settled.forEach((result, k) => {
           const reply = (result as PromiseFulfilledResult<WorkerReply | undefined>).value;
-          if (reply === undefined || !reply.ok) return;
+          if (reply === undefined || !reply.ok || !('peer' in reply)) return;
           const share = replies[k]!.size / size;
           const incoming = (slot: Slot) =>
             tf.mul(tf.tensor(view(replies[k]!.grads, slot), slot.shape as number[]), share);
           const add = (map: Record<string, tf.Tensor>) =>
-            mapValues(map, (t, name) => tf.add(t, incoming(this.gradSlots.find((s) => s.name === name)!)));
+            mapValues(map, (t, name) => tf.add(t, incoming(this.slot(name))));
           layers = layers.map(add);
           readout = add(readout);
           peer = peer.map((p, l) => tf.add(p, tf.mul(tf.tensor1d(reply.peer[l]), share)) as tf.Tensor1D);
@@ -166,9 +192,70 @@ export class FfThreads {
     }
   }
 
+  /**
+   * Hands a combined step to every replica: its gradients and peer means to shared memory, and
+   * an `apply` at `learningRates` to each worker. The calling thread applies it itself, then
+   * calls `settle`.
+   */
+  async publish(step: CombinedStep, learningRates: readonly number[]): Promise<void> {
+    const grads = Object.assign({}, ...step.grads.layers, step.grads.readout) as Record<string, tf.Tensor>;
+    const source = (slot: Slot) =>
+      slot.name.startsWith('peer.') ? step.peer[Number(slot.name.slice(5))] : grads[slot.name];
+    const values = await Promise.all(this.slots.map((slot) => source(slot).data()));
+    this.slots.forEach((slot, i) => view(this.update, slot).set(values[i] as Float32Array));
+    const message: WorkerMessage = { kind: 'apply', learningRates };
+    for (const helper of this.helpers) helper.worker.postMessage(message);
+  }
+
+  /** Each worker replica's variables (the calling thread's are the learner's own). */
+  async replicaWeights(): Promise<Record<string, Float32Array>[]> {
+    const message: WorkerMessage = { kind: 'weights' };
+    const replies = await Promise.all(
+      this.helpers.map((h) => requestWorker<WorkerReply>(h.worker, message, [], 'forward-forward')),
+    );
+    return replies.map((reply) => {
+      if (!reply.ok) throw fromWorkerError(reply.error);
+      if (!('weights' in reply)) throw new Error('forward-forward: a worker answered weights with a step');
+      return reply.weights;
+    });
+  }
+
   /** Stops the workers. */
   async dispose(): Promise<void> {
     await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+  }
+
+  private slot(name: string): Slot {
+    return this.slots.find((s) => s.name === name)!;
+  }
+
+  private inSync(): boolean {
+    const settled = this.settled;
+    if (settled === undefined) return false;
+    return Object.values(this.replica.network.variables).every((v, i) => v.dataId === settled[i]);
+  }
+
+  /** Sends the calling thread's weights and optimiser state to every replica. */
+  private async sync(): Promise<void> {
+    const params: Record<string, HostTensor> = {};
+    for (const [name, v] of Object.entries(this.replica.network.variables))
+      params[name] = await hostTensor(v);
+    const saved = await this.replica.saveState();
+    const state: Record<string, HostTensor> = {};
+    try {
+      for (const [key, t] of Object.entries(saved)) {
+        const values = tf.cast(t, 'float32');
+        try {
+          state[key] = await hostTensor(values);
+        } finally {
+          values.dispose();
+        }
+      }
+    } finally {
+      tf.dispose(Object.values(saved));
+    }
+    const message: WorkerMessage = { kind: 'sync', params, state };
+    for (const helper of this.helpers) helper.worker.postMessage(message);
   }
 }
 
