@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { transposeTimes } from '@plasticity/core-tensors';
 import type { NormalizationKind } from './config.js';
 
 /**
@@ -112,12 +113,14 @@ export function labelledKernelGrad(
   const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
   const dPos = tf.div(dPositive, norm);
   const dNeg = tf.div(dNegative, norm);
-  const imagePart = tf.matMul(tf.transpose(image.image), tf.add(dPos, dNeg));
+  const imagePart = transposeTimes(image.image, tf.add(dPos, dNeg) as tf.Tensor2D);
+  // Sums of rows per label as onehotᵀ·d (wasm has no UnsortedSegmentSum kernel).
+  const oneHot = (labels: tf.Tensor1D) =>
+    tf.cast(tf.oneHot(labels, coding.classes), 'float32') as tf.Tensor2D;
   const labelPart = tf.mul(
     tf.add(
-      // Sums of rows per label as [C, B]·[B, H] (wasm has no UnsortedSegmentSum kernel).
-      tf.matMul(tf.transpose(tf.oneHot(y, coding.classes)), dPos),
-      tf.matMul(tf.transpose(tf.oneHot(yNegative, coding.classes)), dNeg),
+      transposeTimes(oneHot(y), dPos as tf.Tensor2D),
+      transposeTimes(oneHot(yNegative), dNeg as tf.Tensor2D),
     ),
     coding.strength,
   );

@@ -2,8 +2,10 @@
 // shapes that take each of the two routes.
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
+import '../gradients.js';
 import { createRng } from '../rng/rng.js';
 import { assertClose, expectNoLeaks, testBackends, tolerance, useBackend } from '../testing/index.js';
+import { COLUMN_SUMS, NARROW_TRANSPOSE_TIMES } from './narrow-products.js';
 import { columnSums, timesTranspose, transposeTimes } from './products.js';
 
 const backends = await testBackends();
@@ -36,9 +38,12 @@ describe.each(backends)('%s', (backend) => {
   });
 
   // [M, K, N]: wide activations with a narrow gradient (transpose d), and the other way round.
+  // Neither narrow (≤ 16): the matmul routes.
   test.each([
     [60, 40, 3],
     [5, 7, 30],
+    [20, 24, 30],
+    [19, 30, 17],
   ])('transposeTimes and timesTranspose equal float64 products at M %i, K %i, N %i', async (m, k, n) => {
     const a = matrix(`a${m}`, m, k);
     const d = matrix(`d${m}`, m, n);
@@ -80,5 +85,54 @@ describe.each(backends)('%s', (backend) => {
     expect(sums.shape).toEqual([9]);
     assertClose(await sums.data(), expected, tolerance(backend), 'column sums');
     tf.dispose([x, sums]);
+  });
+
+  test('narrow operands run the streamed kernels on cpu and wasm, one-hot rows included', async () => {
+    // One-hot labels as a (their zeros are skipped) and a readout gradient's ten columns as d.
+    const labels = tf.tensor1d([3, 0, 9, 3, 1, 7, 7], 'int32');
+    const oneHot = tf.cast(tf.oneHot(labels, 10), 'float32') as tf.Tensor2D;
+    const d = matrix('d-onehot', 7, 13);
+    const [hv, dv] = [await oneHot.data(), await d.data()];
+    const expected = product(
+      10,
+      7,
+      13,
+      (i, r) => hv[r * 10 + i],
+      (r, j) => dv[r * 13 + j],
+    );
+    let result: tf.Tensor | undefined;
+    let sums: tf.Tensor | undefined;
+    const { kernels } = await tf.profile(() => {
+      result = transposeTimes(oneHot, d);
+      sums = columnSums(d);
+    });
+    assertClose(await result!.data(), expected, tolerance(backend), 'onehotᵀd');
+    const names = kernels.map((k) => k.name);
+    const streamed = backend === 'cpu' || backend === 'wasm';
+    expect(names.includes(NARROW_TRANSPOSE_TIMES)).toBe(streamed);
+    expect(names.includes(COLUMN_SUMS)).toBe(streamed);
+    tf.dispose([labels, oneHot, d, result!, sums!]);
+  });
+
+  test('gradients through the narrow products equal those of plain matmuls', async () => {
+    const a = matrix('ga', 9, 5);
+    const d = matrix('gd', 9, 11);
+    const weights = matrix('gw', 5, 11);
+    const columnWeights = matrix('gc', 1, 11);
+    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.add(
+        tf.sum(tf.mul(transposeTimes(x as tf.Tensor2D, y as tf.Tensor2D), weights)),
+        tf.sum(tf.mul(columnSums(y as tf.Tensor2D), columnWeights)),
+      ),
+    )([a, d]);
+    const plain = tf.grads((x: tf.Tensor, y: tf.Tensor) =>
+      tf.add(
+        tf.sum(tf.mul(tf.matMul(tf.transpose(x), y), weights)),
+        tf.sum(tf.mul(tf.sum(y, 0), columnWeights)),
+      ),
+    )([a, d]);
+    for (let i = 0; i < 2; i++)
+      assertClose(await ours[i].data(), await plain[i].data(), tolerance(backend), `grad ${i}`);
+    tf.dispose([a, d, weights, columnWeights, ...ours, ...plain]);
   });
 });

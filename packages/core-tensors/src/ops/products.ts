@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { COLUMN_SUMS, NARROW_LIMIT, NARROW_TRANSPOSE_TIMES, narrowKernelsHere } from './narrow-products.js';
 
 // The products a dense layer's gradient needs, without transpose flags and with the cheaper of
 // two transposes. The wasm backend runs a matmul with a transpose flag about 12× slower than a
@@ -13,6 +14,12 @@ import * as tf from '@tensorflow/tfjs-core';
 export function transposeTimes(a: tf.Tensor2D, d: tf.Tensor2D): tf.Tensor2D {
   const [, k] = a.shape;
   const [, n] = d.shape;
+  if (Math.min(k, n) <= NARROW_LIMIT && narrowKernelsHere(a, d)) {
+    // Stream the rows against the narrow operand: aᵀ·d directly, or (dᵀ·a)ᵀ with a small transpose.
+    const narrow = (x: tf.Tensor2D, y: tf.Tensor2D) =>
+      tf.engine().runKernel(NARROW_TRANSPOSE_TIMES, { a: x, d: y }) as tf.Tensor2D;
+    return k <= NARROW_LIMIT ? narrow(a, d) : tf.tidy(() => tf.transpose(narrow(d, a)));
+  }
   if (d.size + k * n < a.size) {
     return tf.tidy(() => tf.transpose(tf.matMul(tf.transpose(d), a)));
   }
@@ -38,5 +45,6 @@ export function timesTranspose(d: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
  * this matrix-vector product at 3200 × 1000.
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
+  if (narrowKernelsHere(x)) return tf.engine().runKernel(COLUMN_SUMS, { x }) as tf.Tensor1D;
   return tf.tidy(() => tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]));
 }

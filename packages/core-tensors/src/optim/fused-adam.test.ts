@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks, testBackends, useBackend } from '../testing/index.js';
 import { FusedAdamOptimizer } from './fused-adam.js';
-import { FUSED_ADAM, FUSED_ADAM_BACKENDS } from './simd/adam-kernel.js';
+import { FUSED_ADAM, FUSED_ADAM_BACKENDS } from './fused-adam-kernel.js';
 
 // Sizes off the kernel's four-lane width exercise its scalar tail; 4099 spans many vectors.
 const SHAPES = [[3], [5, 7], [4099], [2, 2]];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ADAM, registerFusedAdam } from './simd/adam-kernel.js';
-import type { FusedAdamAttrs } from './simd/adam-kernel.js';
+import { FUSED_ADAM, registerFusedAdam } from './fused-adam-kernel.js';
+import type { FusedAdamAttrs } from './fused-adam-kernel.js';
 
 // tfjs 4.22 AdamOptimizer state this class steps (private there; kept, so that getWeights,
 // setWeights, dispose and the checkpoint format stay tfjs' own).
