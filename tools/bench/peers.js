@@ -77,7 +77,7 @@ export async function runPeersSuite({ json, progress }) {
       const peer = peers[r.threads] ?? peers[1];
       const peerCells =
         peer === undefined
-          ? ['–', '–']
+          ? ['–', r.gainOverOne ? `${r.gainOverOne.toFixed(2)}x of 1 thr (same process)` : '–']
           : [
               `${rate(peer)} (${peers[r.threads] ? r.threads : 1} thr)`,
               `${(r.samplesPerSecond / peer).toFixed(2)}x`,

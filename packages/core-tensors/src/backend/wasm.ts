@@ -9,6 +9,7 @@ import type { BackendInfo, InitBackendOptions } from './types.js';
 import { shareWasmIdentity } from './wasm-identity.js';
 import { sliceWasmInPlace } from './wasm-slice.js';
 import { gatherWasmBySlices } from './wasm-gather.js';
+import { transposeWasmInBlocks } from './wasm-transpose.js';
 import { prepareNodeWasmThreads, resolveWasmThreads } from './wasm-threads.js';
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -81,6 +82,7 @@ export async function startWasm(options: InitBackendOptions = {}): Promise<Backe
   shareWasmIdentity();
   sliceWasmInPlace();
   gatherWasmBySlices();
+  transposeWasmInBlocks();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasm.getThreadsCount();
   if (restore && threads !== wanted) {
