@@ -374,6 +374,23 @@ describe.each(backends)('EventProp gradients on %s', (backend) => {
   });
   afterAll(() => tf.disposeVariables());
 
+  test('gradient tensors keep their values when the next ones are made (the wasm buffer is reused)', async () => {
+    const network = new EventPropNetwork(CASES[0].spec);
+    const grads = () =>
+      Object.fromEntries(Object.entries(network.shapes).map(([name, [r, c]]) => [name, new Float64Array(r * c)]));
+    const first = grads();
+    const second = grads();
+    for (const g of Object.values(first)) g.forEach((_, k) => (g[k] = k + 0.5));
+    for (const g of Object.values(second)) g.fill(-1);
+    const a = gradientTensors(network, first);
+    const b = gradientTensors(network, second);
+    for (const [name, tensor] of Object.entries(a)) {
+      expect(Array.from(await tensor.data())).toEqual(Array.from(first[name]));
+      expect(Array.from(await b[name].data()).every((v) => v === -1)).toBe(true);
+    }
+    tf.dispose([...Object.values(a), ...Object.values(b)]);
+  });
+
   test.each(CASES.map((c) => [c.name, c] as const))(
     '%s: spikes match the reference and gradients match finite differences',
     async (_, c) => {

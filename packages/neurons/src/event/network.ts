@@ -177,7 +177,8 @@ export class EventPropNetwork {
         `weight "${name}" needs ${target.length} values (${this.shapes[name].join('×')}), got ${data.length}`,
       );
     }
-    for (let k = 0; k < target.length; k++) target[k] = data[k];
+    if (ArrayBuffer.isView(data)) target.set(data as unknown as ArrayLike<number>);
+    else for (let k = 0; k < target.length; k++) target[k] = data[k];
   }
 
   /** The weights the simulation reads, by name (row-major; shared buffers where available). */
