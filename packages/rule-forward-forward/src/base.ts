@@ -23,6 +23,8 @@ export { READOUT_BIAS, READOUT_KERNEL } from './network.js';
 export { forwardForwardRecipes } from './recipes.js';
 export { createFfNetwork, peerName, resolveSpec } from './core.js';
 export type { FfNetwork, FfSpec, LocalGradients, StepTensors } from './core.js';
+export { createFfReplica } from './replica.js';
+export type { FfReplica } from './replica.js';
 export { FfThreads } from './parallel/threads.js';
 export type { CombinedStep } from './parallel/threads.js';
 export { createForwardForwardLearner, forwardForwardRule } from './rule.js';
