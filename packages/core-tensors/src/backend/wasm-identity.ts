@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-override.js';
 
 interface RefCountingBackend {
   incRef(dataId: tf.DataId): void;
 }
-
-let shared = false;
 
 /**
  * Makes the wasm backend's Identity kernel share its input's data, as the cpu and webgl
@@ -14,20 +13,11 @@ let shared = false;
  * (its reshape shares data the same way), so sharing is safe. Idempotent.
  */
 export function shareWasmIdentity(): void {
-  if (shared) return;
-  const original = tf.getKernel(tf.Identity, 'wasm');
-  if (original === undefined) return;
-  shared = true;
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel({
-    kernelName: tf.Identity,
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x!;
-      // Strings live outside the heap; leave them to the original kernel.
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  overrideWasmKernel(tf.Identity, (args, original) => {
+    const x = args.inputs.x!;
+    // Strings live outside the heap; leave them to the original kernel.
+    if (x.dtype === 'string') return original(args);
+    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
 }

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-override.js';
 
 interface WasmSliceBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
-
-let replaced = false;
 
 /**
  * Makes the wasm backend's Slice kernel read its input in place. tfjs 4.22's copies the whole
@@ -14,27 +13,18 @@ let replaced = false;
  * one copies only the rows it keeps. Strings keep the original kernel. Idempotent.
  */
 export function sliceWasmInPlace(): void {
-  if (replaced) return;
-  const original = tf.getKernel(tf.Slice, 'wasm');
-  if (original === undefined) return;
-  replaced = true;
-  tf.unregisterKernel(tf.Slice, 'wasm');
-  tf.registerKernel({
-    kernelName: tf.Slice,
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x!;
-      if (x.dtype === 'string') return original.kernelFunc(args);
-      const backend = args.backend as unknown as WasmSliceBackend;
-      const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
-      const [start, extent] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
-      const out = backend.makeOutput(extent, x.dtype);
-      // Views after the allocation: it may have grown (and so detached) the heap.
-      const from = backend.typedArrayFromHeap(x);
-      const to = backend.typedArrayFromHeap(out);
-      copySlice(from, x.shape, start, extent, to);
-      return out;
-    },
+  overrideWasmKernel(tf.Slice, (args, original) => {
+    const x = args.inputs.x!;
+    if (x.dtype === 'string') return original(args);
+    const backend = args.backend as unknown as WasmSliceBackend;
+    const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+    const [start, extent] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
+    const out = backend.makeOutput(extent, x.dtype);
+    // Views after the allocation: it may have grown (and so detached) the heap.
+    const from = backend.typedArrayFromHeap(x);
+    const to = backend.typedArrayFromHeap(out);
+    copySlice(from, x.shape, start, extent, to);
+    return out;
   });
 }
 

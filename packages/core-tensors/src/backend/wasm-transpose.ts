@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-override.js';
 import { PLAIN, SHARED } from '../simd/transpose.wasm.js';
 import { SimdModule, runOnWasmHeap } from '../simd/runtime.js';
 
 const transposeModule = new SimdModule('transpose', PLAIN, SHARED);
-let replaced = false;
 
 /**
  * Makes the wasm backend transpose float32 matrices in 4 × 4 SIMD blocks (simd/transpose.wat).
@@ -13,24 +13,16 @@ let replaced = false;
  * kernel. Idempotent; does nothing without WebAssembly SIMD.
  */
 export function transposeWasmInBlocks(): void {
-  if (replaced) return;
-  const original = tf.getKernel(tf.Transpose, 'wasm');
-  if (original === undefined || !transposeModule.available) return;
-  replaced = true;
-  tf.unregisterKernel(tf.Transpose, 'wasm');
-  tf.registerKernel({
-    kernelName: tf.Transpose,
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x!;
-      const { perm } = args.attrs as unknown as tf.TransposeAttrs;
-      if (x.dtype !== 'float32' || x.shape.length !== 2 || perm[0] !== 1 || perm[1] !== 0) {
-        return original.kernelFunc(args);
-      }
-      const [rows, cols] = x.shape;
-      return runOnWasmHeap(transposeModule, args.backend, [x], [[cols, rows]], (exports, at, out) =>
-        exports.transpose2d(at[0], out[0], rows, cols),
-      )[0];
-    },
+  if (!transposeModule.available) return;
+  overrideWasmKernel(tf.Transpose, (args, original) => {
+    const x = args.inputs.x!;
+    const { perm } = args.attrs as unknown as tf.TransposeAttrs;
+    if (x.dtype !== 'float32' || x.shape.length !== 2 || perm[0] !== 1 || perm[1] !== 0) {
+      return original(args);
+    }
+    const [rows, cols] = x.shape;
+    return runOnWasmHeap(transposeModule, args.backend, [x], [[cols, rows]], (exports, at, out) =>
+      exports.transpose2d(at[0], out[0], rows, cols),
+    )[0];
   });
 }
