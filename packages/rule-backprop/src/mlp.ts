@@ -57,10 +57,15 @@ export function mlpForward(
     const hidden = layer + 1 < layers;
     // ReLU rides in the fused matmul kernel; other activations follow it as separate ops.
     const fusedRelu = hidden && options.activation === 'relu';
-    h = dense(h, params[paramName(layer, 'kernel')] as tf.Tensor2D, params[paramName(layer, 'bias')] as tf.Tensor1D, {
-      relu: fusedRelu,
-      inputGradient: layer > 0 || options.inputGradient !== false,
-    });
+    h = dense(
+      h,
+      params[paramName(layer, 'kernel')] as tf.Tensor2D,
+      params[paramName(layer, 'bias')] as tf.Tensor1D,
+      {
+        relu: fusedRelu,
+        inputGradient: layer > 0 || options.inputGradient !== false,
+      },
+    );
     if (hidden && !fusedRelu) h = activate(options.activation, h) as tf.Tensor2D;
     if (hidden && options.dropout && options.dropout.rate > 0) {
       h = tf.dropout(h, options.dropout.rate, undefined, options.dropout.seeds[layer]) as tf.Tensor2D;

@@ -377,7 +377,9 @@ describe.each(backends)('EventProp gradients on %s', (backend) => {
   test('gradient tensors keep their values when the next ones are made (the wasm buffer is reused)', async () => {
     const network = new EventPropNetwork(CASES[0].spec);
     const grads = () =>
-      Object.fromEntries(Object.entries(network.shapes).map(([name, [r, c]]) => [name, new Float64Array(r * c)]));
+      Object.fromEntries(
+        Object.entries(network.shapes).map(([name, [r, c]]) => [name, new Float64Array(r * c)]),
+      );
     const first = grads();
     const second = grads();
     for (const g of Object.values(first)) g.forEach((_, k) => (g[k] = k + 0.5));
