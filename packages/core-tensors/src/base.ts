@@ -124,6 +124,7 @@ export { createGradientLearner } from './learner/gradient-learner.js';
 export { accuracyMetric, readMetrics } from './learner/metrics.js';
 export { meanSquaredError, softmaxCrossEntropy } from './learner/losses.js';
 export { columnSums, timesTranspose, transposeTimes } from './ops/products.js';
+export { rowSquareSums, scaleRows } from './ops/rows.js';
 export type { GradientLearner, GradientLearnerOptions, LossOutput } from './learner/gradient-learner.js';
 
 // Checkpoints and safetensors

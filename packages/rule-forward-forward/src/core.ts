@@ -190,6 +190,7 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
   const split = (pass: Activities, start: number, size: number): Activities => ({
     activities: pass.activities.map((t) => sliceRows(t, start, size)),
     normalized: pass.normalized.map((t) => sliceRows(t, start, size)),
+    squareSums: pass.squareSums.map((t) => tf.slice(t, [start], [size])),
   });
 
   /** Softmax cross-entropy of the readout, its gradients, and batch accuracy. */
@@ -210,7 +211,10 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
   /** Peer normalisation (Hinton's code): new running means and the extra ∂/∂z on positive passes. */
   function peerTerm(l: number, hPositive: tf.Tensor2D): { mean: tf.Tensor1D; term: tf.Tensor2D } {
     const m = config.peerMomentum;
-    const mean = tf.add(tf.mul(peerMeans[l], m), tf.mul(tf.mean(hPositive, 0), 1 - m)) as tf.Tensor1D;
+    const mean = tf.add(
+      tf.mul(peerMeans[l], m),
+      tf.mul(columnSums(hPositive), (1 - m) / hPositive.shape[0]),
+    ) as tf.Tensor1D;
     // Below-average units get pushed up, above-average ones down, gated by nothing: dead units revive.
     const scale = (2 * config.peerNormalization) / hPositive.shape[0];
     const term = tf.reshape(tf.mul(tf.sub(mean, tf.mean(mean)), scale), [1, -1]) as tf.Tensor2D;
@@ -249,11 +253,12 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
 
   const objectivesOf = (positive: Activities, negative: Activities): LayerObjective[] =>
     positive.activities.map((h, l) =>
-      layerObjective(h, negative.activities[l], {
-        goodness: config.goodness,
-        threshold: spec.thresholds[l],
-        temperature: config.temperature,
-      }),
+      layerObjective(
+        h,
+        negative.activities[l],
+        { goodness: config.goodness, threshold: spec.thresholds[l], temperature: config.temperature },
+        { positive: positive.squareSums[l], negative: negative.squareSums[l] },
+      ),
     );
 
   function layerMetrics(objectives: LayerObjective[]): Record<string, tf.Scalar> {
@@ -348,7 +353,9 @@ export function createFfNetwork(config: ForwardForwardConfig, task: TaskSpec, se
       }
       const pass = propagate(everyLabelPre(image, kernel(0), bias(0), coding), layers, config.normalization);
       const total = tf.addN(
-        pass.activities.slice(spec.goodnessFrom).map((h) => goodness(h, config.goodness)),
+        pass.activities
+          .slice(spec.goodnessFrom)
+          .map((h, i) => goodness(h, config.goodness, pass.squareSums[spec.goodnessFrom + i])),
       );
       return tf.transpose(tf.reshape(total, [classes, inputs.shape[0]])) as tf.Tensor2D;
     });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { transposeTimes } from '@plasticity/core-tensors';
+import { rowSquareSums, scaleRows, transposeTimes } from '@plasticity/core-tensors';
 import type { NormalizationKind } from './config.js';
 
 /**
@@ -14,8 +14,8 @@ export interface ImageProduct {
   readonly product: tf.Tensor2D;
   /** `x_img [B, D]`. */
   readonly image: tf.Tensor2D;
-  /** Σ x_img² per sample `[B, 1]`. */
-  readonly imagePower: tf.Tensor2D;
+  /** Σ x_img² per sample `[B]`. */
+  readonly imagePower: tf.Tensor1D;
 }
 
 export interface LabelCoding {
@@ -40,20 +40,21 @@ export const labelRows = (kernel: tf.Tensor2D, coding: LabelCoding): tf.Tensor2D
 export function imageProduct(x: tf.Tensor2D, kernel: tf.Tensor2D, coding: LabelCoding): ImageProduct {
   if (coding.placement === 'append') {
     const imageRows = tf.slice(kernel, [0, 0], [coding.features, -1]);
-    return { image: x, product: tf.matMul(x, imageRows), imagePower: tf.sum(tf.square(x), 1, true) };
+    return { image: x, product: tf.matMul(x, imageRows), imagePower: rowSquareSums(x) };
   }
   const keep = tf.concat([tf.zeros([1, coding.classes]), tf.ones([1, coding.features - coding.classes])], 1);
   const image = tf.mul(x, keep) as tf.Tensor2D;
-  return { image, product: tf.matMul(image, kernel), imagePower: tf.sum(tf.square(image), 1, true) };
+  return { image, product: tf.matMul(image, kernel), imagePower: rowSquareSums(image) };
 }
 
-/** Row norms (RMS or length) of the labelled input, from the image power and the code's power. */
-export function inputNorm(imagePower: tf.Tensor2D, codePower: number, coding: LabelCoding): tf.Tensor2D {
+/**
+ * What normalises each row of the labelled input `[B]`: one over its norm (RMS or length), from
+ * the image power and the code's power.
+ */
+export function inputScale(imagePower: tf.Tensor1D, codePower: number, coding: LabelCoding): tf.Tensor1D {
   const power = tf.add(imagePower, codePower);
-  return tf.add(
-    tf.sqrt(coding.normalization === 'rms' ? tf.div(power, inputWidth(coding)) : power),
-    1e-8,
-  ) as tf.Tensor2D;
+  const norm = tf.sqrt(coding.normalization === 'rms' ? tf.div(power, inputWidth(coding)) : power);
+  return tf.reciprocal(tf.add(norm, 1e-8));
 }
 
 /** First-layer pre-activations with one-hot labels `y [B]` (int32) written in. */
@@ -65,8 +66,8 @@ export function labelledPre(
   coding: LabelCoding,
 ): tf.Tensor2D {
   const rows = tf.gather(labelRows(kernel, coding), y);
-  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
-  return tf.add(tf.div(tf.add(image.product, tf.mul(rows, coding.strength)), norm), bias);
+  const scale = inputScale(image.imagePower, coding.strength ** 2, coding);
+  return tf.add(scaleRows(tf.add(image.product, tf.mul(rows, coding.strength)), scale), bias);
 }
 
 /** First-layer pre-activations with the neutral label (every label feature = strength / classes). */
@@ -78,8 +79,8 @@ export function neutralPre(
 ): tf.Tensor2D {
   const level = coding.strength / coding.classes;
   const rows = tf.mul(tf.sum(labelRows(kernel, coding), 0, true), level);
-  const norm = inputNorm(image.imagePower, coding.classes * level ** 2, coding);
-  return tf.add(tf.div(tf.add(image.product, rows), norm), bias);
+  const scale = inputScale(image.imagePower, coding.classes * level ** 2, coding);
+  return tf.add(scaleRows(tf.add(image.product, rows), scale), bias);
 }
 
 /** First-layer pre-activations for every label, stacked label-major: `[classes·B, H]`. */
@@ -90,11 +91,11 @@ export function everyLabelPre(
   coding: LabelCoding,
 ): tf.Tensor2D {
   const rows = tf.mul(labelRows(kernel, coding), coding.strength); // [C, H]
-  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
+  const scale = inputScale(image.imagePower, coding.strength ** 2, coding);
   const batch = image.product.shape[0];
   const width = image.product.shape[1];
   const pre = tf.add(tf.expandDims(image.product, 0), tf.expandDims(rows, 1)); // [C, B, H]
-  return tf.reshape(tf.add(tf.div(pre, norm), bias), [coding.classes * batch, width]);
+  return tf.reshape(tf.add(tf.mul(pre, tf.expandDims(scale, 1)), bias), [coding.classes * batch, width]);
 }
 
 /**
@@ -110,18 +111,14 @@ export function labelledKernelGrad(
   yNegative: tf.Tensor1D,
   coding: LabelCoding,
 ): tf.Tensor2D {
-  const norm = inputNorm(image.imagePower, coding.strength ** 2, coding);
-  const dPos = tf.div(dPositive, norm);
-  const dNeg = tf.div(dNegative, norm);
-  const imagePart = transposeTimes(image.image, tf.add(dPos, dNeg) as tf.Tensor2D);
-  // Sums of rows per label as onehotᵀ·d (wasm has no UnsortedSegmentSum kernel).
-  const oneHot = (labels: tf.Tensor1D) =>
-    tf.cast(tf.oneHot(labels, coding.classes), 'float32') as tf.Tensor2D;
+  // ∂z/∂W carries the input's row scale: (s∘x)ᵀ·d = xᵀ·(s∘d).
+  const scale = inputScale(image.imagePower, coding.strength ** 2, coding);
+  const imagePart = transposeTimes(image.image, scaleRows(tf.add(dPositive, dNegative), scale));
+  // Sums of rows per label as (s∘onehot)ᵀ·d (wasm has no UnsortedSegmentSum kernel).
+  const scaledOneHot = (labels: tf.Tensor1D) =>
+    scaleRows(tf.cast(tf.oneHot(labels, coding.classes), 'float32') as tf.Tensor2D, scale);
   const labelPart = tf.mul(
-    tf.add(
-      transposeTimes(oneHot(y), dPos as tf.Tensor2D),
-      transposeTimes(oneHot(yNegative), dNeg as tf.Tensor2D),
-    ),
+    tf.add(transposeTimes(scaledOneHot(y), dPositive), transposeTimes(scaledOneHot(yNegative), dNegative)),
     coding.strength,
   );
   if (coding.placement === 'append') return tf.concat([imagePart, labelPart]) as tf.Tensor2D;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { normalTensor, paramName } from '@plasticity/core-tensors';
+import { normalTensor, paramName, rowSquareSums } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { NormalizationKind } from './config.js';
 import { normalizeRows } from './goodness.js';
@@ -37,10 +37,14 @@ export function reluLayer(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D
   return tf.fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }) as tf.Tensor2D;
 }
 
-/** Every layer's ReLU activities and the same rows normalised (what the next layer and the readout see). */
+/**
+ * Every layer's ReLU activities, the same rows normalised (what the next layer and the readout
+ * see), and each row's sum of squares (goodness and normalisation both derive from it).
+ */
 export interface Activities {
   readonly activities: tf.Tensor2D[];
   readonly normalized: tf.Tensor2D[];
+  readonly squareSums: tf.Tensor1D[];
 }
 
 /** Runs the layers above the first from its pre-activations, normalising rows between layers. */
@@ -49,12 +53,21 @@ export function propagate(
   layers: readonly Record<string, tf.Variable>[],
   normalization: NormalizationKind,
 ): Activities {
-  const activities = [tf.relu(firstPre)];
-  const normalized = [normalizeRows(activities[0], normalization)];
-  for (let l = 1; l < layers.length; l++) {
-    const kernel = layers[l][paramName(l, 'kernel')] as tf.Tensor2D;
-    activities.push(reluLayer(normalized[l - 1], kernel, layers[l][paramName(l, 'bias')] as tf.Tensor1D));
-    normalized.push(normalizeRows(activities[l], normalization));
+  const activities: tf.Tensor2D[] = [];
+  const normalized: tf.Tensor2D[] = [];
+  const squareSums: tf.Tensor1D[] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const h =
+      l === 0
+        ? tf.relu(firstPre)
+        : reluLayer(
+            normalized[l - 1],
+            layers[l][paramName(l, 'kernel')] as tf.Tensor2D,
+            layers[l][paramName(l, 'bias')] as tf.Tensor1D,
+          );
+    activities.push(h);
+    squareSums.push(rowSquareSums(h));
+    normalized.push(normalizeRows(h, normalization, squareSums[l]));
   }
-  return { activities, normalized };
+  return { activities, normalized, squareSums };
 }
