@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'E_LOCKED'
   /** An output location (a run directory) cannot be created or written. */
   | 'E_OUTPUT'
+  /** Valid input that uses something plasticity cannot represent (a NIR node type, a convention). */
+  | 'E_UNSUPPORTED'
   | 'E_USAGE';
 
 /** The one error class every package throws for a user-facing problem. */

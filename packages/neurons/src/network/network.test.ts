@@ -111,13 +111,15 @@ function referenceConv(
   k: ArrayLike<number>,
   [kh, kw, f]: number[],
   stride: number,
-  padding: 'same' | 'valid',
+  padding: 'same' | 'valid' | [number, number],
 ): { y: number[]; shape: number[] } {
-  const out = (len: number, size: number) =>
-    padding === 'same' ? Math.ceil(len / stride) : Math.floor((len - size) / stride) + 1;
-  const [ho, wo] = [out(h, kh), out(w, kw)];
-  const padTop = padding === 'same' ? Math.floor(Math.max((ho - 1) * stride + kh - h, 0) / 2) : 0;
-  const padLeft = padding === 'same' ? Math.floor(Math.max((wo - 1) * stride + kw - w, 0) / 2) : 0;
+  // Explicit padding: that many zeros on both sides of each axis (PyTorch's convention).
+  const [padRows, padCols] = typeof padding === 'string' ? [0, 0] : padding;
+  const out = (len: number, size: number, pad: number) =>
+    padding === 'same' ? Math.ceil(len / stride) : Math.floor((len + 2 * pad - size) / stride) + 1;
+  const [ho, wo] = [out(h, kh, padRows), out(w, kw, padCols)];
+  const padTop = padding === 'same' ? Math.floor(Math.max((ho - 1) * stride + kh - h, 0) / 2) : padRows;
+  const padLeft = padding === 'same' ? Math.floor(Math.max((wo - 1) * stride + kw - w, 0) / 2) : padCols;
   const y: number[] = [];
   for (let b = 0; b < n; b++)
     for (let r = 0; r < ho; r++)
@@ -180,11 +182,13 @@ describe.each(backends)('%s', (backend) => {
 
   // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
   if (backend !== 'webgpu') {
-    test.each<['same' | 'valid', number]>([
+    test.each<['same' | 'valid' | [number, number], number]>([
       ['same', 1],
       ['valid', 1],
       ['same', 2],
-    ])('conv2d (%s, stride %s) with bias matches a direct float64 loop', async (padding, stride) => {
+      [[1, 2], 1],
+      [[2, 1], 2],
+    ])('conv2d (%j, stride %s) with bias matches a direct float64 loop', async (padding, stride) => {
       const [T, B, H, W, C, F] = [2, 2, 5, 6, 2, 3];
       const net = createSpikingNetwork(
         [{ type: 'conv2d', filters: F, kernel: [3, 2], stride, padding, bias: true }],
@@ -207,7 +211,7 @@ describe.each(backends)('%s', (backend) => {
 
   // conv2d and max pool2d are refused on webgpu (see refuseWrongKernels); not defined there.
   if (backend !== 'webgpu') {
-    test.each<['max' | 'avg']>([['max'], ['avg']])(
+    test.each<['max' | 'avg' | 'sum']>([['max'], ['avg'], ['sum']])(
       'pool2d %s by hand, forward and gradient',
       async (kind) => {
         // Frames 4×5, one channel, two samples (the second negated); 2×2 windows with stride 2
@@ -217,14 +221,15 @@ describe.each(backends)('%s', (backend) => {
         const x = tf.tensor([...frame, ...frame.map((v) => -v)], [1, 2, 4, 5, 1]);
         const out = net.run(x);
         expect(out.output.shape).toEqual([1, 2, 2, 2, 1]);
-        const means = [(1 + 5 + 3 - 1) / 4, (2 + 0 + 4 + 4) / 4, (0 + 2 + 7 + 1) / 4, (-3 - 2 + 8 + 6) / 4];
-        const expected = kind === 'max' ? [5, 4, 7, 8, 1, 0, 0, 3] : [...means, ...means.map((v) => -v)];
+        const sums = [1 + 5 + 3 - 1, 2 + 0 + 4 + 4, 0 + 2 + 7 + 1, -3 - 2 + 8 + 6];
+        const pooled = kind === 'sum' ? sums : sums.map((v) => v / 4);
+        const expected = kind === 'max' ? [5, 4, 7, 8, 1, 0, 0, 3] : [...pooled, ...pooled.map((v) => -v)];
         expect(Array.from(await out.output.data(), (v) => v + 0)).toEqual(expected); // + 0: −0 → 0
         // d Σ output / dx: 1 at each window's maximum (the first of a tie: 4 at index 7), 1/4 over each window for avg, 0 in column 4.
         const g = tf.grad((input: tf.Tensor) => tf.sum(net.run(input).output))(x);
         const hot = (indices: number[]) =>
           Array.from({ length: 20 }, (_, i) => (indices.includes(i) ? 1 : 0));
-        const inWindows = (i: number) => (i % 5 < 4 ? 0.25 : 0);
+        const inWindows = (i: number) => (i % 5 < 4 ? (kind === 'sum' ? 1 : 0.25) : 0);
         const grad =
           kind === 'max'
             ? [...hot([1, 7, 15, 17]), ...hot([6, 3, 10, 12])]
@@ -250,6 +255,25 @@ describe.each(backends)('%s', (backend) => {
       tf.dispose(out);
       net.dispose();
     });
+
+    test.each<['max' | 'avg' | 'sum']>([['max'], ['avg'], ['sum']])(
+      'pool2d %s with one explicit pad each side: zeros count in sums and averages, never win a max',
+      async (kind) => {
+        const frame = [-3, -1, -4, -1, -5, -9, -2, -6, -5];
+        const net = createSpikingNetwork([{ type: 'pool2d', kind, size: 2, padding: 1 }], [3, 3, 1]);
+        const out = net.run(tf.tensor(frame, [1, 1, 3, 3, 1]));
+        // Padded to 5×5; 2×2 windows at stride 2 start at rows and columns 0 and 2.
+        const windows = [[-3], [-1, -4], [-1, -2], [-5, -9, -6, -5]];
+        const value = (w: number[]) => {
+          const sum = w.reduce((a, b) => a + b, 0);
+          return kind === 'max' ? Math.max(...w) : kind === 'sum' ? sum : sum / 4;
+        };
+        expect(net.outputShape).toEqual([2, 2, 1]);
+        assertClose(await out.output.data(), windows.map(value), { rtol: 1e-6, atol: 1e-6 }, 'pooled');
+        tf.dispose(out);
+        net.dispose();
+      },
+    );
   }
 
   test.each<['lif' | 'if' | 'alif' | 'li', boolean]>([

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { glorotUniform, heNormal, normalTensor, uniformTensor } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
-import type { InitSpec } from './spec.js';
+import type { InitSpec, Padding } from './spec.js';
 
 // Time-distributed connection ops: `[T, B, ...]` folded into one `[T·B, ...]` batch, so each
 // connection is one op over the whole sequence; only the neuron layers loop over time.
@@ -22,9 +22,15 @@ export function timeDistributed(x: tf.Tensor, fn: (folded: tf.Tensor) => tf.Tens
   return tf.reshape(y, [steps, batch, ...y.shape.slice(1)]);
 }
 
-/** Output length and (before, after) padding along one axis, TensorFlow's 'same'/'valid' rules. */
-function windowPlan(length: number, size: number, stride: number, padding: 'same' | 'valid') {
-  if (padding === 'valid') return { out: Math.floor((length - size) / stride) + 1, before: 0, after: 0 };
+/**
+ * Output length and (before, after) padding along one axis: TensorFlow's 'same'/'valid' rules,
+ * or `pad` zeros on each side.
+ */
+function windowPlan(length: number, size: number, stride: number, padding: 'same' | 'valid' | number) {
+  if (typeof padding === 'number' || padding === 'valid') {
+    const pad = padding === 'valid' ? 0 : padding;
+    return { out: Math.floor((length + 2 * pad - size) / stride) + 1, before: pad, after: pad };
+  }
   const out = Math.ceil(length / stride);
   const total = Math.max((out - 1) * stride + size - length, 0);
   return { out, before: Math.floor(total / 2), after: total - Math.floor(total / 2) };
@@ -75,13 +81,20 @@ function subsample(y: tf.Tensor4D, stride: readonly [number, number], rows: Plan
   return tf.reshape(kept, [n, rows.out, cols.out, channels]);
 }
 
-/** NHWC 2-D convolution `x [N, H, W, C]` with `kernel [kh, kw, C, F]`, TensorFlow padding. */
+/** Explicit padding applied to `x`, leaving a 'valid' window op (value: what pads hold). */
+function padExplicit(x: tf.Tensor4D, padding: readonly [number, number], value = 0): tf.Tensor4D {
+  const [rows, cols] = padding;
+  return padSpatial(x, { out: 0, before: rows, after: rows }, { out: 0, before: cols, after: cols }, value);
+}
+
+/** NHWC 2-D convolution `x [N, H, W, C]` with `kernel [kh, kw, C, F]`, TensorFlow or explicit padding. */
 export function conv2d(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
   stride: readonly [number, number],
-  padding: 'same' | 'valid',
+  padding: Padding,
 ): tf.Tensor4D {
+  if (typeof padding !== 'string') return conv2d(padExplicit(x, padding), kernel, stride, 'valid');
   // Only wasm needs the Conv3D route; on webgpu (4.22, SwiftShader) Conv3D returns zeros.
   if (tf.getBackend() !== 'wasm') return tf.conv2d(x, kernel, [stride[0], stride[1]], padding);
   if (stride[0] === 1 && stride[1] === 1) return conv3dAs2d(x, kernel, padding);
@@ -98,13 +111,23 @@ export function conv2d(
  */
 export function pool2d(
   x: tf.Tensor4D,
-  kind: 'max' | 'avg',
+  kind: 'max' | 'avg' | 'sum',
   size: readonly [number, number],
   stride: readonly [number, number],
-  padding: 'same' | 'valid',
+  padding: Padding,
 ): tf.Tensor4D {
   const window: [number, number] = [size[0], size[1]];
   const strides: [number, number] = [stride[0], stride[1]];
+  if (typeof padding !== 'string') {
+    // Padded zeros count in an average (PyTorch's count_include_pad); a max never picks a pad.
+    return pool2d(padExplicit(x, padding, kind === 'max' ? -Infinity : 0), kind, size, stride, 'valid');
+  }
+  if (kind === 'sum') {
+    // The window's sum, pads counted as zeros (an average over 'same' pads would exclude them).
+    const rows = windowPlan(x.shape[1], size[0], stride[0], padding);
+    const cols = windowPlan(x.shape[2], size[1], stride[1], padding);
+    return tf.mul(tf.avgPool(padSpatial(x, rows, cols), window, strides, 'valid'), size[0] * size[1]);
+  }
   if (kind === 'avg') return tf.avgPool(x, window, strides, padding);
   if (tf.getBackend() === 'cpu') return tf.maxPool(x, window, strides, padding);
   const rows = windowPlan(x.shape[1], size[0], stride[0], padding);

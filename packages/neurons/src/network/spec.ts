@@ -50,6 +50,11 @@ export interface RecurrentSpec extends ConnectionFields {
   readonly recurrentInit?: InitSpec;
 }
 
+/** TensorFlow's 'same' or 'valid', or explicit symmetric zero padding per axis. */
+export type PaddingSpec = 'same' | 'valid' | number | readonly [number, number];
+/** Resolved padding: explicit padding is always `[rows, cols]`. */
+export type Padding = 'same' | 'valid' | readonly [number, number];
+
 /** 2-D convolution on NHWC frames `[T, B, H, W, C]` → `[T, B, H', W', filters]`. */
 export interface Conv2dSpec extends ConnectionFields {
   readonly type: 'conv2d';
@@ -58,17 +63,21 @@ export interface Conv2dSpec extends ConnectionFields {
   readonly kernel: number | readonly [number, number];
   /** Default 1. */
   readonly stride?: number | readonly [number, number];
-  /** Default 'valid' (no padding, as PyTorch's default). */
-  readonly padding?: 'same' | 'valid';
+  /**
+   * Default 'valid' (no padding, as PyTorch's default); a number or `[rows, cols]` pads that many
+   * zeros on both sides of each axis (PyTorch's `padding`).
+   */
+  readonly padding?: PaddingSpec;
 }
 
 /** 2-D max or average pooling over `[T, B, H, W, C]`; stride defaults to the size. */
 export interface Pool2dSpec {
   readonly type: 'pool2d';
-  readonly kind: 'max' | 'avg';
+  /** `sum` adds the window (NIR's SumPool2d): `avg` times the window's area. */
+  readonly kind: 'max' | 'avg' | 'sum';
   readonly size: number | readonly [number, number];
   readonly stride?: number | readonly [number, number];
-  readonly padding?: 'same' | 'valid';
+  readonly padding?: PaddingSpec;
 }
 
 /** `[T, B, ...shape]` → `[T, B, product(shape)]`. */
@@ -114,16 +123,16 @@ export type ResolvedLayer = {
       readonly filters: number;
       readonly kernel: readonly [number, number];
       readonly stride: readonly [number, number];
-      readonly padding: 'same' | 'valid';
+      readonly padding: Padding;
       readonly bias: boolean;
       readonly init: InitSpec;
     }
   | {
       readonly type: 'pool2d';
-      readonly kind: 'max' | 'avg';
+      readonly kind: 'max' | 'avg' | 'sum';
       readonly size: readonly [number, number];
       readonly stride: readonly [number, number];
-      readonly padding: 'same' | 'valid';
+      readonly padding: Padding;
     }
   | { readonly type: 'flatten' }
   | { readonly type: 'lif' | 'alif' | 'if' | 'lif-exp'; readonly model: NeuronParams }
@@ -137,6 +146,13 @@ const initSchema = z.union([
   z.strictObject({ dist: z.literal('normal'), mean: z.number(), std: z.number().min(0) }),
   z.strictObject({ dist: z.literal('uniform'), lo: z.number(), hi: z.number() }),
 ]);
+const paddingSchema = z
+  .union([
+    z.enum(['same', 'valid']),
+    z.number().int().min(0),
+    z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+  ])
+  .default('valid');
 const connection = { bias: z.boolean().default(false), init: initSchema.default('he-normal') };
 const SCHEMAS = {
   dense: z.strictObject({ type: z.literal('dense'), units: count, ...connection }),
@@ -151,15 +167,15 @@ const SCHEMAS = {
     filters: count,
     kernel: pair,
     stride: pair.default(1),
-    padding: z.enum(['same', 'valid']).default('valid'),
+    padding: paddingSchema,
     ...connection,
   }),
   pool2d: z.strictObject({
     type: z.literal('pool2d'),
-    kind: z.enum(['max', 'avg']),
+    kind: z.enum(['max', 'avg', 'sum']),
     size: pair,
     stride: pair.optional(),
-    padding: z.enum(['same', 'valid']).default('valid'),
+    padding: paddingSchema,
   }),
   flatten: z.strictObject({ type: z.literal('flatten') }),
 };
@@ -195,9 +211,15 @@ function configError(index: number, type: string, message: string, field?: strin
   return new PlasticityError('E_CONFIG', `layer ${index} (${type}): ${message}`, { layer: index, field });
 }
 
-/** Output length of a windowed op along one axis (TensorFlow's 'same'/'valid' rules). */
-function windowOut(length: number, size: number, stride: number, padding: 'same' | 'valid'): number {
-  return padding === 'same' ? Math.ceil(length / stride) : Math.floor((length - size) / stride) + 1;
+/** Output length of a windowed op along one axis (TensorFlow's 'same'/'valid' rules, or `pad` zeros each side). */
+function windowOut(length: number, size: number, stride: number, padding: 'same' | 'valid' | number): number {
+  if (padding === 'same') return Math.ceil(length / stride);
+  const pad = padding === 'valid' ? 0 : padding;
+  return Math.floor((length + 2 * pad - size) / stride) + 1;
+}
+
+function resolvePadding(padding: PaddingSpec): Padding {
+  return typeof padding === 'string' ? padding : asPair(padding);
 }
 
 function spatial(
@@ -206,18 +228,20 @@ function spatial(
   inShape: readonly number[],
   size: readonly [number, number],
   stride: readonly [number, number],
-  padding: 'same' | 'valid',
+  padding: Padding,
   channels: number,
 ): number[] {
   if (inShape.length !== 3) {
     throw shapeError(index, type, `needs frames [H, W, C] per sample, got ${fmt(inShape)}`, 'input');
   }
-  const [h, w] = [0, 1].map((a) => windowOut(inShape[a], size[a], stride[a], padding));
+  const [h, w] = [0, 1].map((a) =>
+    windowOut(inShape[a], size[a], stride[a], typeof padding === 'string' ? padding : padding[a]),
+  );
   if (h < 1 || w < 1) {
     throw shapeError(
       index,
       type,
-      `window ${fmt(size)} does not fit the input ${fmt(inShape)} with padding 'valid'`,
+      `window ${fmt(size)} does not fit the input ${fmt(inShape)} with padding ${JSON.stringify(padding)}`,
       type === 'conv2d' ? 'kernel' : 'size',
     );
   }
@@ -294,8 +318,8 @@ function resolveOne(
     }
     case 'conv2d': {
       const s = spec as z.output<typeof SCHEMAS.conv2d>;
-      const [kernel, stride] = [asPair(s.kernel), asPair(s.stride)];
-      const outShape = spatial(index, type, inShape, kernel, stride, s.padding, s.filters);
+      const [kernel, stride, padding] = [asPair(s.kernel), asPair(s.stride), resolvePadding(s.padding)];
+      const outShape = spatial(index, type, inShape, kernel, stride, padding, s.filters);
       return {
         ...base,
         outShape,
@@ -303,7 +327,7 @@ function resolveOne(
         filters: s.filters,
         kernel,
         stride,
-        padding: s.padding,
+        padding,
         bias: s.bias,
         init: s.init,
       };
@@ -312,8 +336,9 @@ function resolveOne(
       const s = spec as z.output<typeof SCHEMAS.pool2d>;
       const size = asPair(s.size);
       const stride = asPair(s.stride ?? s.size);
-      const outShape = spatial(index, type, inShape, size, stride, s.padding, inShape[2]);
-      return { ...base, outShape, type, kind: s.kind, size, stride, padding: s.padding };
+      const padding = resolvePadding(s.padding);
+      const outShape = spatial(index, type, inShape, size, stride, padding, inShape[2]);
+      return { ...base, outShape, type, kind: s.kind, size, stride, padding };
     }
     default:
       return { ...base, outShape: [inShape.reduce((a, b) => a * b, 1)], type: 'flatten' };
