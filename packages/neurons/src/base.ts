@@ -137,7 +137,7 @@ export type { DeltaEncodeOptions } from './encoding/delta.js';
 export { LOSS_NAMES, lossByName, readoutScores } from './losses/losses.js';
 export type { LossName, LossOptions, ReadoutRecord, SpikingLoss } from './losses/losses.js';
 // NIR (Neuromorphic Intermediate Representation) graphs ↔ layer chains; files in `./node`.
-export { NIR_VERSION, checkGraph, float32, int64, isGraph, numbers } from './nir/graph.js';
+export { NIR_VERSION, checkNirGraph, nirFloat32, nirInt64, isNirGraph, nirNumbers } from './nir/graph.js';
 export type { NirArray, NirDocument, NirGraph, NirNode, NirValue } from './nir/graph.js';
 export { importNirGraph, networkFromNir } from './nir/import.js';
 export type { ImportedNetwork, NirImportOptions } from './nir/import.js';

@@ -4,7 +4,7 @@ import { expSynapseConstants } from '../models/decay.js';
 import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
 import type { SpikingNetwork } from '../network/network.js';
 import type { ResolvedLayer } from '../network/spec.js';
-import { NIR_VERSION, float32, int64 } from './graph.js';
+import { NIR_VERSION, nirFloat32, nirInt64 } from './graph.js';
 import type { NirArray, NirDocument, NirGraph, NirNode } from './graph.js';
 import { hwcToChwRows } from './layout.js';
 
@@ -110,7 +110,7 @@ function explicitPadding(layer: ResolvedLayer & { padding: unknown }, size: read
 export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedNir> {
   const warnings: string[] = [];
   const nodes: Record<string, NirNode> = {
-    input: { type: 'Input', params: { shape: int64(nirShape(network.inputShape)) } },
+    input: { type: 'Input', params: { shape: nirInt64(nirShape(network.inputShape)) } },
   };
   const edges: [string, string][] = [];
   let previous = 'input';
@@ -127,17 +127,17 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
         const rows = flattenedFrom;
         flattenedFrom = undefined;
         const nirWeight = tf.tidy(() => tf.transpose(rows ? tf.gather(kernel, hwcToChwRows(rows)) : kernel));
-        const values = float32(await nirWeight.data(), nirWeight.shape);
+        const values = nirFloat32(await nirWeight.data(), nirWeight.shape);
         nirWeight.dispose();
         const bias = weight(layer.index, 'bias');
         node = bias
-          ? { type: 'Affine', params: { weight: values, bias: float32(await bias.data()) } }
+          ? { type: 'Affine', params: { weight: values, bias: nirFloat32(await bias.data()) } }
           : { type: 'Linear', params: { weight: values } };
         if (layer.type === 'recurrent') {
           const recurrent = tf.tidy(() => tf.transpose(weight(layer.index, 'recurrent')!));
           nodes[`${name}.recurrent`] = {
             type: 'Linear',
-            params: { weight: float32(await recurrent.data(), recurrent.shape) },
+            params: { weight: nirFloat32(await recurrent.data(), recurrent.shape) },
           };
           recurrent.dispose();
         }
@@ -149,13 +149,13 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
         node = {
           type: 'Conv2d',
           params: {
-            weight: float32(await kernel.data(), kernel.shape),
-            bias: float32(bias ? await bias.data() : new Array<number>(layer.filters).fill(0)),
-            stride: int64(layer.stride),
-            padding: int64(explicitPadding(layer, layer.kernel)),
-            dilation: int64([1, 1]),
-            groups: int64([1], []),
-            input_shape: int64(layer.inShape.slice(0, 2)),
+            weight: nirFloat32(await kernel.data(), kernel.shape),
+            bias: nirFloat32(bias ? await bias.data() : new Array<number>(layer.filters).fill(0)),
+            stride: nirInt64(layer.stride),
+            padding: nirInt64(explicitPadding(layer, layer.kernel)),
+            dilation: nirInt64([1, 1]),
+            groups: nirInt64([1], []),
+            input_shape: nirInt64(layer.inShape.slice(0, 2)),
           },
         };
         kernel.dispose();
@@ -167,9 +167,9 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
         node = {
           type: layer.kind === 'sum' ? 'SumPool2d' : 'AvgPool2d',
           params: {
-            kernel_size: int64(layer.size),
-            stride: int64(layer.stride),
-            padding: int64(explicitPadding(layer, layer.size)),
+            kernel_size: nirInt64(layer.size),
+            stride: nirInt64(layer.stride),
+            padding: nirInt64(explicitPadding(layer, layer.size)),
           },
         };
         break;
@@ -179,7 +179,7 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
         if (layer.inShape.length === 3) flattenedFrom = chw;
         node = {
           type: 'Flatten',
-          params: { input_type: int64(chw), start_dim: int64([0], []), end_dim: int64([-1], []) },
+          params: { input_type: nirInt64(chw), start_dim: nirInt64([0], []), end_dim: nirInt64([-1], []) },
         };
         break;
       }
@@ -194,7 +194,7 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
       edges.push([name, `${last.index}.recurrent`], [`${last.index}.recurrent`, name]);
     }
   }
-  nodes.output = { type: 'Output', params: { shape: int64(nirShape(network.outputShape)) } };
+  nodes.output = { type: 'Output', params: { shape: nirInt64(nirShape(network.outputShape)) } };
   edges.push([previous, 'output']);
   const graph: NirGraph = { nodes, edges };
   return { document: { version: NIR_VERSION, graph }, warnings };

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type * as H5Wasm from 'h5wasm/node';
 import type { Dataset, Group } from 'h5wasm/node';
 import { PlasticityError } from '@plasticity/core-tensors';
-import { checkGraph, isArray, isGraph } from './graph.js';
+import { checkNirGraph, isNirArray, isNirGraph } from './graph.js';
 import type { NirArray, NirDocument, NirGraph, NirNode, NirValue } from './graph.js';
 
 // .nir files are HDF5: a `version` string and a group `node` (the top graph). A graph group holds
@@ -121,8 +121,8 @@ export async function readNirFile(path: string): Promise<NirDocument> {
       throw formatError(path, 'no group "node": not a NIR file');
     }
     const graph = readNodeOrGraph(root as Group, path, 'node');
-    if (!isGraph(graph)) throw formatError(path, `the top node is a ${graph.type}, not a NIRGraph`);
-    checkGraph(graph);
+    if (!isNirGraph(graph)) throw formatError(path, `the top node is a ${graph.type}, not a NIRGraph`);
+    checkNirGraph(graph);
     return { version: typeof version?.value === 'string' ? version.value : '', graph };
   } finally {
     file.close();
@@ -137,7 +137,7 @@ function writeArray(group: Group, name: string, array: NirArray): void {
 function writeRecord(group: Group, record: Readonly<Record<string, NirValue>>): void {
   for (const [key, value] of Object.entries(record)) {
     if (typeof value === 'string') group.create_dataset({ name: key, data: value });
-    else if (isArray(value)) writeArray(group, key, value);
+    else if (isNirArray(value)) writeArray(group, key, value);
     else writeRecord(group.create_group(key), value);
   }
 }
@@ -147,7 +147,7 @@ function writeGraph(group: Group, graph: NirGraph): void {
   const nodes = group.create_group('nodes');
   for (const [name, node] of Object.entries(graph.nodes)) {
     const child = nodes.create_group(name);
-    if (isGraph(node)) writeGraph(child, node);
+    if (isNirGraph(node)) writeGraph(child, node);
     else {
       child.create_dataset({ name: 'type', data: node.type });
       writeRecord(child, node.params);
@@ -165,7 +165,7 @@ function writeGraph(group: Group, graph: NirGraph): void {
  * reader never sees half a file and a failed write leaves the old one.
  */
 export async function writeNirFile(path: string, document: NirDocument): Promise<void> {
-  checkGraph(document.graph);
+  checkNirGraph(document.graph);
   const h5 = await h5wasm();
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

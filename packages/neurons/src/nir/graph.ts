@@ -35,23 +35,23 @@ export interface NirDocument {
 /** The NIR version this package writes. */
 export const NIR_VERSION = '0.2.0';
 
-export const isGraph = (node: NirNode | NirGraph): node is NirGraph => 'edges' in node;
+export const isNirGraph = (node: NirNode | NirGraph): node is NirGraph => 'edges' in node;
 
-export const isArray = (value: NirValue | undefined): value is NirArray =>
+export const isNirArray = (value: NirValue | undefined): value is NirArray =>
   typeof value === 'object' && value !== null && 'dtype' in value && 'data' in value;
 
 /** A float32 array parameter. */
-export function float32(data: ArrayLike<number>, shape: readonly number[] = [data.length]): NirArray {
+export function nirFloat32(data: ArrayLike<number>, shape: readonly number[] = [data.length]): NirArray {
   return { dtype: 'float32', shape: [...shape], data: Float32Array.from(data) };
 }
 
 /** An int64 array parameter (NIR stores shapes, strides and paddings as int64). */
-export function int64(data: ArrayLike<number>, shape: readonly number[] = [data.length]): NirArray {
+export function nirInt64(data: ArrayLike<number>, shape: readonly number[] = [data.length]): NirArray {
   return { dtype: 'int64', shape: [...shape], data: BigInt64Array.from(Array.from(data, (v) => BigInt(v))) };
 }
 
 /** The values of an array parameter as numbers (int64 converted). */
-export function numbers(array: NirArray): number[] {
+export function nirNumbers(array: NirArray): number[] {
   return array.dtype === 'int64' ? Array.from(array.data, Number) : Array.from(array.data);
 }
 
@@ -59,9 +59,9 @@ export function numbers(array: NirArray): number[] {
  * Checks that every edge names nodes of the graph and that nested graphs are well formed;
  * E_DATA_FORMAT names the first edge or node that is wrong.
  */
-export function checkGraph(graph: NirGraph, where = 'graph'): void {
+export function checkNirGraph(graph: NirGraph, where = 'graph'): void {
   for (const [name, node] of Object.entries(graph.nodes)) {
-    if (isGraph(node)) checkGraph(node, `${where} node ${JSON.stringify(name)}`);
+    if (isNirGraph(node)) checkNirGraph(node, `${where} node ${JSON.stringify(name)}`);
     else if (typeof node.type !== 'string' || node.type === '') {
       throw new PlasticityError('E_DATA_FORMAT', `${where}: node ${JSON.stringify(name)} has no type`, {
         node: name,

@@ -4,7 +4,7 @@ import { expSynapseConstants } from '../models/decay.js';
 import { createSpikingNetwork } from '../network/network.js';
 import type { SpikingNetwork, SpikingNetworkOptions } from '../network/network.js';
 import type { LayerSpec } from '../network/spec.js';
-import { isArray, isGraph, numbers } from './graph.js';
+import { isNirArray, isNirGraph, nirNumbers } from './graph.js';
 import type { NirArray, NirGraph, NirNode } from './graph.js';
 import { chwToHwcRows } from './layout.js';
 
@@ -52,7 +52,7 @@ const unsupported = (name: string, message: string, details: Record<string, unkn
 /** One parameter as numbers; E_DATA_FORMAT when it is missing or not an array. */
 function param(name: string, node: NirNode, key: string): { values: number[]; shape: number[] } {
   const value = node.params[key];
-  if (!isArray(value)) {
+  if (!isNirArray(value)) {
     throw new PlasticityError(
       'E_DATA_FORMAT',
       `NIR node ${JSON.stringify(name)} (${node.type}) has no array ${key}`,
@@ -62,7 +62,7 @@ function param(name: string, node: NirNode, key: string): { values: number[]; sh
       },
     );
   }
-  return { values: numbers(value as NirArray), shape: [...(value as NirArray).shape] };
+  return { values: nirNumbers(value as NirArray), shape: [...(value as NirArray).shape] };
 }
 
 const optionalParam = (name: string, node: NirNode, key: string) =>
@@ -177,7 +177,7 @@ function chainOf(graph: NirGraph): { order: string[]; recurrent: Map<string, str
   }
   const typeOf = (name: string) => {
     const node = graph.nodes[name];
-    return isGraph(node) ? 'NIRGraph' : node.type;
+    return isNirGraph(node) ? 'NIRGraph' : node.type;
   };
   const inputs = Object.keys(graph.nodes).filter((n) => typeOf(n) === 'Input');
   if (inputs.length !== 1) {
@@ -273,7 +273,7 @@ export function importNirGraph(graph: NirGraph, options: NirImportOptions): Impo
   const { order, recurrent } = chainOf(graph);
   const node = (name: string) => graph.nodes[name] as NirNode;
   const inputNode = node(order[0]);
-  const nirInput = numbers(inputNode.params.shape as NirArray);
+  const nirInput = nirNumbers(inputNode.params.shape as NirArray);
   // NIR images are [C, H, W]; ours are [H, W, C].
   const inputShape = nirInput.length === 3 ? [nirInput[1], nirInput[2], nirInput[0]] : nirInput;
   const layers: LayerSpec[] = [];
@@ -287,7 +287,7 @@ export function importNirGraph(graph: NirGraph, options: NirImportOptions): Impo
     for (let i = 1; i < order.length; i++) {
       const name = order[i];
       const entry = graph.nodes[name];
-      if (isGraph(entry)) throw unsupported(name, 'is a nested graph; flatten it into its parent first');
+      if (isNirGraph(entry)) throw unsupported(name, 'is a nested graph; flatten it into its parent first');
       const here = entry;
       if (here.type === 'Output') {
         if (i !== order.length - 1) throw unsupported(name, 'is an Output with nodes after it');

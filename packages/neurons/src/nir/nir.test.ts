@@ -14,7 +14,7 @@ import type { SpikingNetwork } from '../network/network.js';
 import { heaviside } from '../surrogate.js';
 import { exportNirGraph } from './export.js';
 import { readNirFile, writeNirFile } from './file.js';
-import { float32, int64, numbers } from './graph.js';
+import { nirFloat32, nirInt64, nirNumbers } from './graph.js';
 import type { NirArray, NirGraph, NirNode } from './graph.js';
 import { importNirGraph, networkFromNir } from './import.js';
 import {
@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 const param = (graph: NirGraph, node: string, key: string) =>
-  numbers((graph.nodes[node] as NirNode).params[key] as NirArray);
+  nirNumbers((graph.nodes[node] as NirNode).params[key] as NirArray);
 
 /**
  * NIR's LIF (`τ v̇ = −v + r·I`, reset by subtracting the threshold at the crossing) driven by
@@ -287,24 +287,24 @@ describe('import against NIR equations', () => {
     ];
     const graph: NirGraph = {
       nodes: {
-        in: { type: 'Input', params: { shape: int64([inputs]) } },
-        a: { type: 'Affine', params: { weight: float32(w1, [hidden, inputs]), bias: float32(b1) } },
+        in: { type: 'Input', params: { shape: nirInt64([inputs]) } },
+        a: { type: 'Affine', params: { weight: nirFloat32(w1, [hidden, inputs]), bias: nirFloat32(b1) } },
         n: {
           type: 'LIF',
           params: {
-            tau: float32([tau, tau, tau, tau]),
-            r: float32(r),
-            v_leak: float32([0, 0, 0, 0]),
-            v_threshold: float32(thresholds),
+            tau: nirFloat32([tau, tau, tau, tau]),
+            r: nirFloat32(r),
+            v_leak: nirFloat32([0, 0, 0, 0]),
+            v_threshold: nirFloat32(thresholds),
           },
         },
-        rec: { type: 'Linear', params: { weight: float32(wr, [hidden, hidden]) } },
-        b: { type: 'Linear', params: { weight: float32(w2, [outputs, hidden]) } },
+        rec: { type: 'Linear', params: { weight: nirFloat32(wr, [hidden, hidden]) } },
+        b: { type: 'Linear', params: { weight: nirFloat32(w2, [outputs, hidden]) } },
         m: {
           type: 'IF',
-          params: { r: float32([rOut, rOut]), v_threshold: float32([thresholdOut, thresholdOut]) },
+          params: { r: nirFloat32([rOut, rOut]), v_threshold: nirFloat32([thresholdOut, thresholdOut]) },
         },
-        out: { type: 'Output', params: { shape: int64([outputs]) } },
+        out: { type: 'Output', params: { shape: nirInt64([outputs]) } },
       },
       edges: [
         ['in', 'a'],
@@ -359,7 +359,10 @@ describe('import against NIR equations', () => {
   test.each<[string, (g: NirGraph) => NirGraph, RegExp]>([
     [
       'a primitive with no counterpart (Delay)',
-      (g) => ({ ...g, nodes: { ...g.nodes, '1': { type: 'Delay', params: { delay: float32([0.001]) } } } }),
+      (g) => ({
+        ...g,
+        nodes: { ...g.nodes, '1': { type: 'Delay', params: { delay: nirFloat32([0.001]) } } },
+      }),
       /NIR node "1": Delay is not a primitive plasticity can import/,
     ],
     [
@@ -368,7 +371,7 @@ describe('import against NIR equations', () => {
         ...g,
         nodes: {
           ...g.nodes,
-          '1': { type: 'LIF', params: { ...(g.nodes['1'] as NirNode).params, v_leak: float32([0.2]) } },
+          '1': { type: 'LIF', params: { ...(g.nodes['1'] as NirNode).params, v_leak: nirFloat32([0.2]) } },
         },
       }),
       /NIR node "1": v_leak ≠ 0/,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '@plasticity/core-tensors';
 import { writeNirFile } from './file.js';
-import { float32, int64 } from './graph.js';
+import { nirFloat32, nirInt64 } from './graph.js';
 import type { NirArray, NirGraph } from './graph.js';
 
 // The NIR paper's graphs in the shared data folder beside the repository (PLASTICITY_SHARED
@@ -30,23 +30,28 @@ const f64 = (values: number[]): NirArray => ({
   data: Float64Array.from(values),
 });
 const filled = (n: number, value: number, shape: number[] = [n]) =>
-  float32(new Array<number>(n).fill(value), shape);
+  nirFloat32(new Array<number>(n).fill(value), shape);
 
 function random(name: string, shape: number[], scale: number): NirArray {
   const size = shape.reduce((a, b) => a * b, 1);
-  return float32(createRng(5).fork(name).normalArray(size, 0, scale), shape);
+  return nirFloat32(createRng(5).fork(name).normalArray(size, 0, scale), shape);
 }
 
 /** One LIF neuron behind a 1×1 Affine (the graph Norse exported for the NIR paper). */
 export const lifGraph = (): NirGraph => ({
   nodes: {
-    input: { type: 'Input', params: { shape: int64([1]) } },
-    '0': { type: 'Affine', params: { weight: float32([1], [1, 1]), bias: float32([0]) } },
+    input: { type: 'Input', params: { shape: nirInt64([1]) } },
+    '0': { type: 'Affine', params: { weight: nirFloat32([1], [1, 1]), bias: nirFloat32([0]) } },
     '1': {
       type: 'LIF',
-      params: { tau: float32([0.0025]), r: float32([1]), v_leak: float32([0]), v_threshold: float32([0.1]) },
+      params: {
+        tau: nirFloat32([0.0025]),
+        r: nirFloat32([1]),
+        v_leak: nirFloat32([0]),
+        v_threshold: nirFloat32([0.1]),
+      },
     },
-    output: { type: 'Output', params: { shape: int64([1]) } },
+    output: { type: 'Output', params: { shape: nirInt64([1]) } },
   },
   edges: [
     ['input', '0'],
@@ -62,11 +67,11 @@ export function cnnGraph(): NirGraph {
     params: {
       weight: random(name, [out, inC, k, k], 0.2),
       bias: filled(out, 0),
-      stride: int64([stride, stride]),
-      padding: int64([1, 1]),
-      dilation: int64([1, 1]),
-      groups: int64([1], []),
-      input_shape: int64([size, size]),
+      stride: nirInt64([stride, stride]),
+      padding: nirInt64([1, 1]),
+      dilation: nirInt64([1, 1]),
+      groups: nirInt64([1], []),
+      input_shape: nirInt64([size, size]),
     },
   });
   const neuron = (shape: number[]) => {
@@ -75,10 +80,10 @@ export function cnnGraph(): NirGraph {
   };
   const pool = {
     type: 'SumPool2d',
-    params: { kernel_size: int64([2, 2]), stride: int64([2, 2]), padding: int64([0, 0]) },
+    params: { kernel_size: nirInt64([2, 2]), stride: nirInt64([2, 2]), padding: nirInt64([0, 0]) },
   };
   const nodes = {
-    input: { type: 'Input', params: { shape: int64([2, 34, 34]) } },
+    input: { type: 'Input', params: { shape: nirInt64([2, 34, 34]) } },
     '0': conv('0', 16, 2, 5, 2, 34),
     '1': neuron([16, 16, 16]),
     '2': conv('2', 16, 16, 3, 1, 16),
@@ -89,13 +94,13 @@ export function cnnGraph(): NirGraph {
     '7': pool,
     '8': {
       type: 'Flatten',
-      params: { input_type: int64([8, 4, 4]), start_dim: int64([0], []), end_dim: int64([-1], []) },
+      params: { input_type: nirInt64([8, 4, 4]), start_dim: nirInt64([0], []), end_dim: nirInt64([-1], []) },
     },
     '9': { type: 'Affine', params: { weight: random('9', [256, 128], 0.1), bias: filled(256, 0) } },
     '10': neuron([256]),
     '11': { type: 'Affine', params: { weight: random('11', [10, 256], 0.1), bias: filled(10, 0) } },
     '12': neuron([10]),
-    output: { type: 'Output', params: { shape: int64([10]) } },
+    output: { type: 'Output', params: { shape: nirInt64([10]) } },
   };
   const chain = ['input', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', 'output'];
   return { nodes, edges: chain.slice(1).map((to, i) => [chain[i], to] as const) };
@@ -116,7 +121,7 @@ export function brailleGraph(): NirGraph {
   });
   return {
     nodes: {
-      input: { type: 'Input', params: { shape: int64([12]) } },
+      input: { type: 'Input', params: { shape: nirInt64([12]) } },
       fc1: {
         type: 'Affine',
         params: { weight: random('fc1', [38, 12], 0.5), bias: random('b1', [38], 0.2) },
@@ -128,7 +133,7 @@ export function brailleGraph(): NirGraph {
       },
       fc2: { type: 'Affine', params: { weight: random('fc2', [7, 38], 0.3), bias: random('b2', [7], 0.2) } },
       lif2: cuba(7, 0.0002222222, 0.0002, 2.2222222, 2),
-      output: { type: 'Output', params: { shape: int64([7]) } },
+      output: { type: 'Output', params: { shape: nirInt64([7]) } },
     },
     edges: [
       ['lif1.w_rec', 'lif1.lif'],
