@@ -35,7 +35,7 @@ export {
   toWorkerError,
 } from './parallel/node-workers.js';
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
-export type { MetricDescription, RulePlugin, RulePackage, Recipe } from './contract/plugin.js';
+export type { LayerChain, MetricDescription, RulePlugin, RulePackage, Recipe } from './contract/plugin.js';
 export { HIDDEN_ACTIVITY_METRICS } from './contract/plugin.js';
 export type {
   ExperimentChart,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, createGradientLearner, accuracyMetric } from '@plasticity/core-tensors';
-import type { Batch, BatchInput, InspectOptions, Inspection } from '@plasticity/core-tensors';
+import type { Batch, BatchInput, InspectOptions, Inspection, LayerChain } from '@plasticity/core-tensors';
 import {
   createSpikingNetwork,
   layerConfigError,
@@ -203,4 +203,17 @@ export function createLayeredLearner(
     inspect,
     dispose: () => network.dispose(),
   });
+}
+
+/** A `layers` learner's network as a layer chain (what `plasticity export --nir` writes). */
+export function layeredChain(learner: BpttLearner, config: BpttConfig): LayerChain | undefined {
+  if (!config.layers) return undefined;
+  const { grid } = learner;
+  const frame = config.frame ? frameInput(config.frame, grid.channels) : undefined;
+  return {
+    layers: config.layers as unknown as LayerChain['layers'],
+    inputShape: frame?.shape ?? [grid.channels],
+    dt: grid.dt,
+    params: learner.params,
+  };
 }

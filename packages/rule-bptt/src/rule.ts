@@ -20,7 +20,7 @@ import { VOLTAGE_READOUTS, heaviside, lifExpParams, surrogateFunction } from '@p
 import type { VoltageReadout } from '@plasticity/neurons';
 import { spikeActivity } from './activity.js';
 import type { SpikeActivity } from './activity.js';
-import { createLayeredLearner } from './layered.js';
+import { createLayeredLearner, layeredChain } from './layered.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
@@ -239,4 +239,6 @@ export const bpttRule: RulePlugin<BpttConfig> = {
   },
   inputs: ['dense', 'spikes', 'events'],
   create: createBpttLearner,
+  // The `layers` form's network; the classic form (hidden, recurrent) is not a layer chain.
+  layerChain: (learner, config) => layeredChain(learner as BpttLearner, config),
 };

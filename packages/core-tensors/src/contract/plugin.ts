@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod';
-import type { Learner } from './learner.js';
+import type { Learner, ParamMap } from './learner.js';
 import type { InputSpec, TaskSpec } from './task.js';
 import type { FitSettings } from '../training/settings.js';
 
@@ -40,6 +40,21 @@ export const HIDDEN_ACTIVITY_METRICS: Readonly<Record<'hiddenRate' | 'silentFrac
 };
 
 /**
+ * A spiking learner's network as a chain of `@plasticity/neurons` layer specs with its weights:
+ * what `plasticity export --nir` writes (through the neurons package's NIR export).
+ */
+export interface LayerChain {
+  /** `@plasticity/neurons` layer specs (`{ type: 'dense', units }`, `{ type: 'lif', ... }`, ...). */
+  readonly layers: readonly { readonly type: string }[];
+  /** Per-sample input shape of the first layer. */
+  readonly inputShape: readonly number[];
+  /** Simulation step in ms. */
+  readonly dt: number;
+  /** Weights by the chain's names (`layers.<i>.kernel`, `.bias`, `.recurrent`). */
+  readonly params: ParamMap;
+}
+
+/**
  * A learning rule as a plugin. `configSchema` validates a user's config and fills defaults;
  * `create` builds a learner for a task. Register with `registerRule`.
  */
@@ -65,4 +80,9 @@ export interface RulePlugin<Config = unknown> {
   readonly package?: RulePackage;
   /** Seed for initialisation comes from `seed`; rules must not use unseeded randomness. */
   create(config: Config, task: TaskSpec, seed: number): Learner;
+  /**
+   * The network of a learner `create` made, as a layer chain (spiking rules whose networks are
+   * one); undefined when this config's form has none. Optional.
+   */
+  layerChain?(learner: Learner, config: Config, task: TaskSpec): LayerChain | undefined;
 }

@@ -7,7 +7,7 @@ export const EXIT_FAILURE = 1;
 /** Exit status after Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
 
-const USAGE_CODES = new Set(['E_USAGE', 'E_CONFIG', 'E_UNKNOWN_RULE', 'E_UNKNOWN_DATASET']);
+const USAGE_CODES = new Set(['E_USAGE', 'E_CONFIG', 'E_UNKNOWN_RULE', 'E_UNKNOWN_DATASET', 'E_UNSUPPORTED']);
 
 export function exitCodeFor(error: unknown): number {
   return isPlasticityError(error) && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;

@@ -4,6 +4,7 @@ import { registerCenter } from './commands/center.js';
 import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
 import { registerWorker } from './commands/worker.js';
@@ -32,6 +33,7 @@ export function createProgram(context: CliContext): Command {
   registerInfo(program, context);
   registerTrain(program, context);
   registerEval(program, context);
+  registerExport(program, context);
   registerCompare(program, context);
   registerExperiment(program, context);
   registerCenter(program, context);

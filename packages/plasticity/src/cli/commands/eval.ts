@@ -84,7 +84,7 @@ export interface EvalReport {
 }
 
 /** Rebuilds the run's learner through the rule registry and loads the checkpoint's params. */
-async function restoreLearner(
+export async function restoreLearner(
   dir: string,
   runConfig: RunConfig,
   which: 'last' | 'best',
