@@ -27,6 +27,7 @@ const KNOWN_SYMBOLS: Record<string, string> = {
   '@plasticity/datasets': 'loaddataset',
   '@plasticity/datasets/node': 'mnistoptions',
   '@plasticity/neurons': 'eventpropnetwork',
+  '@plasticity/neurons/node': 'readnirfile',
   '@plasticity/rule-eventprop': 'eventproprule',
   '@plasticity/rule-forward-forward': 'forwardforwardrule',
   '@plasticity/rule-least-control': 'leastcontrolrule',
