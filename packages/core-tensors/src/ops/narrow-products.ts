@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PLAIN, SHARED } from '../simd/products.wasm.js';
-import { SimdModule, runOnCpuScratch, runOnWasmHeap } from '../simd/runtime.js';
+import { SimdModule, registerSimdKernel } from '../simd/runtime.js';
 
 // Products with a narrow operand as kernels on the cpu and wasm backends (simd/products.wat):
 // rows streamed through SIMD, nothing packed or transposed. A matmul packs its second operand
@@ -22,34 +22,17 @@ export function registerNarrowProducts(): boolean {
   if (registered !== undefined) return registered;
   registered = productsModule.available;
   if (!registered) return false;
-  for (const [backendName, run] of [
-    ['cpu', runOnCpuScratch],
-    ['wasm', runOnWasmHeap],
-  ] as const) {
-    tf.registerKernel({
-      kernelName: NARROW_TRANSPOSE_TIMES,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const { a, d } = inputs as { a: tf.TensorInfo; d: tf.TensorInfo };
-        const [m, k] = a.shape;
-        const n = d.shape[1];
-        return run(productsModule, backend, [a, d], [[k, n]], (exports, at, out) =>
-          exports.transposeTimes(at[0], at[1], out[0], m, k, n),
-        )[0];
-      },
-    });
-    tf.registerKernel({
-      kernelName: COLUMN_SUMS,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const { x } = inputs as { x: tf.TensorInfo };
-        const [m, n] = x.shape;
-        return run(productsModule, backend, [x], [[n]], (exports, at, out) =>
-          exports.columnSums(at[0], out[0], m, n),
-        )[0];
-      },
-    });
-  }
+  registerSimdKernel(productsModule, NARROW_TRANSPOSE_TIMES, {
+    inputs: ['a', 'd'],
+    outputs: ([a, d]) => [[a.shape[1], d.shape[1]]],
+    call: (exports, at, out, { inputs: [a, d] }) =>
+      exports.transposeTimes(at[0], at[1], out[0], a.shape[0], a.shape[1], d.shape[1]),
+  });
+  registerSimdKernel(productsModule, COLUMN_SUMS, {
+    inputs: ['x'],
+    outputs: ([x]) => [[x.shape[1]]],
+    call: (exports, at, out, { inputs: [x] }) => exports.columnSums(at[0], out[0], x.shape[0], x.shape[1]),
+  });
   tf.registerGradient({
     kernelName: NARROW_TRANSPOSE_TIMES,
     inputsToSave: ['a', 'd'],

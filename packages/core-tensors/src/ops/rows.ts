@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PLAIN, SHARED } from '../simd/rows.wasm.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
-import { SimdModule, runOnCpuScratch, runOnWasmHeap } from '../simd/runtime.js';
+import { SimdModule, registerSimdKernel } from '../simd/runtime.js';
 
 // Row-wise reductions and scalings as kernels on the cpu and wasm backends (simd/rows.wat): one
 // pass over the matrix each, where tfjs takes a square, a reduction and a broadcast (the wasm
@@ -20,33 +20,17 @@ function registerRowKernels(): boolean {
   if (registered !== undefined) return registered;
   registered = rowsModule.available;
   if (!registered) return false;
-  for (const [backendName, run] of [
-    ['cpu', runOnCpuScratch],
-    ['wasm', runOnWasmHeap],
-  ] as const) {
-    tf.registerKernel({
-      kernelName: ROW_SQUARE_SUMS,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const { x } = inputs as { x: tf.TensorInfo };
-        const [m, n] = x.shape;
-        return run(rowsModule, backend, [x], [[m]], (exports, at, out) =>
-          exports.rowSquareSums(at[0], out[0], m, n),
-        )[0];
-      },
-    });
-    tf.registerKernel({
-      kernelName: SCALE_ROWS,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const { x, s } = inputs as { x: tf.TensorInfo; s: tf.TensorInfo };
-        const [m, n] = x.shape;
-        return run(rowsModule, backend, [x, s], [[m, n]], (exports, at, out) =>
-          exports.scaleRows(at[0], at[1], out[0], m, n),
-        )[0];
-      },
-    });
-  }
+  registerSimdKernel(rowsModule, ROW_SQUARE_SUMS, {
+    inputs: ['x'],
+    outputs: ([x]) => [[x.shape[0]]],
+    call: (exports, at, out, { inputs: [x] }) => exports.rowSquareSums(at[0], out[0], x.shape[0], x.shape[1]),
+  });
+  registerSimdKernel(rowsModule, SCALE_ROWS, {
+    inputs: ['x', 's'],
+    outputs: ([x]) => [[...x.shape]],
+    call: (exports, at, out, { inputs: [x] }) =>
+      exports.scaleRows(at[0], at[1], out[0], x.shape[0], x.shape[1]),
+  });
   tf.registerGradient({
     kernelName: ROW_SQUARE_SUMS,
     inputsToSave: ['x'],

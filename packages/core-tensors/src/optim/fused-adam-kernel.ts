@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PLAIN, SHARED } from '../simd/adam.wasm.js';
-import { SimdModule, runOnCpuScratch, runOnWasmHeap } from '../simd/runtime.js';
-import type { KernelExports } from '../simd/runtime.js';
+import { SimdModule, registerSimdKernel } from '../simd/runtime.js';
+import type { SimdKernel } from '../simd/runtime.js';
 
 // The fused Adam step as a tfjs kernel on the cpu and wasm backends: one WebAssembly SIMD pass
 // (simd/adam.wat) instead of tfjs' fourteen element-wise ops, each a pass over the parameters
@@ -41,31 +41,22 @@ function constants(attrs: FusedAdamAttrs, beta1Power: number, beta2Power: number
 
 const INPUTS = ['param', 'm', 'v', 'grad', 'beta1Power', 'beta2Power'] as const;
 
-function kernel(run: typeof runOnWasmHeap): tf.KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const tensors = INPUTS.map((name) => inputs[name]!);
-    const shape = tensors[0].shape;
-    const size = tf.util.sizeFromShape(shape);
-    return run(
-      adamModule,
-      backend,
-      tensors,
-      [shape, shape, shape],
-      (exports: KernelExports, at, out, values) =>
-        exports.adam(
-          at[0],
-          at[1],
-          at[2],
-          at[3],
-          out[0],
-          out[1],
-          out[2],
-          size,
-          ...constants(attrs as FusedAdamAttrs, values(4)[0], values(5)[0]),
-        ),
-    );
-  };
-}
+const ADAM_KERNEL: SimdKernel = {
+  inputs: INPUTS,
+  outputs: ([param]) => [[...param.shape], [...param.shape], [...param.shape]],
+  call: (exports, at, out, { inputs: [param], values, attrs }) =>
+    exports.adam(
+      at[0],
+      at[1],
+      at[2],
+      at[3],
+      out[0],
+      out[1],
+      out[2],
+      tf.util.sizeFromShape(param.shape),
+      ...constants(attrs as unknown as FusedAdamAttrs, values(4)[0], values(5)[0]),
+    ),
+};
 
 /**
  * Registers the fused Adam kernel for cpu and wasm, once; false where WebAssembly SIMD is
@@ -73,13 +64,6 @@ function kernel(run: typeof runOnWasmHeap): tf.KernelFunc {
  */
 export function registerFusedAdam(): boolean {
   if (!adamModule.available) return false;
-  for (const [backendName, run] of [
-    ['cpu', runOnCpuScratch],
-    ['wasm', runOnWasmHeap],
-  ] as const) {
-    if (tf.getKernel(FUSED_ADAM, backendName) === undefined) {
-      tf.registerKernel({ kernelName: FUSED_ADAM, backendName, kernelFunc: kernel(run) });
-    }
-  }
+  registerSimdKernel(adamModule, FUSED_ADAM, ADAM_KERNEL);
   return true;
 }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 // Running the hand-written WebAssembly kernels (*.wat beside this file, compiled into *.wasm.ts)
 // as tfjs kernels: on the wasm backend over its own heap, on the cpu backend through a scratch
@@ -151,4 +151,45 @@ export function runOnCpuScratch(
       new Float32Array(heap, offsets[inputs.length + o], sizes[inputs.length + o]).slice(),
     ),
   );
+}
+
+/** A kernel of a `SimdModule`: its inputs by name, in the order `call` gets their addresses. */
+export interface SimdKernel {
+  readonly inputs: readonly string[];
+  /** Shapes of the float32 outputs, from the inputs (in `inputs` order). */
+  outputs(inputs: readonly tf.TensorInfo[]): number[][];
+  call(
+    exports: KernelExports,
+    inputAt: number[],
+    outputAt: number[],
+    context: {
+      readonly inputs: readonly tf.TensorInfo[];
+      readonly values: (i: number) => Float32Array;
+      readonly attrs: tf.NamedAttrMap | undefined;
+    },
+  ): void;
+}
+
+/**
+ * Registers `kernel` as `kernelName` on cpu (through a scratch memory) and wasm (on its heap),
+ * where it is not registered yet. One output comes back as a tensor, several as a list.
+ */
+export function registerSimdKernel(module: SimdModule, kernelName: string, kernel: SimdKernel): void {
+  for (const [backendName, run] of [
+    ['cpu', runOnCpuScratch],
+    ['wasm', runOnWasmHeap],
+  ] as const) {
+    if (tf.getKernel(kernelName, backendName) !== undefined) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const tensors = kernel.inputs.map((name) => inputs[name]!);
+        const made = run(module, backend, tensors, kernel.outputs(tensors), (exports, at, out, values) =>
+          kernel.call(exports, at, out, { inputs: tensors, values, attrs }),
+        );
+        return made.length === 1 ? made[0] : made;
+      },
+    });
+  }
 }
