@@ -83,12 +83,31 @@ export interface EvalReport {
   readonly backend: string;
 }
 
+/**
+ * A run directory opened for reading: its config (checked against the checkpoint's run id) and
+ * the rule plugins it was trained with (and `--plugin`s) imported.
+ */
+export async function openRun(
+  run: string,
+  plugins: readonly string[] | undefined,
+  io: CliIO,
+): Promise<{ dir: string; runConfig: RunConfig }> {
+  const dir = resolve(io.cwd, run);
+  const runConfig = readRunConfig(dir);
+  checkRunIdentity(dir, runConfig);
+  await importPlugins([
+    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
+    ...normalizePluginSpecifiers(plugins ?? [], io.cwd),
+  ]);
+  return { dir, runConfig };
+}
+
 /** Rebuilds the run's learner through the rule registry and loads the checkpoint's params. */
 export async function restoreLearner(
   dir: string,
   runConfig: RunConfig,
   which: 'last' | 'best',
-): Promise<{ learner: Learner; epoch: number; best?: BestRecord }> {
+): Promise<{ learner: Learner; config: unknown; epoch: number; best?: BestRecord }> {
   const checkpointDir =
     which === 'best' ? bestCheckpointDir(runPath(dir, 'checkpoint')) : runPath(dir, 'checkpoint');
   if (which === 'best' && !existsSync(checkpointDir)) {
@@ -106,7 +125,12 @@ export async function restoreLearner(
     const checkpoint = await loadCheckpoint(checkpointDir, { optimizer: false });
     try {
       restoreParams(learner, checkpoint.params, checkpointDir);
-      return { learner, epoch: checkpoint.epoch, ...(checkpoint.best ? { best: checkpoint.best } : {}) };
+      return {
+        learner,
+        config,
+        epoch: checkpoint.epoch,
+        ...(checkpoint.best ? { best: checkpoint.best } : {}),
+      };
     } finally {
       disposeCheckpoint(checkpoint);
     }
@@ -126,13 +150,7 @@ export async function runEval(options: EvalOptions, io: CliIO): Promise<EvalRepo
   if (options.run === undefined)
     throw new PlasticityError('E_USAGE', 'eval needs --run DIR (a run directory) or --redis URL (a center)');
   checkSource(options);
-  const dir = resolve(io.cwd, options.run);
-  const runConfig = readRunConfig(dir);
-  checkRunIdentity(dir, runConfig);
-  await importPlugins([
-    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
-    ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
-  ]);
+  const { dir, runConfig } = await openRun(options.run, options.plugin, io);
   const backend = await initBackend(options.backend ?? 'auto');
   const which = options.checkpoint ?? 'last';
   const { learner, epoch, best } = await restoreLearner(dir, runConfig, which);

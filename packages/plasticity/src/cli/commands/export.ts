@@ -1,16 +1,13 @@
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { PlasticityError, getRule, initBackend, parseConfig } from '@plasticity/core-tensors';
+import { PlasticityError, getRule, initBackend } from '@plasticity/core-tensors';
 import type { BackendName } from '@plasticity/core-tensors';
 import { createSpikingNetwork, exportNirGraph } from '@plasticity/neurons';
 import type { LayerSpec } from '@plasticity/neurons';
 import { writeNirFile } from '@plasticity/neurons/node';
 import type { CliContext, CliIO } from '../io.js';
-import { importPlugins, normalizePluginSpecifiers, pluginsFromRunDir } from '../plugins.js';
-import { readRunConfig, runPath } from '../run-dir.js';
-import { checkRunIdentity } from '../run-identity.js';
-import { restoreLearner } from './eval.js';
+import { openRun, restoreLearner } from './eval.js';
 import { BACKEND_CHOICES } from './shared.js';
 
 export interface ExportOptions {
@@ -42,19 +39,12 @@ export async function runExport(options: ExportOptions, io: CliIO): Promise<Expo
     throw new PlasticityError('E_USAGE', 'export needs --run DIR (a run directory)');
   if (options.nir === undefined)
     throw new PlasticityError('E_USAGE', 'export needs --nir FILE (the .nir file to write)');
-  const dir = resolve(io.cwd, options.run);
   const target = resolve(io.cwd, options.nir);
-  const runConfig = readRunConfig(dir);
-  checkRunIdentity(dir, runConfig);
-  await importPlugins([
-    ...pluginsFromRunDir(runConfig.plugins ?? [], dir),
-    ...normalizePluginSpecifiers(options.plugin ?? [], io.cwd),
-  ]);
+  const { dir, runConfig } = await openRun(options.run, options.plugin, io);
   await initBackend(options.backend ?? 'auto');
   const which = options.checkpoint ?? 'last';
   const plugin = getRule(runConfig.rule);
-  const config = parseConfig(plugin, runConfig.config, runPath(dir, 'config'));
-  const { learner, epoch } = await restoreLearner(dir, runConfig, which);
+  const { learner, config, epoch } = await restoreLearner(dir, runConfig, which);
   try {
     const chain = plugin.layerChain?.(learner, config, runConfig.task);
     if (chain === undefined) {
