@@ -143,3 +143,15 @@ export { importNirGraph, networkFromNir } from './nir/import.js';
 export type { ImportedNetwork, NirImportOptions } from './nir/import.js';
 export { exportNirGraph } from './nir/export.js';
 export type { ExportedNir } from './nir/export.js';
+export {
+  thetaNeuron,
+  thetaPhase,
+  thetaSensitive,
+  thetaTransfer,
+  thetaTransferGradient,
+  thetaVoltage,
+} from './smooth/theta.js';
+export type { ThetaNeuron, ThetaNeuronInput, ThetaTransferGradient } from './smooth/theta.js';
+export { ThetaNetwork, thetaParamsLike } from './smooth/theta-network.js';
+export type { ThetaNetworkSpec, ThetaParams, ThetaSampleResult } from './smooth/theta-network.js';
+export type { SpikeTrain } from './smooth/theta-layer.js';

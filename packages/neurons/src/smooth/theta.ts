@@ -1,0 +1,107 @@
+import { PlasticityError } from '@plasticity/core-tensors';
+
+// Bound once: inside test runners' vm contexts every global lookup (`Math`) is slow.
+const { atan, PI, sqrt, tan } = Math;
+
+/**
+ * The theta neuron (quadratic integrate-and-fire with a constant suprathreshold drive) with
+ * pulse coupling, `τ dV/dt = V(V − 1) + I0 + τ Σ w δ(t − t_in)`, in its phase form: between
+ * pulses the phase `φ ∈ (0, Θ)` grows at rate 1, a spike is `φ = Θ` (V = +∞), after which
+ * `φ = 0` (V = −∞). Klos & Memmesheimer, arXiv 2309.14523.
+ */
+export interface ThetaNeuron {
+  /** Membrane time constant τ (in the trial's time unit). */
+  readonly tau: number;
+  /** Constant drive I0 > 1/4 (the neuron oscillates on its own). */
+  readonly drive: number;
+  /** ω = √(I0 − 1/4). */
+  readonly omega: number;
+  /** Θ = τπ/ω: the free period, and the phase at which the neuron spikes. */
+  readonly period: number;
+  /**
+   * Phases within `eps` of 0 or Θ ignore pulses (V is ±∞ there to machine precision); this
+   * keeps a neuron that has just spiked from spiking again at once.
+   */
+  readonly eps: number;
+}
+
+export interface ThetaNeuronInput {
+  readonly tau?: number;
+  readonly drive?: number;
+  readonly eps?: number;
+}
+
+/** A theta neuron's record; the defaults are the paper's MNIST neuron (τ = 6/π, I0 = 5/4, Θ = 6). */
+export function thetaNeuron(input: ThetaNeuronInput = {}): ThetaNeuron {
+  const tau = input.tau ?? 6 / PI;
+  const drive = input.drive ?? 5 / 4;
+  const eps = input.eps ?? 1e-6;
+  if (!(tau > 0 && Number.isFinite(tau)))
+    throw new PlasticityError('E_CONFIG', `theta neuron: tau must be > 0, got ${tau}`, { field: 'tau' });
+  if (!(drive > 0.25 && Number.isFinite(drive)))
+    throw new PlasticityError('E_CONFIG', `theta neuron: drive I0 must be > 1/4, got ${drive}`, {
+      field: 'drive',
+    });
+  if (!(eps > 0 && eps < 0.01))
+    throw new PlasticityError('E_CONFIG', `theta neuron: eps must be in (0, 0.01), got ${eps}`, {
+      field: 'eps',
+    });
+  const omega = sqrt(drive - 0.25);
+  return Object.freeze({ tau, drive, omega, period: (tau * PI) / omega, eps });
+}
+
+/** The phase of voltage `v`: `(τ/ω)(arctan((v − ½)/ω) + π/2)`. */
+export function thetaPhase(neuron: ThetaNeuron, v: number): number {
+  const { tau, omega } = neuron;
+  return (tau / omega) * (atan((v - 0.5) / omega) + PI / 2);
+}
+
+/** The voltage of phase `phase` ∈ (0, Θ): `ω tan(φω/τ − π/2) + ½`. */
+export function thetaVoltage(neuron: ThetaNeuron, phase: number): number {
+  const { tau, omega } = neuron;
+  return omega * tan((phase * omega) / tau - PI / 2) + 0.5;
+}
+
+/** Whether a pulse moves this phase (it is not within `eps` of a spike). */
+export function thetaSensitive(neuron: ThetaNeuron, phase: number): boolean {
+  return phase > neuron.eps && phase < neuron.period - neuron.eps;
+}
+
+/** The phase transfer `H(φ, w)`: the phase after a pulse of weight `w` arrives at phase `φ`. */
+export function thetaTransfer(neuron: ThetaNeuron, phase: number, weight: number): number {
+  if (!thetaSensitive(neuron, phase)) return phase;
+  return thetaPhase(neuron, thetaVoltage(neuron, phase) + weight);
+}
+
+/** `H` and its partial derivatives, for the adjoint. */
+export interface ThetaTransferGradient {
+  value: number;
+  /** ∂H/∂φ = (ω² + x²)/(ω² + (x + w)²) with x = V(φ) − ½. */
+  dPhase: number;
+  /** ∂H/∂w = τ/(ω² + (x + w)²). */
+  dWeight: number;
+}
+
+/** `H(φ, w)` with its partials written into `out` (no allocation). */
+export function thetaTransferGradient(
+  neuron: ThetaNeuron,
+  phase: number,
+  weight: number,
+  out: ThetaTransferGradient,
+): ThetaTransferGradient {
+  if (!thetaSensitive(neuron, phase)) {
+    out.value = phase;
+    out.dPhase = 1;
+    out.dWeight = 0;
+    return out;
+  }
+  const { tau, omega } = neuron;
+  const w2 = omega * omega;
+  const x = omega * tan((phase * omega) / tau - PI / 2);
+  const y = x + weight;
+  const denominator = w2 + y * y;
+  out.value = (tau / omega) * (atan(y / omega) + PI / 2);
+  out.dPhase = (w2 + x * x) / denominator;
+  out.dWeight = tau / denominator;
+  return out;
+}
