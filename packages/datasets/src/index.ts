@@ -57,3 +57,14 @@ export {
   NMNIST_SIZE,
 } from './nmnist/nmnist-file.js';
 export type { NmnistEvents } from './nmnist/nmnist-file.js';
+export { DVS_DEFAULTS, dvsSensor, recordDvs } from './dvs/emulator.js';
+export type { DvsOptions, DvsScene, DvsSensor } from './dvs/emulator.js';
+export {
+  MNIST_DVS_CHANNELS,
+  MNIST_DVS_DEFAULT_LIMIT,
+  SACCADE_DEFAULTS,
+  movingDigitEvents,
+  movingImageScene,
+  saccadePath,
+} from './dvs/moving-digit.js';
+export type { MovingDigitOptions, SaccadeOptions, SaccadePath } from './dvs/moving-digit.js';

@@ -150,7 +150,7 @@ describe('limit: the first samples only', () => {
     }
     const error = await errorOf(loadDataset('yinyang', { limit: { train: 10 } }));
     expect((error as Error).message).toBe(
-      "the 'limit' option applies to the MNIST family (mnist, fashion-mnist), not to 'yinyang'",
+      "the 'limit' option applies to the MNIST family (mnist, fashion-mnist, mnist-dvs), not to 'yinyang'",
     );
   });
 });

@@ -8,6 +8,7 @@ import { tinyMnist } from '../testing/mnist-fixture.js';
 import { tempDir } from '../testing/temp-dir.js';
 import { useCpuBackend } from '../testing/tf-backend.js';
 import { YINYANG_SPLITS, yinYang } from '../yinyang/yinyang.js';
+import { MNIST_DVS_CHANNELS, MNIST_DVS_DEFAULT_LIMIT, movingDigitEvents } from '../dvs/moving-digit.js';
 import { loadDataset } from './node-sources.js';
 import { carveValidation, listDatasets } from './registry.js';
 
@@ -24,7 +25,14 @@ afterAll(() => dir.remove());
 
 describe('dataset registry', () => {
   test('listDatasets names the known sets', () => {
-    expect(listDatasets().map((d) => d.name)).toEqual(['yinyang', 'mnist', 'fashion-mnist', 'shd', 'nmnist']);
+    expect(listDatasets().map((d) => d.name)).toEqual([
+      'yinyang',
+      'mnist',
+      'fashion-mnist',
+      'shd',
+      'nmnist',
+      'mnist-dvs',
+    ]);
     expect(listDatasets()[0].sizes).toEqual({ train: 5000, validation: 1000, test: 1000 });
   });
 
@@ -32,7 +40,7 @@ describe('dataset registry', () => {
     const error = await loadDataset('cifar').catch((e: unknown) => e);
     expect(isPlasticityError(error, 'E_UNKNOWN_DATASET')).toBe(true);
     expect((error as Error).message).toBe(
-      "unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist, shd, nmnist",
+      "unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist, shd, nmnist, mnist-dvs",
     );
   });
 
@@ -98,5 +106,27 @@ describe('dataset registry', () => {
     );
     expect(carveValidation(40, 0.25).validation.length).toBe(10);
     expect(() => carveValidation(40, 40)).toThrow(/non-empty/);
+  });
+
+  test('mnist-dvs: the first MNIST images recorded by the emulated event camera, with their labels', async () => {
+    const ds = await loadDataset('mnist-dvs', {
+      dataDir: dir.path,
+      download: false,
+      limit: { train: 3, test: 2 },
+    });
+    expect(ds.task).toEqual({
+      input: { kind: 'events', channels: MNIST_DVS_CHANNELS, duration: 300 },
+      outputs: 10,
+      kind: 'classification',
+    });
+    expect([ds.train.size, ds.test.size]).toEqual([3, 2]);
+    expect(Array.from(ds.train.labels)).toEqual(Array.from(tiny.trainLabels.subarray(0, 3)));
+    // The same recordings as the emulator makes of those images with the training split's seed.
+    const direct = movingDigitEvents(tiny.trainImages, { count: 3, rows: 28, cols: 28 }, {}, 1);
+    expect(Array.from(ds.train.events.times)).toEqual(Array.from(direct.times));
+    expect(listDatasets().find((d) => d.name === 'mnist-dvs')?.sizes).toEqual(MNIST_DVS_DEFAULT_LIMIT);
+    await expect(
+      loadDataset('mnist-dvs', { dataDir: dir.path, download: false, limit: { train: 0 } }),
+    ).rejects.toThrow(/limit.train must be a whole number/);
   });
 });

@@ -13,6 +13,7 @@ import { eventSplit } from '../events/event-split.js';
 import type { EventBatch } from '@plasticity/core-tensors';
 import { SHD_CHANNELS, SHD_CLASSES } from '../shd/constants.js';
 import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';
+import { MNIST_DVS_CHANNELS, MNIST_DVS_DEFAULT_LIMIT, movingDigitEvents } from '../dvs/moving-digit.js';
 
 /** Carve a validation split from train: a sample count, a fraction (0–1), or either with a seed (default 0). */
 export type ValidationOption =
@@ -41,7 +42,7 @@ export interface LoadDatasetOptions {
   /** Event data sets: window in ms (default: the data set's); later events are dropped. */
   readonly duration?: number;
   /**
-   * MNIST family: keep only the first `train` / `test` samples of each split (at most; a smaller
+   * MNIST family and mnist-dvs: keep only the first `train` / `test` samples of each split (at most; a smaller
    * file keeps all it has), e.g. to train in the page in seconds. The files are still fetched
    * or read whole (IDX is not split into parts); only the samples kept are scaled and batched.
    * A validation split is carved from the kept training samples.
@@ -288,6 +289,14 @@ const NMNIST_DESCRIPTION =
   'N-MNIST (Orchard et al. 2015): MNIST digits recorded by an ATIS event camera over three saccades, ' +
   '34×34 pixels × 2 polarities = 2312 channels, event lists in ms.';
 
+const MNIST_DVS_DESCRIPTION =
+  'MNIST-DVS, emulated: MNIST digits moved along three 100 ms saccades in front of an emulated event camera ' +
+  `(log-intensity contrast threshold 0.2, mismatch, refractory period, background noise), 34×34 pixels × 2 polarities = ${MNIST_DVS_CHANNELS} channels, event lists in ms; ` +
+  `the first ${MNIST_DVS_DEFAULT_LIMIT.train} training and ${MNIST_DVS_DEFAULT_LIMIT.test} test images unless 'limit' says otherwise.`;
+
+/** Seeds of the emulated recordings: the training and test images get their own sensors' noise. */
+const MNIST_DVS_SEEDS = { train: 1, test: 2 } as const;
+
 const REGISTRY: readonly DatasetEntry[] = [
   {
     name: 'yinyang',
@@ -345,6 +354,36 @@ const REGISTRY: readonly DatasetEntry[] = [
       );
     },
   },
+  {
+    name: 'mnist-dvs',
+    description: MNIST_DVS_DESCRIPTION,
+    sizes: MNIST_DVS_DEFAULT_LIMIT,
+    files: true,
+    input: 'events',
+    async load(options, sources) {
+      checkEventOptions('mnist-dvs', options);
+      checkLimit(options.limit);
+      const limit = { ...MNIST_DVS_DEFAULT_LIMIT, ...options.limit };
+      const mnist = await sources.mnist('mnist', options);
+      const record = (split: 'train' | 'test'): EventSource => {
+        const images = firstSamples(mnist[split], limit[split]);
+        return {
+          events: movingDigitEvents(images.images, images, {}, MNIST_DVS_SEEDS[split]),
+          labels: Int32Array.from(images.labels),
+        };
+      };
+      return eventDataset(
+        'mnist-dvs',
+        {
+          description: MNIST_DVS_DESCRIPTION,
+          classNames: [...MNIST_FAMILIES.mnist.classNames],
+          channels: MNIST_DVS_CHANNELS,
+        },
+        { train: record('train'), test: record('test') },
+        options,
+      );
+    },
+  },
 ];
 
 /** The data sets `loadDataset` knows. */
@@ -361,7 +400,7 @@ export function listDatasets(): DatasetInfo[] {
 /** Names of the data sets whose splits are dense arrays. */
 export type DenseDatasetName = 'yinyang' | MnistFamilyName;
 /** Names of the data sets whose splits are event lists. */
-export type EventDatasetName = 'shd' | 'nmnist';
+export type EventDatasetName = 'shd' | 'nmnist' | 'mnist-dvs';
 
 /** `loadDataset`: a data set by name; an unknown name is E_UNKNOWN_DATASET listing the known ones. */
 export interface LoadDataset {
@@ -385,10 +424,10 @@ export function datasetLoader(sources: DatasetSources): LoadDataset {
         },
       );
     }
-    if (options.limit !== undefined && !Object.hasOwn(MNIST_FAMILIES, name)) {
+    if (options.limit !== undefined && !Object.hasOwn(MNIST_FAMILIES, name) && name !== 'mnist-dvs') {
       throw new PlasticityError(
         'E_CONFIG',
-        `the 'limit' option applies to the MNIST family (mnist, fashion-mnist), not to '${name}'`,
+        `the 'limit' option applies to the MNIST family (mnist, fashion-mnist, mnist-dvs), not to '${name}'`,
         { field: 'limit', name },
       );
     }
