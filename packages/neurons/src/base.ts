@@ -1,6 +1,7 @@
 // Pure exports: importing this module registers nothing (index.ts registers the scan kernels).
 export {
   alifParams,
+  gatedThetaParams,
   integrateAndFireParams,
   leakyIntegratorParams,
   lifExpParams,
@@ -9,6 +10,8 @@ export {
 export type {
   AlifParams,
   AlifParamsInput,
+  GatedThetaParams,
+  GatedThetaParamsInput,
   IntegrateAndFireParams,
   IntegrateAndFireParamsInput,
   LeakyIntegratorParams,
@@ -26,6 +29,8 @@ export type { NeuronState, StepResult } from './models/state.js';
 export { leakyIntegratorStep, lifExpStep } from './models/lif-exp.js';
 export { alifStep, integrateAndFireStep, lifStep } from './models/lif.js';
 export { neuronStep } from './models/step.js';
+export { gatedThetaStep } from './models/gated-theta.js';
+export type { GatedThetaStepResult } from './models/gated-theta.js';
 export {
   arctan,
   fastSigmoid,

@@ -48,6 +48,18 @@ const leakyIntegratorSchema = z.strictObject({
   dt,
 });
 
+const gatedThetaSchema = z.strictObject({
+  tauMem: positive(5, 'Phase time constant τ in ms: τ dθ/dt = (1 − cos θ) + (1 + cos θ)·I.'),
+  tauSyn: positive(10, 'Synaptic time constant τs in ms of the gated output s.'),
+  gateWidth: z
+    .number()
+    .positive()
+    .max(2 * Math.PI)
+    .default(1)
+    .describe('Width Δ in radians of the raised-cosine gate g(θ) centred on the spike phase θ = π.'),
+  dt,
+});
+
 type Freeze<Kind extends string, T> = Readonly<T & { kind: Kind }>;
 /** LIF with an exponential current synapse, integrated exactly per step, absolute reset. */
 export type LifExpParams = Freeze<'lifExp', z.output<typeof lifExpSchema>>;
@@ -59,6 +71,11 @@ export type IntegrateAndFireParams = Freeze<'integrateAndFire', z.output<typeof 
 export type AlifParams = Freeze<'alif', z.output<typeof alifSchema>>;
 /** Non-spiking leaky integrator with an exponential current synapse (a readout). */
 export type LeakyIntegratorParams = Freeze<'leakyIntegrator', z.output<typeof leakyIntegratorSchema>>;
+/**
+ * Theta neuron with a gated synapse (Huh & Sejnowski 2018): no threshold and no reset; its
+ * output is `g(θ) dθ/dt` filtered with τs, one unit per passage of the phase through π.
+ */
+export type GatedThetaParams = Freeze<'gatedTheta', z.output<typeof gatedThetaSchema>>;
 /** Any spiking neuron model. */
 export type NeuronParams = LifExpParams | LifParams | IntegrateAndFireParams | AlifParams;
 
@@ -73,6 +90,7 @@ export type LifParamsInput = z.input<typeof lifSchema>;
 export type IntegrateAndFireParamsInput = z.input<typeof integrateAndFireSchema>;
 export type AlifParamsInput = z.input<typeof alifSchema>;
 export type LeakyIntegratorParamsInput = z.input<typeof leakyIntegratorSchema>;
+export type GatedThetaParamsInput = z.input<typeof gatedThetaSchema>;
 
 /** Frozen `lifExp` parameters (defaults τm 20 ms, τs 5 ms, ϑ 1, dt 1 ms); E_CONFIG names a bad field. */
 export function lifExpParams(input: LifExpParamsInput = {}): LifExpParams {
@@ -93,4 +111,8 @@ export function alifParams(input: AlifParamsInput = {}): AlifParams {
 /** Frozen leaky-integrator readout parameters (defaults τm 20 ms, τs 5 ms, dt 1 ms). */
 export function leakyIntegratorParams(input: LeakyIntegratorParamsInput = {}): LeakyIntegratorParams {
   return build('leakyIntegrator', leakyIntegratorSchema, input);
+}
+/** Frozen gated-synapse theta neuron parameters (defaults τ 5 ms, τs 10 ms, gate width 1 rad, dt 1 ms). */
+export function gatedThetaParams(input: GatedThetaParamsInput = {}): GatedThetaParams {
+  return build('gatedTheta', gatedThetaSchema, input);
 }

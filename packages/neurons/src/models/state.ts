@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LeakyIntegratorParams, NeuronParams } from './params.js';
+import type { GatedThetaParams, LeakyIntegratorParams, NeuronParams } from './params.js';
 
 /**
  * A population's state, all tensors `[B, units]`. Which fields exist depends on the model:
  * `i` (synaptic current: lifExp, leaky integrator), `spikes` (last step's spikes, for the
  * next step's reset: lif, IF, ALIF), `adaptation` (ALIF trace), `refractory` (remaining
- * refractory steps, only when the refractory period is > 0).
+ * refractory steps, only when the refractory period is > 0), `synapse` (gated synaptic output
+ * s: gatedTheta, whose `v` is the phase θ in [0, 2π)).
  */
 export interface NeuronState {
   readonly v: tf.Tensor;
@@ -13,6 +14,7 @@ export interface NeuronState {
   readonly spikes?: tf.Tensor;
   readonly adaptation?: tf.Tensor;
   readonly refractory?: tf.Tensor;
+  readonly synapse?: tf.Tensor;
 }
 
 /** One step's result: spikes, the voltage compared with the threshold, and the next state. */
@@ -25,7 +27,7 @@ export interface StepResult {
 
 /** The resting state (everything 0) of `units` neurons for `batch` samples. */
 export function initialState(
-  params: NeuronParams | LeakyIntegratorParams,
+  params: NeuronParams | LeakyIntegratorParams | GatedThetaParams,
   batch: number,
   units: number,
 ): NeuronState {
@@ -37,6 +39,8 @@ export function initialState(
         : { v: zeros(), i: zeros() };
     case 'leakyIntegrator':
       return { v: zeros(), i: zeros() };
+    case 'gatedTheta':
+      return { v: zeros(), synapse: zeros() };
     case 'lif':
     case 'integrateAndFire':
       return params.refractory > 0
@@ -51,7 +55,7 @@ export function initialState(
 
 /** The state's tensors, for disposal. */
 export function stateTensors(state: NeuronState): tf.Tensor[] {
-  return [state.v, state.i, state.spikes, state.adaptation, state.refractory].filter(
+  return [state.v, state.i, state.spikes, state.adaptation, state.refractory, state.synapse].filter(
     (t): t is tf.Tensor => t !== undefined,
   );
 }

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, createRng, paramName } from '@plasticity/core-tensors';
 import type { ParamKind, ParamMap } from '@plasticity/core-tensors';
 import { matMulPlain, timeDistributedMatMul } from '../layers/matmul.js';
+import { gatedThetaStep } from '../models/gated-theta.js';
 import { leakyIntegratorStep } from '../models/lif-exp.js';
-import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
+import type { GatedThetaParams, LeakyIntegratorParams, NeuronParams } from '../models/params.js';
 import { initialState } from '../models/state.js';
 import { neuronStep } from '../models/step.js';
 import { hasFusedScan, lifExpScan } from '../scan/lif-exp-scan.js';
@@ -48,9 +49,11 @@ export type LayerTrace = {
   readonly spikes?: tf.Tensor;
   /**
    * Voltage before each step's reset: always for `li` and the last neuron layer (what voltage
-   * losses read), for the other spiking layers with `record`.
+   * losses read), for the other spiking layers with `record`. A `gated-theta` layer's phase θ.
    */
   readonly v?: tf.Tensor;
+  /** A `gated-theta` layer's synaptic output s: what the next layer receives. */
+  readonly synapse?: tf.Tensor;
 };
 
 /**
@@ -145,7 +148,7 @@ function createParams(layers: readonly ResolvedLayer[], seed: number): Record<st
  * step's drive.
  */
 function runNeurons(
-  model: NeuronParams | LeakyIntegratorParams,
+  model: NeuronParams | LeakyIntegratorParams | GatedThetaParams,
   drive: tf.Tensor,
   recurrent: tf.Tensor2D | undefined,
   spikeFn: SpikeFunction,
@@ -183,6 +186,7 @@ function runNeurons(
       ? { spikes: unflat(out.spikes), v: unflat(out.v!) }
       : { spikes: unflat(out.spikes) };
   }
+  if (model.kind === 'gatedTheta') return runGatedTheta(model, flat, recurrent, options.record, unflat);
   let state = initialState(model, batch, units);
   let last: tf.Tensor2D | undefined;
   const spikes: tf.Tensor[] = [];
@@ -197,6 +201,34 @@ function runNeurons(
   }
   const s = unflat(tf.stack(spikes));
   return options.record ? { spikes: s, v: unflat(tf.stack(voltages)) } : { spikes: s };
+}
+
+/**
+ * Runs gated-synapse theta neurons over `drive [T, B, units]`; `recurrent` adds last step's
+ * synaptic output times that matrix to each step's drive (the paper's `I = W s + U x`).
+ */
+function runGatedTheta(
+  model: GatedThetaParams,
+  drive: tf.Tensor3D,
+  recurrent: tf.Tensor2D | undefined,
+  record: boolean,
+  unflat: (t: tf.Tensor) => tf.Tensor,
+): LayerTrace {
+  const [, batch, units] = drive.shape;
+  let state = initialState(model, batch, units);
+  const spikes: tf.Tensor[] = [];
+  const phases: tf.Tensor[] = [];
+  const synapse: tf.Tensor[] = [];
+  for (const input of tf.unstack(drive)) {
+    const total = recurrent ? tf.add(input, matMulPlain(state.synapse as tf.Tensor2D, recurrent)) : input;
+    const out = gatedThetaStep(model, total, state);
+    state = out.state;
+    spikes.push(out.spikes);
+    phases.push(out.v);
+    synapse.push(out.output);
+  }
+  const trace = { spikes: unflat(tf.stack(spikes)), synapse: unflat(tf.stack(synapse)) };
+  return record ? { ...trace, v: unflat(tf.stack(phases)) } : trace;
 }
 
 /**
@@ -219,8 +251,8 @@ function refuseWrongKernels(layers: readonly ResolvedLayer[]): void {
  * A spiking network from a list of layer specs (see `LayerSpec`) on per-sample `inputShape`,
  * e.g. `[8, 8, 2]` event frames or `[700]` channels. Connection layers (dense, recurrent,
  * conv2d, pool2d, flatten) are applied to the whole sequence at once; neuron layers (lif, alif,
- * if, lif-exp, li) step through time with the package's models. Gradients flow through tfjs
- * autodiff with the surrogate: this is what BPTT trains.
+ * if, lif-exp, li, gated-theta) step through time with the package's models. Gradients flow
+ * through tfjs autodiff with the surrogate (gated-theta needs none): this is what BPTT trains.
  */
 export function createSpikingNetwork(
   layerSpecs: readonly LayerSpec[],
@@ -292,7 +324,7 @@ export function createSpikingNetwork(
               : undefined;
           const keepVoltage = record || layer.index === lastNeuronIndex;
           trace = runNeurons(layer.model, h, recurrent, spikeFn, { record: keepVoltage, fused, steps });
-          h = isSpikingType(layer.type) ? trace.spikes! : trace.v!;
+          h = trace.synapse ?? (isSpikingType(layer.type) ? trace.spikes! : trace.v!);
         } else {
           trace = {};
           h = connect(layer, h);

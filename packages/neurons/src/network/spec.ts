@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { PlasticityError, isPlasticityError, validateWithSchema } from '@plasticity/core-tensors';
 import type {
   AlifParamsInput,
+  GatedThetaParams,
+  GatedThetaParamsInput,
   IntegrateAndFireParamsInput,
   LeakyIntegratorParams,
   LeakyIntegratorParamsInput,
@@ -11,6 +13,7 @@ import type {
 } from '../models/params.js';
 import {
   alifParams,
+  gatedThetaParams,
   integrateAndFireParams,
   leakyIntegratorParams,
   lifExpParams,
@@ -95,13 +98,18 @@ export type IfSpec = { readonly type: 'if' } & IntegrateAndFireParamsInput;
 export type LifExpSpec = { readonly type: 'lif-exp' } & LifExpParamsInput;
 /** Non-spiking leaky-integrator readout (`leakyIntegratorParams`). */
 export type LiSpec = { readonly type: 'li' } & LeakyIntegratorParamsInput;
+/**
+ * Theta neuron with a gated synapse (`gatedThetaParams`): no surrogate, its synaptic output s
+ * (not its spikes) feeds the next layer and the recurrence.
+ */
+export type GatedThetaSpec = { readonly type: 'gated-theta' } & GatedThetaParamsInput;
 
 export type ConnectionSpec = DenseSpec | RecurrentSpec | Conv2dSpec;
-export type NeuronSpec = LifSpec | AlifSpec | IfSpec | LifExpSpec | LiSpec;
+export type NeuronSpec = LifSpec | AlifSpec | IfSpec | LifExpSpec | LiSpec | GatedThetaSpec;
 export type LayerSpec = ConnectionSpec | Pool2dSpec | FlattenSpec | NeuronSpec;
 
 export const CONNECTION_TYPES = ['dense', 'recurrent', 'conv2d'] as const;
-export const NEURON_TYPES = ['lif', 'alif', 'if', 'lif-exp', 'li'] as const;
+export const NEURON_TYPES = ['lif', 'alif', 'if', 'lif-exp', 'li', 'gated-theta'] as const;
 export const LAYER_TYPES = [...CONNECTION_TYPES, 'pool2d', 'flatten', ...NEURON_TYPES] as const;
 export type LayerType = (typeof LAYER_TYPES)[number];
 
@@ -137,6 +145,7 @@ export type ResolvedLayer = {
   | { readonly type: 'flatten' }
   | { readonly type: 'lif' | 'alif' | 'if' | 'lif-exp'; readonly model: NeuronParams }
   | { readonly type: 'li'; readonly model: LeakyIntegratorParams }
+  | { readonly type: 'gated-theta'; readonly model: GatedThetaParams }
 );
 
 const count = z.number().int().positive();
@@ -181,16 +190,17 @@ const SCHEMAS = {
 };
 
 const NEURON_FACTORIES: Readonly<
-  Record<NeuronSpec['type'], (input: object) => NeuronParams | LeakyIntegratorParams>
+  Record<NeuronSpec['type'], (input: object) => NeuronParams | LeakyIntegratorParams | GatedThetaParams>
 > = {
   lif: lifParams,
   alif: alifParams,
   if: integrateAndFireParams,
   'lif-exp': lifExpParams,
   li: leakyIntegratorParams,
+  'gated-theta': gatedThetaParams,
 };
 
-const SPIKING = new Set<string>(['lif', 'alif', 'if', 'lif-exp']);
+const SPIKING = new Set<string>(['lif', 'alif', 'if', 'lif-exp', 'gated-theta']);
 
 /** True for neuron layers that emit spikes (every neuron type but the `li` readout). */
 export function isSpikingType(type: string): boolean {
@@ -252,7 +262,7 @@ function resolveNeuron(
   index: number,
   spec: NeuronSpec,
   dt: number | undefined,
-): { model: NeuronParams | LeakyIntegratorParams } {
+): { model: NeuronParams | LeakyIntegratorParams | GatedThetaParams } {
   const { type, ...fields } = spec;
   const input = dt !== undefined && (fields as { dt?: number }).dt === undefined ? { ...fields, dt } : fields;
   try {
@@ -379,7 +389,7 @@ export function resolveLayers(
       throw configError(
         index,
         'recurrent',
-        `must be followed by a spiking neuron layer (lif, alif, if, lif-exp), whose spikes it feeds back; got ${next ? next.type : 'nothing'}`,
+        `must be followed by a spiking neuron layer (lif, alif, if, lif-exp, gated-theta), whose output it feeds back; got ${next ? next.type : 'nothing'}`,
         'type',
       );
     }

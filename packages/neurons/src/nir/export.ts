@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, paramName } from '@plasticity/core-tensors';
 import { expSynapseConstants } from '../models/decay.js';
-import type { LeakyIntegratorParams, NeuronParams } from '../models/params.js';
+import type { GatedThetaParams, LeakyIntegratorParams, NeuronParams } from '../models/params.js';
 import type { SpikingNetwork } from '../network/network.js';
 import type { ResolvedLayer } from '../network/spec.js';
 import { NIR_VERSION, nirFloat32, nirInt64 } from './graph.js';
@@ -37,7 +37,7 @@ const nirShape = (shape: readonly number[]) =>
 
 function neuronNode(
   layer: ResolvedLayer,
-  model: NeuronParams | LeakyIntegratorParams,
+  model: NeuronParams | LeakyIntegratorParams | GatedThetaParams,
   warnings: string[],
 ): NirNode {
   const units = layer.outShape.reduce((a, b) => a * b, 1);
