@@ -35,7 +35,14 @@ export {
   toWorkerError,
 } from './parallel/node-workers.js';
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
-export type { LayerChain, MetricDescription, RulePlugin, RulePackage, Recipe } from './contract/plugin.js';
+export type {
+  LayerChain,
+  LayerChainOptions,
+  MetricDescription,
+  RulePlugin,
+  RulePackage,
+  Recipe,
+} from './contract/plugin.js';
 export { HIDDEN_ACTIVITY_METRICS } from './contract/plugin.js';
 export type {
   ExperimentChart,

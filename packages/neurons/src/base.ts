@@ -146,7 +146,7 @@ export { NIR_VERSION, checkNirGraph, nirFloat32, nirInt64, isNirGraph, nirNumber
 export type { NirArray, NirDocument, NirGraph, NirNode, NirValue } from './nir/graph.js';
 export { importNirGraph, networkFromNir } from './nir/import.js';
 export type { ImportedNetwork, NirImportOptions } from './nir/import.js';
-export { exportNirGraph } from './nir/export.js';
+export { exportLayerChain, exportNirGraph } from './nir/export.js';
 export type { ExportedNir } from './nir/export.js';
 export {
   thetaNeuron,

@@ -35,6 +35,7 @@ import { inspectNetwork } from './inspect.js';
 import { EVENT_LOSS_OUTPUT, runBatch, scoreSamples } from '@plasticity/neurons';
 import type { ObjectiveOptions } from '@plasticity/neurons';
 import { EngineThreads } from './parallel/engine-threads.js';
+import { eventpropLayerChain } from './nir-chain.js';
 import { eventpropRecipes } from './recipes.js';
 
 /** How the task's inputs reach the network, and the simulated window (ms). */
@@ -290,4 +291,5 @@ export const eventpropRule: RulePlugin<EventpropConfig> = {
   },
   inputs: ['dense', 'events'],
   create: createEventPropLearner,
+  layerChain: (learner, _config, _task, options) => eventpropLayerChain(learner, options),
 };

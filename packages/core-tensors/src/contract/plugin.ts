@@ -54,6 +54,12 @@ export interface LayerChain {
   readonly params: ParamMap;
 }
 
+/** What `RulePlugin.layerChain` may be told. */
+export interface LayerChainOptions {
+  /** Step in ms for a network that runs in continuous time (event-driven rules need it). */
+  readonly dt?: number;
+}
+
 /**
  * A learning rule as a plugin. `configSchema` validates a user's config and fills defaults;
  * `create` builds a learner for a task. Register with `registerRule`.
@@ -82,7 +88,15 @@ export interface RulePlugin<Config = unknown> {
   create(config: Config, task: TaskSpec, seed: number): Learner;
   /**
    * The network of a learner `create` made, as a layer chain (spiking rules whose networks are
-   * one); undefined when this config's form has none. Optional.
+   * one); undefined when this config's form has none. Optional. A rule whose network runs in
+   * continuous time (event-driven) has no step of its own: it needs `options.dt`, the step in ms
+   * that stepped simulators of the chain will use, and its chain carries that dt. A stepped rule's
+   * chain carries its own dt.
    */
-  layerChain?(learner: Learner, config: Config, task: TaskSpec): LayerChain | undefined;
+  layerChain?(
+    learner: Learner,
+    config: Config,
+    task: TaskSpec,
+    options?: LayerChainOptions,
+  ): LayerChain | undefined;
 }

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, paramName } from '@plasticity/core-tensors';
+import type { LayerChain } from '@plasticity/core-tensors';
 import { expSynapseConstants } from '../models/decay.js';
 import type { GatedThetaParams, LeakyIntegratorParams, NeuronParams } from '../models/params.js';
+import { createSpikingNetwork } from '../network/network.js';
 import type { SpikingNetwork } from '../network/network.js';
-import type { ResolvedLayer } from '../network/spec.js';
+import type { LayerSpec, ResolvedLayer } from '../network/spec.js';
 import { NIR_VERSION, nirFloat32, nirInt64 } from './graph.js';
 import type { NirArray, NirDocument, NirGraph, NirNode } from './graph.js';
 import { hwcToChwRows } from './layout.js';
@@ -198,4 +200,31 @@ export async function exportNirGraph(network: SpikingNetwork): Promise<ExportedN
   edges.push([previous, 'output']);
   const graph: NirGraph = { nodes, edges };
   return { document: { version: NIR_VERSION, graph }, warnings };
+}
+
+/**
+ * A rule's layer chain (`RulePlugin.layerChain`) as a NIR graph: the chain's network is built
+ * with the chain's weights and exported. E_SHAPE names a weight the chain lacks or has in
+ * another shape.
+ */
+export async function exportLayerChain(chain: LayerChain): Promise<ExportedNir> {
+  const network = createSpikingNetwork(chain.layers as readonly LayerSpec[], chain.inputShape, {
+    dt: chain.dt,
+  });
+  try {
+    for (const [name, variable] of Object.entries(network.params)) {
+      const weights = chain.params[name];
+      if (weights === undefined || !tf.util.arraysEqual(weights.shape, variable.shape)) {
+        throw new PlasticityError(
+          'E_SHAPE',
+          `the layer chain's weight ${name} is ${weights ? `[${weights.shape}]` : 'missing'}; its layers need [${variable.shape}]`,
+          { param: name },
+        );
+      }
+      variable.assign(weights);
+    }
+    return await exportNirGraph(network);
+  } finally {
+    network.dispose();
+  }
 }

@@ -1,6 +1,7 @@
 // `plasticity export --nir`: a trained BPTT `layers` run written as a NIR graph whose weights are
 // the checkpoint's (read back independently, from the safetensors file) and whose graph imports
-// as the run's layer chain; runs without a layer chain and missing flags are refused clearly.
+// as the run's layer chain; an EventProp run written for the step --dt asks for (and refused
+// without one); runs without a layer chain and missing flags are refused clearly.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
@@ -70,6 +71,69 @@ describe('plasticity export --nir', () => {
       expect.objectContaining({ type: 'li', tauMem: 10, tauSyn: 5 }),
     ]);
     tf.dispose(Object.values(imported.weights));
+  });
+
+  test('an eventprop run needs --dt; with it, CubaLIF neurons whose w_in holds one step of input', async () => {
+    const train = await cli(
+      [
+        'train',
+        'eventprop',
+        '--dataset',
+        'yinyang',
+        '--set',
+        'hidden=[8]',
+        '--set',
+        'loss=ttfs',
+        '--set',
+        'threads=1',
+        '--epochs',
+        '1',
+        '--backend',
+        'cpu',
+        '-q',
+        '--out',
+        'event',
+      ],
+      { cwd: dir },
+    );
+    expect({ code: train.code, stderr: train.stderr }).toEqual({ code: 0, stderr: '' });
+    const noDt = await cli(['export', '--run', 'event', '--nir', 'event.nir', '--backend', 'cpu'], {
+      cwd: dir,
+    });
+    expect(noDt.code).toBe(2);
+    expect(noDt.stderr).toMatch(/E_USAGE.*eventprop simulates exact continuous time.*--dt MS/);
+    const run = await cli(
+      ['export', '--run', 'event', '--nir', 'event.nir', '--dt', '0.1', '--backend', 'cpu', '--json'],
+      { cwd: dir },
+    );
+    expect(run.code).toBe(0);
+    const report = onlyJson<{ nodes: { type: string }[]; dt: number }>(run);
+    expect(report.dt).toBe(0.1);
+    expect(report.nodes.map((n) => n.type)).toEqual([
+      'Input',
+      'Linear',
+      'CubaLIF',
+      'Linear',
+      'CubaLIF',
+      'Output',
+    ]);
+    const { graph } = await readNirFile(join(dir, 'event.nir'));
+    const hidden = (graph.nodes['1'] as NirNode).params;
+    expect(nirNumbers(hidden.tau_syn as NirArray)[0]).toBe(0.005);
+    expect(nirNumbers(hidden.w_in as NirArray)[0]).toBeCloseTo(1 / (1 - Math.exp(-0.1 / 5)), 12);
+    // Yin-Yang's 4 features and the encoder's bias channel are the graph's 5 inputs.
+    expect(nirNumbers((graph.nodes.input as NirNode).params.shape as NirArray)).toEqual([5]);
+  });
+
+  test('a stepped run refuses a --dt other than its own', async () => {
+    const run = await cli(
+      ['export', '--run', 'run', '--nir', 'other.nir', '--dt', '0.5', '--backend', 'cpu'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/E_USAGE.*bptt: this run steps at dt 1 ms.*drop --dt 0\.5/);
   });
 
   test('a run whose network is not a layer chain is E_UNSUPPORTED, and both flags are required', async () => {
