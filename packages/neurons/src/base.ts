@@ -160,3 +160,13 @@ export type { ThetaNeuron, ThetaNeuronInput, ThetaTransferGradient } from './smo
 export { ThetaNetwork, thetaParamsLike } from './smooth/theta-network.js';
 export type { ThetaNetworkSpec, ThetaParams, ThetaSampleResult } from './smooth/theta-network.js';
 export type { SpikeTrain } from './smooth/theta-layer.js';
+export { Dual } from './smooth/dual.js';
+export {
+  QIF_MIN_SPIKE_WEIGHT,
+  qifFlow,
+  qifNeuron,
+  qifPseudospikes,
+  qifTimeToSpike,
+  simulateQif,
+} from './smooth/qif.js';
+export type { QifInput, QifNeuron, QifState, QifTrial } from './smooth/qif.js';

@@ -167,7 +167,8 @@ export class ThetaNetwork {
     const last = this.tapes.length - 1;
     for (let l = 0; l <= last; l++) {
       const count = this.tapes[l].spikes.count;
-      if ((this.adjSpikes[l]?.length ?? 0) < count) this.adjSpikes[l] = new Float64Array(count * 2);
+      if (!(this.adjSpikes[l]?.length >= count))
+        this.adjSpikes[l] = new Float64Array(Math.max(64, 2 * count));
       this.adjSpikes[l].fill(0, 0, count);
       this.adjFinal[l].fill(0);
     }
