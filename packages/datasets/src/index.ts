@@ -41,6 +41,10 @@ export type {
   LoadedDataset,
   ValidationOption,
 } from './registry/registry.js';
+export { delayedXor, DELAYED_XOR_CHANNELS, DELAYED_XOR_TIMING } from './tasks/delayed-xor.js';
+export type { DelayedXorData, DelayedXorOptions } from './tasks/delayed-xor.js';
+export { sequenceSplit } from './tasks/sequence-split.js';
+export type { SequenceSplit } from './tasks/sequence-split.js';
 export { eventSplit } from './events/event-split.js';
 export type { EventSplit, EventSplitOptions } from './events/event-split.js';
 export { randomShift } from './events/shift.js';

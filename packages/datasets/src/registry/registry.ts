@@ -14,6 +14,8 @@ import type { EventBatch } from '@plasticity/core-tensors';
 import { SHD_CHANNELS, SHD_CLASSES } from '../shd/constants.js';
 import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';
 import { MNIST_DVS_CHANNELS, MNIST_DVS_DEFAULT_LIMIT, movingDigitEvents } from '../dvs/moving-digit.js';
+import { DELAYED_XOR_DESCRIPTION, DELAYED_XOR_SPLITS, loadDelayedXor } from '../tasks/delayed-xor.js';
+import type { SequenceSplit } from '../tasks/sequence-split.js';
 
 /** Carve a validation split from train: a sample count, a fraction (0–1), or either with a seed (default 0). */
 export type ValidationOption =
@@ -50,8 +52,8 @@ export interface LoadDatasetOptions {
   readonly limit?: SampleLimit;
 }
 
-/** A split of a loaded data set: dense features in arrays, or event lists. */
-export type DatasetSplit = ArraySplit | EventSplit;
+/** A split of a loaded data set: dense features in arrays, event lists, or time series. */
+export type DatasetSplit = ArraySplit | EventSplit | SequenceSplit;
 
 /** A loaded data set; `S` is `ArraySplit` for dense sets and `EventSplit` for event sets (shd, nmnist). */
 export interface LoadedDataset<S extends DatasetSplit = DatasetSplit> {
@@ -73,8 +75,8 @@ export interface DatasetInfo {
   readonly sizes: { readonly train: number; readonly validation?: number; readonly test: number };
   /** Whether it reads files (from the data dir, downloading when allowed) rather than generating data. */
   readonly files: boolean;
-  /** The input kind its task has as loaded by default (`'events'` unless `format: 'binned'`). */
-  readonly input: 'dense' | 'events';
+  /** The input kind its task has as loaded by default (`'events'` unless `format: 'binned'`; `'spikes'` for generated time series). */
+  readonly input: 'dense' | 'events' | 'spikes';
 }
 
 interface DatasetEntry extends DatasetInfo {
@@ -383,6 +385,14 @@ const REGISTRY: readonly DatasetEntry[] = [
         options,
       );
     },
+  },
+  {
+    name: 'delayed-xor',
+    description: DELAYED_XOR_DESCRIPTION,
+    sizes: { train: DELAYED_XOR_SPLITS.train.trials, test: DELAYED_XOR_SPLITS.test.trials },
+    files: false,
+    input: 'spikes',
+    load: async (options) => loadDelayedXor(options),
   },
 ];
 
