@@ -5,6 +5,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
 import { registerWorker } from './commands/worker.js';
@@ -34,6 +35,7 @@ export function createProgram(context: CliContext): Command {
   registerTrain(program, context);
   registerEval(program, context);
   registerExport(program, context);
+  registerImport(program, context);
   registerCompare(program, context);
   registerExperiment(program, context);
   registerCenter(program, context);

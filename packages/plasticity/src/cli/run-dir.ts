@@ -48,6 +48,13 @@ export interface RunConfig {
   /** Class names by label, when the dataset has them. */
   readonly classNames?: readonly string[];
   readonly fit: FitSettings;
+  /** A run made by `plasticity import` from a NIR graph: the file, the step, the reset, what differs. */
+  readonly imported?: {
+    readonly nir: string;
+    readonly dt: number;
+    readonly reset: 'zero' | 'subtract';
+    readonly warnings: readonly string[];
+  };
   /** Data-parallel training (`train --parallel`): the validated EASGD settings. */
   readonly parallel?: EasgdConfig;
   /** Requested backend (`auto` included) and the one that ran. */

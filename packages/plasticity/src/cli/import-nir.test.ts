@@ -1,0 +1,239 @@
+// `plasticity import`: a NIR graph as a bptt run directory. A trained bptt run exported to NIR and
+// imported back scores exactly what the run scored (eval of both); the imported run has a report
+// and refuses a dataset of another shape at eval with E_SHAPE; the NIR paper's Sinabs N-MNIST CNN
+// (the shared file when present, else a graph of the same interface written here) runs on
+// N-MNIST recordings; graphs that do not fit are refused naming the node or the shapes.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { createRng, initBackend } from '@plasticity/core-tensors';
+import { encodeNmnist } from '@plasticity/datasets';
+import { nirFloat32, nirInt64 } from '@plasticity/neurons';
+import type { NirGraph } from '@plasticity/neurons';
+import { writeNirFile } from '@plasticity/neurons/node';
+import { cli, onlyJson, tempDir } from './harness.test-util.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SHARED_CNN = join(
+  process.env.PLASTICITY_SHARED ?? join(here, '..', '..', '..', '..', '..', 'shared'),
+  'data',
+  'nir',
+  '02_cnn_cnn_sinabs.nir',
+);
+
+const dir = tempDir('import-nir');
+const LAYERS = [
+  { type: 'dense', units: 6, bias: true },
+  { type: 'lif', tauMem: 10, reset: 'zero' },
+  { type: 'dense', units: 3 },
+  { type: 'li', tauMem: 10, tauSyn: 5 },
+];
+
+interface EvalJson {
+  accuracy: number;
+  loss: number;
+  count: number;
+}
+
+/** A tiny N-MNIST folder: one recording per digit per split, a few events each. */
+function writeNmnist(dataDir: string): void {
+  const rng = createRng(4);
+  for (const split of ['Train', 'Test']) {
+    for (let digit = 0; digit < 10; digit++) {
+      const folder = join(dataDir, 'nmnist', split, String(digit));
+      mkdirSync(folder, { recursive: true });
+      const n = 40;
+      const events = {
+        x: Uint8Array.from({ length: n }, () => Math.floor(rng.uniform() * 34)),
+        y: Uint8Array.from({ length: n }, () => Math.floor(rng.uniform() * 34)),
+        polarity: Uint8Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0)),
+        timestamps: Float64Array.from({ length: n }, (_, k) => 1000 * (k + 1)),
+      };
+      writeFileSync(join(folder, '00000.bin'), encodeNmnist(events));
+    }
+  }
+}
+
+/** A small graph with Sinabs' interface: 2×34×34 events → Conv2d → IF → Flatten → Linear → 10 IF. */
+function smallCnn(): NirGraph {
+  const rng = createRng(9);
+  const weight = (shape: number[], scale: number) =>
+    nirFloat32(
+      rng.normalArray(
+        shape.reduce((a, b) => a * b, 1),
+        0,
+        scale,
+      ),
+      shape,
+    );
+  const ifNode = (shape: number[]) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const ones = nirFloat32(new Array<number>(n).fill(1), shape);
+    return { type: 'IF', params: { r: ones, v_threshold: ones } };
+  };
+  return {
+    nodes: {
+      input: { type: 'Input', params: { shape: nirInt64([2, 34, 34]) } },
+      conv: {
+        type: 'Conv2d',
+        params: {
+          weight: weight([4, 2, 3, 3], 0.8),
+          bias: nirFloat32([0, 0, 0, 0]),
+          stride: nirInt64([2, 2]),
+          padding: nirInt64([1, 1]),
+          dilation: nirInt64([1, 1]),
+          groups: nirInt64([1], []),
+          input_shape: nirInt64([34, 34]),
+        },
+      },
+      spikes: ifNode([4, 17, 17]),
+      flat: {
+        type: 'Flatten',
+        params: {
+          input_type: nirInt64([4, 17, 17]),
+          start_dim: nirInt64([0], []),
+          end_dim: nirInt64([-1], []),
+        },
+      },
+      fc: { type: 'Linear', params: { weight: weight([10, 4 * 17 * 17], 0.2) } },
+      out: ifNode([10]),
+      output: { type: 'Output', params: { shape: nirInt64([10]) } },
+    },
+    edges: [
+      ['input', 'conv'],
+      ['conv', 'spikes'],
+      ['spikes', 'flat'],
+      ['flat', 'fc'],
+      ['fc', 'out'],
+      ['out', 'output'],
+    ],
+  };
+}
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  writeFileSync(join(dir, 'net.json'), JSON.stringify({ config: { layers: LAYERS }, fit: { epochs: 1 } }));
+  const train = await cli(
+    ['train', 'bptt', '--dataset', 'yinyang', '-c', 'net.json', '--backend', 'cpu', '-q', '--out', 'run'],
+    { cwd: dir },
+  );
+  expect({ code: train.code, stderr: train.stderr }).toEqual({ code: 0, stderr: '' });
+  const exported = await cli(['export', '--run', 'run', '--nir', 'run.nir', '--backend', 'cpu'], {
+    cwd: dir,
+  });
+  expect(exported.code).toBe(0);
+  writeNmnist(join(dir, 'data'));
+});
+
+const evalJson = async (run: string, dataset: string) => {
+  const result = await cli(
+    ['eval', '--run', run, '--dataset', dataset, '--data-dir', 'data', '--backend', 'cpu', '--json'],
+    { cwd: dir },
+  );
+  return { result, report: result.code === 0 ? onlyJson<EvalJson>(result) : undefined };
+};
+
+describe('plasticity import', () => {
+  test('an exported bptt run imported back scores what the run scores, with a report', async () => {
+    const run = await cli(
+      [
+        'import',
+        'run.nir',
+        '--dt',
+        '1',
+        '--dataset',
+        'yinyang',
+        '--out',
+        'back',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const result = onlyJson<{ layers: { type: string; node: string }[]; test: EvalJson; warnings: string[] }>(
+      run,
+    );
+    expect(result.layers).toEqual([
+      { type: 'dense', node: '0' },
+      { type: 'lif', node: '1' },
+      { type: 'dense', node: '2' },
+      { type: 'li', node: '3' },
+    ]);
+    expect(result.warnings).toEqual([]);
+    const original = await evalJson('run', 'yinyang');
+    const imported = await evalJson('back', 'yinyang');
+    expect(original.report!.count).toBe(1000);
+    expect(imported.report!.accuracy).toBe(original.report!.accuracy);
+    expect(imported.report!.loss).toBeCloseTo(original.report!.loss, 5);
+    // The import scored the test split itself, and wrote the files a trained run has.
+    expect(result.test.accuracy).toBe(original.report!.accuracy);
+    expect(readFileSync(join(dir, 'back', 'report.html'), 'utf8')).toContain('plasticity: bptt on yinyang');
+    const config = JSON.parse(readFileSync(join(dir, 'back', 'config.json'), 'utf8')) as {
+      imported: { dt: number; reset: string };
+    };
+    expect(config.imported).toEqual(expect.objectContaining({ dt: 1, reset: 'zero' }));
+  });
+
+  test('eval of an imported run on a dataset of another shape is E_SHAPE', async () => {
+    const { result } = await evalJson('back', 'nmnist');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/E_SHAPE.*dataset nmnist gives .*"events".*trained on .*"dense"/);
+  });
+
+  test('the Sinabs N-MNIST CNN graph runs on N-MNIST recordings', async () => {
+    const real = existsSync(SHARED_CNN);
+    const file = real ? SHARED_CNN : join(dir, 'cnn.nir');
+    if (!real) await writeNirFile(file, { version: '0.2.0', graph: smallCnn() });
+    const run = await cli(
+      [
+        'import',
+        file,
+        '--dt',
+        '1',
+        '--dataset',
+        'nmnist',
+        '--data-dir',
+        'data',
+        '--set',
+        'duration=20',
+        '--out',
+        'cnn',
+        '--backend',
+        'cpu',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const result = onlyJson<{ layers: { type: string }[]; test: EvalJson }>(run);
+    expect(result.layers[0].type).toBe('conv2d');
+    expect(result.layers[result.layers.length - 1].type).toBe('if');
+    expect(result.test.count).toBe(10);
+    const { report } = await evalJson('cnn', 'nmnist');
+    expect(report).toEqual(expect.objectContaining({ count: 10, accuracy: result.test.accuracy }));
+  }, 120_000);
+
+  test('graphs that do not fit: the node named, or the shapes', async () => {
+    // Yin-Yang has 3 classes; the CNN 10 outputs.
+    await writeNirFile(join(dir, 'small.nir'), { version: '0.2.0', graph: smallCnn() });
+    const classes = await cli(['import', 'small.nir', '--dt', '1', '--dataset', 'yinyang', '--out', 'x'], {
+      cwd: dir,
+    });
+    expect(classes.code).toBe(1);
+    expect(classes.stderr).toMatch(/E_SHAPE.*does not fit dataset yinyang: the graph gives \[10\] outputs/);
+    const graph = smallCnn();
+    (graph.nodes.flat as { type: string }).type = 'Delay';
+    await writeNirFile(join(dir, 'delay.nir'), { version: '0.2.0', graph });
+    const unsupported = await cli(['import', 'delay.nir', '--dt', '1', '--dataset', 'nmnist', '--out', 'y'], {
+      cwd: dir,
+    });
+    expect(unsupported.code).toBe(2);
+    expect(unsupported.stderr).toMatch(/E_UNSUPPORTED.*NIR node "flat": Delay is not a primitive/);
+    const noDt = await cli(['import', 'run.nir', '--dataset', 'yinyang'], { cwd: dir });
+    expect(noDt.code).toBe(2);
+    expect(noDt.stderr).toMatch(/import needs --dt MS/);
+  });
+});
