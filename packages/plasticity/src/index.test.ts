@@ -8,6 +8,7 @@ import * as btsp from '@plasticity/rule-btsp';
 import * as eventprop from '@plasticity/rule-eventprop';
 import * as forwardForward from '@plasticity/rule-forward-forward';
 import * as leastControl from '@plasticity/rule-least-control';
+import * as smoothExact from '@plasticity/rule-smooth-exact';
 // The environment-neutral side of datasets, which Jest (running in Node) does not resolve by name.
 import * as neutralDatasets from '../../datasets/src/index.js';
 import * as neutral from './index.js';
@@ -25,6 +26,7 @@ describe('plasticity re-exports', () => {
     ['@plasticity/rule-eventprop', eventprop],
     ['@plasticity/rule-forward-forward', forwardForward],
     ['@plasticity/rule-least-control', leastControl],
+    ['@plasticity/rule-smooth-exact', smoothExact],
   ])('every value export of %s, as the same object', (name, module) => {
     if (name.includes('/rule-')) {
       // Rule packages are namespaces (their helper names overlap).
@@ -35,6 +37,7 @@ describe('plasticity re-exports', () => {
         '@plasticity/rule-eventprop': umbrella.eventprop,
         '@plasticity/rule-forward-forward': umbrella.forwardForward,
         '@plasticity/rule-least-control': umbrella.leastControl,
+        '@plasticity/rule-smooth-exact': umbrella.smoothExact,
       };
       const namespace = namespaces[name];
       for (const key of Object.keys(module)) {
@@ -66,5 +69,6 @@ describe('plasticity re-exports', () => {
     expect(umbrella.getRule('eventprop')).toBe(umbrella.eventpropRule);
     expect(umbrella.getRule('forward-forward')).toBe(umbrella.forwardForwardRule);
     expect(umbrella.getRule('least-control')).toBe(umbrella.leastControlRule);
+    expect(umbrella.getRule('smooth-exact')).toBe(umbrella.smoothExactRule);
   });
 });

@@ -1,5 +1,8 @@
-/** What a layer's weight is: its input kernel, its bias, or its recurrent kernel. */
-export type ParamKind = 'kernel' | 'bias' | 'recurrent';
+/**
+ * What a layer's weight is: its input kernel, its bias, its recurrent kernel, or its neurons'
+ * initial phases (oscillator neurons whose starting state is learned).
+ */
+export type ParamKind = 'kernel' | 'bias' | 'recurrent' | 'phase';
 
 /**
  * The one naming scheme of weights in a `ParamMap`, checkpoints and EASGD: `layers.{k}.{kind}`,

@@ -5,3 +5,4 @@ import '@plasticity/rule-btsp';
 import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
+import '@plasticity/rule-smooth-exact';

@@ -1,0 +1,17 @@
+// Pure exports: importing this module registers nothing (index.ts adds the registration).
+export { smoothExactConfigSchema } from './config.js';
+export type { SmoothExactConfig, SmoothExactConfigInput } from './config.js';
+export { binTime, codeFeatures } from './input.js';
+export type { CodedBatch } from './input.js';
+export { createSmoothExactLearner, thetaNetworkSpec } from './learner.js';
+export type { SmoothExactLearner } from './learner.js';
+export { smoothExactRecipes } from './recipes.js';
+export { smoothExactRule } from './rule.js';
+export { conceptOptionsSchema, runConcept, smoothExactConceptExperiment } from './experiments/concept.js';
+export type { ConceptOptions } from './experiments/concept.js';
+export {
+  runSingleNeuron,
+  singleNeuronOptionsSchema,
+  smoothExactSingleNeuronExperiment,
+} from './experiments/single-neuron.js';
+export type { SingleNeuronOptions } from './experiments/single-neuron.js';

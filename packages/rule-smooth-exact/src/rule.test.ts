@@ -1,0 +1,155 @@
+import { describe, expect, test } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, fit, getRule, isPlasticityError, parseConfig } from '@plasticity/core-tensors';
+import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
+import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
+import { binTime, codeFeatures, createSmoothExactLearner, smoothExactRule } from './index.js';
+import type { SmoothExactConfig } from './index.js';
+
+const backends = await testBackends();
+const BARS: TaskSpec = { input: { kind: 'dense', shape: [16] }, outputs: 3, kind: 'classification' };
+
+/** 4×4 images: class 0 lights the top rows, 1 the left columns, 2 the diagonal; 10 % pixel noise. */
+function bars(count: number, seed: number): { x: Float32Array; y: Int32Array } {
+  const rng = createRng(seed);
+  const x = new Float32Array(count * 16);
+  const y = new Int32Array(count);
+  for (let s = 0; s < count; s++) {
+    const label = s % 3;
+    y[s] = label;
+    for (let p = 0; p < 16; p++) {
+      const [r, c] = [Math.floor(p / 4), p % 4];
+      const on = label === 0 ? r < 2 : label === 1 ? c < 2 : r === c || r === 3 - c;
+      x[s * 16 + p] = on !== rng.uniform() < 0.1 ? 0.9 : 0.1;
+    }
+  }
+  return { x, y };
+}
+
+const config = (raw: Partial<SmoothExactConfig> = {}): SmoothExactConfig =>
+  parseConfig(smoothExactRule, { hidden: [24], learningRate: 0.01, ...raw });
+
+test('importing the package registers the rule and its experiments', () => {
+  expect(getRule('smooth-exact')).toBe(smoothExactRule);
+});
+
+describe('config', () => {
+  test("{} is the paper's MNIST network", () => {
+    const c = parseConfig(smoothExactRule, {});
+    expect(c).toMatchObject({
+      hidden: [100, 100],
+      duration: 2,
+      drive: 1.25,
+      inputBins: 1,
+      pseudospikes: true,
+    });
+    expect(c.tau).toBeCloseTo(6 / Math.PI, 15);
+  });
+
+  test.each([
+    [{ drive: 0.2 }, 'drive'],
+    [{ hidden: [] }, 'hidden'],
+    [{ flipProbability: 0.7 }, 'flipProbability'],
+    [{ bogus: 1 }, ''],
+  ])('rejects %j with a coded error naming the field', (raw, field) => {
+    try {
+      parseConfig(smoothExactRule, raw);
+      throw new Error('accepted');
+    } catch (error) {
+      expect(isPlasticityError(error, 'E_CONFIG')).toBe(true);
+      expect((error as Error).message).toContain(field);
+    }
+  });
+});
+
+describe('input coding', () => {
+  test('one bin: a feature above 1/2 spikes once at T·ln(1/0.99); the rest are silent', () => {
+    const coded = codeFeatures(Float32Array.from([0.2, 128 / 255, 127 / 255, 1]), 1, 4, 1, 2);
+    const train = coded.sample(0);
+    expect(Array.from(train.sources.subarray(0, train.count))).toEqual([1, 3]);
+    expect(train.times[0]).toBeCloseTo(2 * Math.log(1 / 0.99), 15);
+  });
+
+  test('more bins: brighter features spike earlier, in time order', () => {
+    const train = codeFeatures(Float32Array.from([0.1, 0.95, 0.5, 0.7]), 1, 4, 3, 2).sample(0);
+    // bins ⌊(1 − x)·4⌋: 3 (silent), 0, 2, 1.
+    expect(Array.from(train.sources.subarray(0, train.count))).toEqual([1, 3, 2]);
+    expect(Array.from(train.times.subarray(0, train.count))).toEqual([
+      binTime(0, 3, 2),
+      binTime(1, 3, 2),
+      binTime(2, 3, 2),
+    ]);
+  });
+
+  test('a feature outside [0, 1] is an E_DATA_FORMAT error naming sample and feature', () => {
+    expect(() => codeFeatures(Float32Array.from([0.5, 0.5, 0.5, 1.7]), 2, 2, 1, 2)).toThrow(
+      /feature 1 of sample 1 is 1\.7/,
+    );
+  });
+
+  test('flips are drawn per feature with the given probability', () => {
+    const values = new Float32Array(10_000).fill(1);
+    const train = codeFeatures(values, 1, 10_000, 1, 2, { probability: 0.02, rng: createRng(3) }).sample(0);
+    // Binomial(10 000, 0.02): 200 ± 14 flipped to silent.
+    expect(10_000 - train.count).toBeGreaterThan(150);
+    expect(10_000 - train.count).toBeLessThan(250);
+  });
+});
+
+describe.each(backends)('%s', (backend) => {
+  test('learns a small task from an almost silent start, beating chance by far', async () => {
+    await useBackend(backend);
+    const train = bars(300, 1);
+    const held = bars(150, 2);
+    const learner = createSmoothExactLearner(config(), BARS, 0);
+    const result = await fit(
+      learner,
+      { train: memorySplit(train.x, train.y, [16]), test: memorySplit(held.x, held.y, [16]) },
+      { epochs: 8, batchSize: 30, seed: 0, learningRate: 0.01, schedule: { kind: 'constant' } },
+    );
+    expect(result.history[0].train.silentFraction).toBeGreaterThan(0.3);
+    expect(result.test!.accuracy).toBeGreaterThan(0.85);
+    learner.dispose();
+  });
+
+  test('trainStep and predict leave no tensors behind; predict is [B, classes]', async () => {
+    await useBackend(backend);
+    const data = bars(20, 3);
+    const learner = createSmoothExactLearner(config(), BARS, 1);
+    const batch: TensorBatch = {
+      x: tf.tensor2d(data.x, [20, 16]),
+      y: tf.tensor1d(data.y, 'int32'),
+      size: 20,
+    };
+    await expectNoLeaks(() => learner.trainStep(batch), { repeats: 10 });
+    await expectNoLeaks(async () => (await learner.predict(batch.x)).dispose());
+    const scores = await learner.predict(batch.x);
+    expect(scores.shape).toEqual([20, 3]);
+    tf.dispose([scores, batch.x, batch.y]);
+    learner.dispose();
+  });
+
+  test('resume is exact: two steps, save, restore into a new learner, two more = four steps', async () => {
+    await useBackend(backend);
+    const data = bars(30, 4);
+    const batch: TensorBatch = {
+      x: tf.tensor2d(data.x, [30, 16]),
+      y: tf.tensor1d(data.y, 'int32'),
+      size: 30,
+    };
+    const straight = createSmoothExactLearner(config(), BARS, 2);
+    for (let k = 0; k < 4; k++) await straight.trainStep(batch);
+    const first = createSmoothExactLearner(config(), BARS, 2);
+    for (let k = 0; k < 2; k++) await first.trainStep(batch);
+    const state = await first.saveState!();
+    const resumed = createSmoothExactLearner(config(), BARS, 2);
+    for (const [name, p] of Object.entries(resumed.params)) (p as tf.Variable).assign(first.params[name]);
+    await resumed.loadState!(state);
+    for (let k = 0; k < 2; k++) await resumed.trainStep(batch);
+    for (const [name, p] of Object.entries(straight.params)) {
+      expect(Array.from(await resumed.params[name].data())).toEqual(Array.from(await p.data()));
+    }
+    tf.dispose([batch.x, batch.y, ...Object.values(state)]);
+    [straight, first, resumed].forEach((l) => l.dispose());
+  });
+});
