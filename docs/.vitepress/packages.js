@@ -16,6 +16,7 @@ const ORDER = [
   'rule-eventprop',
   'rule-forward-forward',
   'rule-least-control',
+  'rule-smooth-exact',
   'rule-btsp',
   'rule-bptt',
   'rule-backprop',

@@ -31,6 +31,7 @@ const KNOWN_SYMBOLS: Record<string, string> = {
   '@plasticity/rule-eventprop': 'eventproprule',
   '@plasticity/rule-forward-forward': 'forwardforwardrule',
   '@plasticity/rule-least-control': 'leastcontrolrule',
+  '@plasticity/rule-smooth-exact': 'smoothexactrule',
   '@plasticity/rule-btsp': 'binarymemory',
   '@plasticity/rule-bptt': 'bpttrule',
   '@plasticity/rule-backprop': 'backproprule',
