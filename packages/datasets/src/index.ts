@@ -43,8 +43,10 @@ export type {
 } from './registry/registry.js';
 export { delayedXor, DELAYED_XOR_CHANNELS, DELAYED_XOR_TIMING } from './tasks/delayed-xor.js';
 export type { DelayedXorData, DelayedXorOptions } from './tasks/delayed-xor.js';
+export { inputReproduction, INPUT_REPRODUCTION_SHAPE } from './tasks/input-reproduction.js';
+export type { InputReproductionData } from './tasks/input-reproduction.js';
 export { sequenceSplit } from './tasks/sequence-split.js';
-export type { SequenceSplit } from './tasks/sequence-split.js';
+export type { SequenceSplit, SequenceTargets } from './tasks/sequence-split.js';
 export { eventSplit } from './events/event-split.js';
 export type { EventSplit, EventSplitOptions } from './events/event-split.js';
 export { randomShift } from './events/shift.js';

@@ -33,6 +33,7 @@ describe('dataset registry', () => {
       'nmnist',
       'mnist-dvs',
       'delayed-xor',
+      'input-reproduction',
     ]);
     expect(listDatasets()[0].sizes).toEqual({ train: 5000, validation: 1000, test: 1000 });
   });
@@ -41,7 +42,7 @@ describe('dataset registry', () => {
     const error = await loadDataset('cifar').catch((e: unknown) => e);
     expect(isPlasticityError(error, 'E_UNKNOWN_DATASET')).toBe(true);
     expect((error as Error).message).toBe(
-      "unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist, shd, nmnist, mnist-dvs, delayed-xor",
+      "unknown dataset 'cifar'; known: yinyang, mnist, fashion-mnist, shd, nmnist, mnist-dvs, delayed-xor, input-reproduction",
     );
   });
 

@@ -15,6 +15,11 @@ import { SHD_CHANNELS, SHD_CLASSES } from '../shd/constants.js';
 import { NMNIST_CHANNELS } from '../nmnist/nmnist-file.js';
 import { MNIST_DVS_CHANNELS, MNIST_DVS_DEFAULT_LIMIT, movingDigitEvents } from '../dvs/moving-digit.js';
 import { DELAYED_XOR_DESCRIPTION, DELAYED_XOR_SPLITS, loadDelayedXor } from '../tasks/delayed-xor.js';
+import {
+  INPUT_REPRODUCTION_DESCRIPTION,
+  INPUT_REPRODUCTION_SPLITS,
+  loadInputReproduction,
+} from '../tasks/input-reproduction.js';
 import type { SequenceSplit } from '../tasks/sequence-split.js';
 
 /** Carve a validation split from train: a sample count, a fraction (0–1), or either with a seed (default 0). */
@@ -393,6 +398,14 @@ const REGISTRY: readonly DatasetEntry[] = [
     files: false,
     input: 'spikes',
     load: async (options) => loadDelayedXor(options),
+  },
+  {
+    name: 'input-reproduction',
+    description: INPUT_REPRODUCTION_DESCRIPTION,
+    sizes: { train: INPUT_REPRODUCTION_SPLITS.train.series, test: INPUT_REPRODUCTION_SPLITS.test.series },
+    files: false,
+    input: 'spikes',
+    load: async (options) => loadInputReproduction(options),
   },
 ];
 
