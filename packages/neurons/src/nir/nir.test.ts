@@ -12,7 +12,7 @@ import { assertClose, expectNoLeaks, useBackend } from '@plasticity/core-tensors
 import { createSpikingNetwork } from '../network/network.js';
 import type { SpikingNetwork } from '../network/network.js';
 import { heaviside } from '../surrogate.js';
-import { exportNirGraph } from './export.js';
+import { exportLayerChain, exportNirGraph } from './export.js';
 import { readNirFile, writeNirFile } from './file.js';
 import { nirFloat32, nirInt64, nirNumbers } from './graph.js';
 import type { NirArray, NirGraph, NirNode } from './graph.js';
@@ -492,6 +492,35 @@ describe('export', () => {
     tf.dispose(x);
     network.dispose();
     back.dispose();
+  });
+
+  test("exportLayerChain: a rule's chain with its weights is the network's graph; a weight of another shape is E_SHAPE", async () => {
+    const layers = [
+      { type: 'recurrent', units: 3 },
+      { type: 'lif-exp', tauMem: 8, tauSyn: 3, dt: 0.25 },
+      { type: 'dense', units: 2 },
+      { type: 'li', tauMem: 8, tauSyn: 3, dt: 0.25 },
+    ] as const;
+    const network = createSpikingNetwork(layers, [4], { dt: 0.25, seed: 9 });
+    const chain = { layers, inputShape: [4], dt: 0.25, params: network.params };
+    await expectNoLeaks(async () => {
+      const [fromChain, direct] = [await exportLayerChain(chain), await exportNirGraph(network)];
+      expect(fromChain).toEqual(direct);
+    });
+    const wrong = tf.variable(tf.zeros([2, 2]));
+    await expect(
+      exportLayerChain({ ...chain, params: { ...network.params, 'layers.2.kernel': wrong } }),
+    ).rejects.toMatchObject({
+      code: 'E_SHAPE',
+      message: "the layer chain's weight layers.2.kernel is [2,2]; its layers need [3,2]",
+    });
+    const { 'layers.0.recurrent': _dropped, ...missing } = network.params;
+    await expect(exportLayerChain({ ...chain, params: missing })).rejects.toMatchObject({
+      code: 'E_SHAPE',
+      message: "the layer chain's weight layers.0.recurrent is missing; its layers need [3,3]",
+    });
+    wrong.dispose();
+    network.dispose();
   });
 
   test.each<[string, object[]]>([

@@ -2,7 +2,6 @@
 // the checkpoint's (read back independently, from the safetensors file) and whose graph imports
 // as the run's layer chain; an EventProp run written for the step --dt asks for (and refused
 // without one); runs without a layer chain and missing flags are refused clearly.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,24 +10,13 @@ import { importNirGraph, nirNumbers } from '@plasticity/neurons';
 import type { NirArray, NirNode } from '@plasticity/neurons';
 import { readNirFile } from '@plasticity/neurons/node';
 import { cli, onlyJson, tempDir } from './harness.test-util.js';
-
-const LAYERS = [
-  { type: 'dense', units: 6, bias: true },
-  { type: 'lif', tauMem: 10, reset: 'zero' },
-  { type: 'dense', units: 3 },
-  { type: 'li', tauMem: 10, tauSyn: 5 },
-];
+import { trainLayersRun } from './nir-runs.test-util.js';
 
 const dir = tempDir('export-nir');
 
 beforeAll(async () => {
   await initBackend('cpu');
-  writeFileSync(join(dir, 'net.json'), JSON.stringify({ config: { layers: LAYERS }, fit: { epochs: 1 } }));
-  const train = await cli(
-    ['train', 'bptt', '--dataset', 'yinyang', '-c', 'net.json', '--backend', 'cpu', '-q', '--out', 'run'],
-    { cwd: dir },
-  );
-  expect({ code: train.code, stderr: train.stderr }).toEqual({ code: 0, stderr: '' });
+  await trainLayersRun(dir);
 });
 
 describe('plasticity export --nir', () => {

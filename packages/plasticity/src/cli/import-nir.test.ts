@@ -13,6 +13,7 @@ import { nirFloat32, nirInt64 } from '@plasticity/neurons';
 import type { NirGraph } from '@plasticity/neurons';
 import { writeNirFile } from '@plasticity/neurons/node';
 import { cli, onlyJson, tempDir } from './harness.test-util.js';
+import { trainLayersRun } from './nir-runs.test-util.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHARED_CNN = join(
@@ -23,13 +24,6 @@ const SHARED_CNN = join(
 );
 
 const dir = tempDir('import-nir');
-const LAYERS = [
-  { type: 'dense', units: 6, bias: true },
-  { type: 'lif', tauMem: 10, reset: 'zero' },
-  { type: 'dense', units: 3 },
-  { type: 'li', tauMem: 10, tauSyn: 5 },
-];
-
 interface EvalJson {
   accuracy: number;
   loss: number;
@@ -113,12 +107,7 @@ function smallCnn(): NirGraph {
 
 beforeAll(async () => {
   await initBackend('cpu');
-  writeFileSync(join(dir, 'net.json'), JSON.stringify({ config: { layers: LAYERS }, fit: { epochs: 1 } }));
-  const train = await cli(
-    ['train', 'bptt', '--dataset', 'yinyang', '-c', 'net.json', '--backend', 'cpu', '-q', '--out', 'run'],
-    { cwd: dir },
-  );
-  expect({ code: train.code, stderr: train.stderr }).toEqual({ code: 0, stderr: '' });
+  await trainLayersRun(dir);
   const exported = await cli(['export', '--run', 'run', '--nir', 'run.nir', '--backend', 'cpu'], {
     cwd: dir,
   });
