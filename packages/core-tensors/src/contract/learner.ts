@@ -55,6 +55,8 @@ export interface VoltageTraces {
   readonly units: number;
   /** Per sample, `[steps × units]` row-major. */
   readonly samples: readonly Float32Array[];
+  /** Regression: per sample, the targets the traces should follow, in the same layout. */
+  readonly targets?: readonly Float32Array[];
 }
 
 /** What a spiking learner shows of a few samples: spikes per layer (input first) and output voltages. */

@@ -58,4 +58,32 @@ describe('evaluate', () => {
     );
     expect((bad as PlasticityError).code).toBe('E_CONFIG');
   });
+
+  test('float targets are a regression: mean squared error over samples and outputs, accuracy NaN', async () => {
+    const x = [0.5, 1, -2, 0, 3, 1];
+    const y = [0, 1, -1, 0.5, 3, -1];
+    const split = {
+      size: 3,
+      async *batches(options: { batchSize: number }) {
+        for (let start = 0; start < 3; start += options.batchSize) {
+          const rows = Math.min(options.batchSize, 3 - start);
+          const part = (v: number[]) => tf.tensor2d(v.slice(start * 2, (start + rows) * 2), [rows, 2]);
+          const batch = { x: part(x), y: part(y), size: rows };
+          yield batch;
+          tf.dispose([batch.x, batch.y]);
+        }
+      },
+    };
+    const before = tf.memory().numTensors;
+    const result = await evaluate(identity, split, { batchSize: 2 });
+    const mse = x.reduce((a, v, i) => a + (v - y[i]) ** 2, 0) / 6;
+    expect(result.loss).toBeCloseTo(mse, 6);
+    expect(result.accuracy).toBeNaN();
+    expect(result.count).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+    const wrong = { predict: (t: tf.Tensor) => tf.concat([t, t], 1) } as unknown as Learner;
+    const error = await evaluate(wrong, split, { batchSize: 2 }).catch((e: unknown) => e);
+    expect((error as PlasticityError).code).toBe('E_SHAPE');
+    expect((error as Error).message).toMatch(/predictions \[2,4\] and targets \[2,2\]/);
+  });
 });

@@ -10,8 +10,26 @@ export interface EvaluateOptions {
 }
 
 /**
+ * A regression batch's summed per-sample mean squared error of `scores` against float targets
+ * `y [B, outputs]` (both on the device; the caller disposes the result).
+ */
+function squaredErrorSum(scores: tf.Tensor, y: tf.Tensor, size: number): tf.Scalar {
+  return tf.tidy(() => {
+    if (scores.rank !== 2 || y.rank !== 2 || scores.shape[0] !== size || scores.shape[1] !== y.shape[1]) {
+      throw new PlasticityError(
+        'E_SHAPE',
+        `evaluate needs predictions [batch, outputs] like the regression targets; got predictions [${scores.shape}] and targets [${y.shape}] for a batch of ${size}`,
+      );
+    }
+    return tf.div(tf.sum(tf.squaredDifference(scores, y)), y.shape[1] as number);
+  });
+}
+
+/**
  * Mean softmax cross-entropy of `learner.predict` scores against integer labels, and accuracy
- * (argmax), over one pass of `split` in order.
+ * (argmax), over one pass of `split` in order. Float32 labels `[B, outputs]` are regression
+ * targets: the loss is then the mean squared error over samples and outputs, and the accuracy
+ * NaN (not defined for a regression).
  */
 export async function evaluate(
   learner: Learner,
@@ -26,10 +44,23 @@ export async function evaluate(
   }
   let lossSum = 0;
   let correct = 0;
+  let classified = 0;
   let count = 0;
   for await (const batch of split.batches({ batchSize, shuffle: false })) {
     options.signal?.throwIfAborted();
     const scores = await learner.predict(batch.x);
+    if (batch.y.dtype === 'float32') {
+      let sum: tf.Scalar;
+      try {
+        sum = squaredErrorSum(scores, batch.y, batch.size);
+      } finally {
+        scores.dispose();
+      }
+      lossSum += (await sum.data())[0];
+      sum.dispose();
+      count += batch.size;
+      continue;
+    }
     let sums: tf.Tensor;
     try {
       sums = tf.tidy(() => {
@@ -63,8 +94,9 @@ export async function evaluate(
     }
     lossSum += loss;
     correct += hits;
+    classified += batch.size;
     count += batch.size;
   }
   if (count === 0) throw new PlasticityError('E_DATA_FORMAT', 'evaluate: the split yielded no samples');
-  return { loss: lossSum / count, accuracy: correct / count, count };
+  return { loss: lossSum / count, accuracy: classified > 0 ? correct / classified : Number.NaN, count };
 }

@@ -2,7 +2,10 @@ import type { StepMetrics } from '../contract/learner.js';
 import type { DataSplit } from '../contract/task.js';
 import type { FitSettings } from './settings.js';
 
-/** Softmax cross-entropy and accuracy of a learner's scores on one split. */
+/**
+ * Softmax cross-entropy and accuracy of a learner's scores on one split; for a regression (float
+ * targets) the mean squared error, and accuracy NaN.
+ */
 export interface EvalResult {
   readonly loss: number;
   readonly accuracy: number;
