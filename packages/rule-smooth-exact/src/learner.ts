@@ -8,9 +8,18 @@ import {
   paramName,
   stepLearner,
 } from '@plasticity/core-tensors';
-import type { Batch, BatchInput, Learner, ParamMap, StepMetrics, TaskSpec } from '@plasticity/core-tensors';
+import type {
+  Batch,
+  BatchInput,
+  InspectOptions,
+  Inspection,
+  Learner,
+  ParamMap,
+  StepMetrics,
+  TaskSpec,
+} from '@plasticity/core-tensors';
 import { ThetaNetwork, thetaNeuron, thetaParamsLike, ttfsLoss } from '@plasticity/neurons';
-import type { ThetaNetworkSpec, ThetaParams } from '@plasticity/neurons';
+import type { SpikeTrain, ThetaNetworkSpec, ThetaParams } from '@plasticity/neurons';
 import type { SmoothExactConfig } from './config.js';
 import { codeFeatures } from './input.js';
 import type { CodedBatch } from './input.js';
@@ -202,9 +211,33 @@ export function createSmoothExactLearner(
     };
   }
 
+  /** Spikes of every layer (inputs first) for the first samples of `x`. */
+  async function inspect(x: BatchInput, options: InspectOptions = {}): Promise<Inspection> {
+    const [params, input] = await Promise.all([hostParams(spec, step.params), code(x, false)]);
+    const count = Math.min(options.samples ?? 4, input.size);
+    const copy = (train: SpikeTrain) => ({
+      times: Float32Array.from(train.times.subarray(0, train.count)),
+      units: Int32Array.from(train.sources.subarray(0, train.count)),
+    });
+    const rasters = sizes.map(() => [] as { times: Float32Array; units: Int32Array }[]);
+    for (let b = 0; b < count; b++) {
+      rasters[0].push(copy(input.sample(b)));
+      network.run(params, input.sample(b));
+      for (let l = 1; l < sizes.length; l++) rasters[l].push(copy(network.layerSpikes(l - 1)));
+    }
+    const names = sizes.map((_, l) =>
+      l === 0 ? 'input' : l === sizes.length - 1 ? 'output' : `hidden ${l}`,
+    );
+    return {
+      duration,
+      layers: sizes.map((size, l) => ({ name: names[l], size, samples: rasters[l] })),
+    };
+  }
+
   return stepLearner(step, {
     network,
     trainStep,
+    inspect,
     async predict(x: BatchInput) {
       const [params, input] = await Promise.all([hostParams(spec, step.params), code(x, false)]);
       return tf.tensor2d(pass(params, input).scores, [input.size, outputs]);

@@ -129,6 +129,35 @@ describe.each(backends)('%s', (backend) => {
     learner.dispose();
   });
 
+  test('inspect shows every layer; the output raster agrees with predict', async () => {
+    await useBackend(backend);
+    const data = bars(6, 5);
+    // Phases near Θ: outputs spike within the trial.
+    const learner = createSmoothExactLearner(config({ initialPhase: 0.9 }), BARS, 3);
+    const x = tf.tensor2d(data.x, [6, 16]);
+    const inspection = await learner.inspect!(x, { samples: 3 });
+    expect(inspection.layers.map((l) => [l.name, l.size, l.samples.length])).toEqual([
+      ['input', 16, 3],
+      ['hidden 1', 24, 3],
+      ['output', 3, 3],
+    ]);
+    const scores = await learner.predict(x);
+    const values = await scores.data();
+    let spiking = 0;
+    inspection.layers[2].samples.forEach((raster, b) => {
+      for (let unit = 0; unit < 3; unit++) {
+        const times = Array.from(raster.times).filter((_, k) => raster.units[k] === unit);
+        if (times.length === 0) continue;
+        spiking++;
+        expect(Math.min(...times)).toBeCloseTo(-values[b * 3 + unit], 5);
+        expect(Math.max(...times)).toBeLessThan(inspection.duration);
+      }
+    });
+    expect(spiking).toBeGreaterThan(0);
+    tf.dispose([x, scores]);
+    learner.dispose();
+  });
+
   test('resume is exact: two steps, save, restore into a new learner, two more = four steps', async () => {
     await useBackend(backend);
     const data = bars(30, 4);
