@@ -22,13 +22,19 @@ export interface GatedThetaStepResult {
  * Phases in [0, 2π) put the gate at [π − Δ/2, π + Δ/2].
  */
 function gatePrimitive(phase: tf.Tensor, width: number): tf.Tensor {
-  const x = tf.clipByValue(tf.add(tf.div(tf.sub(phase, Math.PI), width), 0.5), 0, 1);
-  return tf.sub(x, tf.div(tf.sin(tf.mul(x, TWO_PI)), TWO_PI));
+  return tidy(() => {
+    const x = tf.clipByValue(tf.add(tf.mul(phase, 1 / width), 0.5 - Math.PI / width), 0, 1);
+    return tf.sub(x, tf.mul(tf.sin(tf.mul(x, TWO_PI)), 1 / TWO_PI));
+  });
 }
 
-/** Passages of the phase through π, counted from phase 0 (they differ by 1 across a spike). */
-function halfTurns(phase: tf.Tensor): tf.Tensor {
-  return tf.floor(tf.div(tf.add(phase, Math.PI), TWO_PI));
+/**
+ * 1 where the step from `theta` ∈ [0, 2π) to `moved` passed π: `moved` reached π, or 3π when
+ * `theta` was already past π.
+ */
+function passedPi(theta: tf.Tensor, moved: tf.Tensor): tf.Tensor {
+  const pastPi = tf.cast(tf.greaterEqual(theta, Math.PI), 'float32');
+  return tf.cast(tf.greaterEqual(moved, tf.add(tf.mul(pastPi, TWO_PI), Math.PI)), 'float32');
 }
 
 /**
@@ -38,7 +44,7 @@ function halfTurns(phase: tf.Tensor): tf.Tensor {
  * along it, `G(θ_{n+1}) − G(θ_n)` with `G` the gate's primitive (rising by 1 per period), so a
  * full passage deposits exactly 1 and a partial one its fraction; then `s ← e^(−dt/τs)·s +
  * deposit` (s jumps by 1 per passage: τs times the paper's s). The phase is kept in [0, 2π) by
- * subtracting whole turns. Every op is smooth or piecewise linear, so tfjs autodiff gives the
+ * subtracting whole turns; the state keeps `G` of the phase (`gate`) for the next step's deposit. Every op is smooth or piecewise linear, so tfjs autodiff gives the
  * exact gradient of this discrete system (no surrogate).
  */
 export function gatedThetaStep(
@@ -53,12 +59,9 @@ export function gatedThetaStep(
     const moved = tf.add(theta, tf.mul(velocity, params.dt / params.tauMem));
     const turns = tf.floor(tf.div(moved, TWO_PI));
     const phase = tf.sub(moved, tf.mul(turns, TWO_PI));
-    const deposit = tf.add(
-      turns,
-      tf.sub(gatePrimitive(phase, params.gateWidth), gatePrimitive(theta, params.gateWidth)),
-    );
+    const gate = gatePrimitive(phase, params.gateWidth);
+    const deposit = tf.add(turns, tf.sub(gate, state.gate!));
     const output = tf.add(tf.mul(state.synapse!, Math.exp(-params.dt / params.tauSyn)), deposit);
-    const spikes = tf.cast(tf.greater(halfTurns(moved), halfTurns(theta)), 'float32');
-    return { spikes, v: phase, output, state: { v: phase, synapse: output } };
+    return { spikes: passedPi(theta, moved), v: phase, output, state: { v: phase, synapse: output, gate } };
   });
 }

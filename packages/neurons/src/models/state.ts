@@ -5,8 +5,8 @@ import type { GatedThetaParams, LeakyIntegratorParams, NeuronParams } from './pa
  * A population's state, all tensors `[B, units]`. Which fields exist depends on the model:
  * `i` (synaptic current: lifExp, leaky integrator), `spikes` (last step's spikes, for the
  * next step's reset: lif, IF, ALIF), `adaptation` (ALIF trace), `refractory` (remaining
- * refractory steps, only when the refractory period is > 0), `synapse` (gated synaptic output
- * s: gatedTheta, whose `v` is the phase θ in [0, 2π)).
+ * refractory steps, only when the refractory period is > 0), `synapse` and `gate` (gatedTheta:
+ * the synaptic output s and the gate's primitive at the phase `v` ∈ [0, 2π)).
  */
 export interface NeuronState {
   readonly v: tf.Tensor;
@@ -15,6 +15,7 @@ export interface NeuronState {
   readonly adaptation?: tf.Tensor;
   readonly refractory?: tf.Tensor;
   readonly synapse?: tf.Tensor;
+  readonly gate?: tf.Tensor;
 }
 
 /** One step's result: spikes, the voltage compared with the threshold, and the next state. */
@@ -40,7 +41,8 @@ export function initialState(
     case 'leakyIntegrator':
       return { v: zeros(), i: zeros() };
     case 'gatedTheta':
-      return { v: zeros(), synapse: zeros() };
+      // The gate's primitive is 0 at phase 0, which lies before the gate (width ≤ 2π).
+      return { v: zeros(), synapse: zeros(), gate: zeros() };
     case 'lif':
     case 'integrateAndFire':
       return params.refractory > 0
@@ -55,7 +57,13 @@ export function initialState(
 
 /** The state's tensors, for disposal. */
 export function stateTensors(state: NeuronState): tf.Tensor[] {
-  return [state.v, state.i, state.spikes, state.adaptation, state.refractory, state.synapse].filter(
-    (t): t is tf.Tensor => t !== undefined,
-  );
+  return [
+    state.v,
+    state.i,
+    state.spikes,
+    state.adaptation,
+    state.refractory,
+    state.synapse,
+    state.gate,
+  ].filter((t): t is tf.Tensor => t !== undefined);
 }

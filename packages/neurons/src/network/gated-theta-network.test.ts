@@ -50,7 +50,7 @@ describe.each(backends)('%s', (backend) => {
     });
     const tol = tolerance(backend);
     assertClose(await run.layers[1].synapse!.data(), await expected.data(), tol, `${backend} synapse`);
-    const spikes = await run.layers[1].spikes!.data();
+    const spikes = Array.from(await run.layers[1].spikes!.data());
     expect(spikes.reduce((a, s) => a + s, 0)).toBeGreaterThan(0);
     expect(spikes.every((s) => s === 0 || s === 1)).toBe(true);
     // The dense layer reads s: its drive is s·kernel (checked through the li readout's shape).
