@@ -52,6 +52,12 @@ export const smoothExactConfigSchema = z.strictObject({
     .lt(0.5)
     .default(0.02)
     .describe('Training augmentation: each input bin is flipped (b → bins − b) with this probability.'),
+  threads: z
+    .union([z.literal('auto'), z.number().int().min(1).max(256)])
+    .default('auto')
+    .describe(
+      'Threads that simulate a batch (Node worker threads, each a slice of the batch): auto = one per core, at most 8; 1 = the calling thread only. Browsers use one.',
+    ),
   ...optimizerConfigShape,
 });
 

@@ -2,10 +2,35 @@ import { PlasticityError } from '@plasticity/core-tensors';
 import type { Rng } from '@plasticity/core-tensors';
 import type { SpikeTrain } from '@plasticity/neurons';
 
-/** Each sample's input spikes; one feature spikes at most once. */
-export interface CodedBatch {
+/** Input spikes of a batch, packed: sample b's are `offsets[b] .. offsets[b + 1] − 1`, in time order. */
+export interface PackedTrains {
   readonly size: number;
-  sample(b: number): SpikeTrain;
+  readonly offsets: Int32Array;
+  readonly times: Float64Array;
+  readonly sources: Int32Array;
+}
+
+/** Sample `b` of a packed batch (views, no copy). */
+export function trainOf(batch: PackedTrains, b: number): SpikeTrain {
+  const from = batch.offsets[b];
+  const to = batch.offsets[b + 1];
+  return {
+    count: to - from,
+    times: batch.times.subarray(from, to),
+    sources: batch.sources.subarray(from, to),
+  };
+}
+
+/** Samples `from … to − 1` as a packed batch of their own (copies, to transfer to a thread). */
+export function sliceTrains(batch: PackedTrains, from: number, to: number): PackedTrains {
+  const first = batch.offsets[from];
+  const last = batch.offsets[to];
+  return {
+    size: to - from,
+    offsets: Int32Array.from(batch.offsets.subarray(from, to + 1), (o) => o - first),
+    times: batch.times.slice(first, last),
+    sources: batch.sources.slice(first, last),
+  };
 }
 
 /** The spike time of bin `b` (< bins): when a LIF neuron with drive `bins − b` reaches 0.01·bins. */
@@ -25,10 +50,10 @@ export function codeFeatures(
   bins: number,
   duration: number,
   flip?: { readonly probability: number; readonly rng: Rng },
-): CodedBatch {
-  const times = Float64Array.from({ length: bins }, (_, b) => binTime(b, bins, duration));
-  const trains: SpikeTrain[] = [];
-  const binOf = new Int32Array(features);
+): PackedTrains {
+  const binTimes = Float64Array.from({ length: bins }, (_, b) => binTime(b, bins, duration));
+  const binOf = new Int32Array(size * features);
+  const offsets = new Int32Array(size + 1);
   for (let s = 0; s < size; s++) {
     let count = 0;
     for (let j = 0; j < features; j++) {
@@ -43,20 +68,23 @@ export function codeFeatures(
       let bin = Math.min(Math.floor((1 - x) * (bins + 1)), bins);
       if (flip !== undefined && flip.probability > 0 && flip.rng.uniform() < flip.probability)
         bin = bins - bin;
-      binOf[j] = bin;
+      binOf[s * features + j] = bin;
       if (bin < bins) count++;
     }
-    const train = { count, times: new Float64Array(count), sources: new Int32Array(count) };
-    // Bin 0 (the brightest) spikes first: walking the bins in order keeps the train sorted.
-    let k = 0;
+    offsets[s + 1] = offsets[s] + count;
+  }
+  const times = new Float64Array(offsets[size]);
+  const sources = new Int32Array(offsets[size]);
+  for (let s = 0; s < size; s++) {
+    // Bin 0 (the brightest) spikes first: walking the bins in order keeps each train sorted.
+    let k = offsets[s];
     for (let bin = 0; bin < bins; bin++) {
       for (let j = 0; j < features; j++) {
-        if (binOf[j] !== bin) continue;
-        train.times[k] = times[bin];
-        train.sources[k++] = j;
+        if (binOf[s * features + j] !== bin) continue;
+        times[k] = binTimes[bin];
+        sources[k++] = j;
       }
     }
-    trains.push(train);
   }
-  return { size, sample: (b) => trains[b] };
+  return { size, offsets, times, sources };
 }

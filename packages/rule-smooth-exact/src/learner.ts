@@ -18,11 +18,14 @@ import type {
   StepMetrics,
   TaskSpec,
 } from '@plasticity/core-tensors';
-import { ThetaNetwork, thetaNeuron, thetaParamsLike, ttfsLoss } from '@plasticity/neurons';
+import { ThetaNetwork, thetaNeuron, thetaParamsLike } from '@plasticity/neurons';
 import type { SpikeTrain, ThetaNetworkSpec, ThetaParams } from '@plasticity/neurons';
+import { runSlice } from './batch.js';
+import type { SliceObjective, SlicePart } from './batch.js';
 import type { SmoothExactConfig } from './config.js';
-import { codeFeatures } from './input.js';
-import type { CodedBatch } from './input.js';
+import { codeFeatures, trainOf } from './input.js';
+import type { PackedTrains } from './input.js';
+import { SliceThreads } from './parallel/threads.js';
 
 const RULE = 'smooth-exact';
 
@@ -74,21 +77,15 @@ async function hostParams(spec: ThetaNetworkSpec, params: ParamMap): Promise<The
   };
 }
 
-/** What one pass over a batch gives. */
-interface BatchPass {
-  readonly loss: number;
-  /** `[B, outputs]`: −(output time); a silent output without pseudospikes scores −2T. */
-  readonly scores: Float32Array;
-  /** Hidden spikes per neuron per sample. */
-  readonly hiddenSpikes: number;
-  /** Fraction of hidden neurons silent in every sample. */
-  readonly silentFraction: number;
-}
-
 /** A smooth-exact learner: what `smoothExactRule.create` returns. */
 export interface SmoothExactLearner extends Learner {
   readonly network: ThetaNetwork;
   readonly iterations: number;
+}
+
+/** Where the learner's worker threads come from (tests point it at the built script). */
+export interface SmoothExactLearnerOptions {
+  readonly workerUrl?: URL;
 }
 
 /** Builds the learner for a validated config (what `smoothExactRule.create` does). */
@@ -96,21 +93,39 @@ export function createSmoothExactLearner(
   config: SmoothExactConfig,
   task: TaskSpec,
   seed: number,
+  options: SmoothExactLearnerOptions = {},
 ): SmoothExactLearner {
   const spec = thetaNetworkSpec(config, task);
   const network = new ThetaNetwork(spec);
   const { sizes, duration, neuron } = spec;
   const features = sizes[0];
   const outputs = sizes[sizes.length - 1];
-  const hiddenSizes = sizes.slice(1, -1);
-  const hiddenCount = hiddenSizes.reduce((a, b) => a + b, 0);
+  const hiddenCount = sizes.slice(1, -1).reduce((a, b) => a + b, 0);
   const step = createGradientStep(createParams(spec, config, seed), config);
   const flipRng = createRng(seed).fork('flip');
-  const lossOptions = { tau0: 1, tau1: duration, alpha: config.earlySpike, silentPush: 0 };
-  // Pseudospike times lie beyond T: the loss must see them as they are.
-  const silentTime = config.pseudospikes ? Infinity : duration;
+  const objective: SliceObjective = {
+    loss: { tau0: 1, tau1: duration, alpha: config.earlySpike, silentPush: 0 },
+    // Pseudospike times lie beyond T: the loss must see them as they are.
+    silentTime: config.pseudospikes ? Infinity : duration,
+  };
+  // Worker threads start with the first batch (starting them is asynchronous).
+  let threads: Promise<SliceThreads | undefined> | undefined;
+  const startThreads = () =>
+    (threads ??= SliceThreads.start(network, objective, config.threads, options.workerUrl));
 
-  async function code(x: BatchInput, flip: boolean): Promise<CodedBatch> {
+  /** The batch's parts, on all threads when there are several. */
+  async function run(
+    params: ThetaParams,
+    input: PackedTrains,
+    labels?: Int32Array,
+    grads?: ThetaParams,
+  ): Promise<SlicePart[]> {
+    const parallel = await startThreads();
+    if (parallel !== undefined) return parallel.run(params, input, labels, grads);
+    return [runSlice(network, params, input, objective, labels, input.size, grads)];
+  }
+
+  async function code(x: BatchInput, flip: boolean): Promise<PackedTrains> {
     const dense = denseBatch(x, features, RULE);
     const size = dense.shape[0];
     const values = await dense.data();
@@ -129,41 +144,15 @@ export function createSmoothExactLearner(
     );
   }
 
-  function pass(params: ThetaParams, input: CodedBatch, labels?: Int32Array, grads?: ThetaParams): BatchPass {
-    const scores = new Float32Array(input.size * outputs);
-    const dTimes = new Float64Array(outputs);
-    const scratch = new Float64Array(outputs);
-    const fired = new Uint8Array(hiddenCount);
-    let loss = 0;
-    let hiddenSpikes = 0;
-    for (let b = 0; b < input.size; b++) {
-      const result = network.run(params, input.sample(b));
-      for (let i = 0; i < outputs; i++) {
-        const t = result.outputTimes[i];
-        scores[b * outputs + i] = Number.isFinite(t) ? -t : -2 * duration;
-      }
-      let offset = 0;
-      hiddenSizes.forEach((_, l) => {
-        const train = network.layerSpikes(l);
-        hiddenSpikes += train.count;
-        for (let k = 0; k < train.count; k++) fired[offset + train.sources[k]] = 1;
-        offset += hiddenSizes[l];
-      });
-      if (labels !== undefined) {
-        loss += ttfsLoss(result.outputTimes, labels[b], lossOptions, silentTime, dTimes, scratch);
-        if (grads !== undefined) {
-          for (let i = 0; i < outputs; i++) dTimes[i] /= input.size;
-          network.backward(params, dTimes, grads);
-        }
-      }
+  const joinScores = (parts: readonly SlicePart[]): Float32Array => {
+    const scores = new Float32Array(parts.reduce((n, p) => n + p.scores.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      scores.set(part.scores, offset);
+      offset += part.scores.length;
     }
-    return {
-      loss: loss / input.size,
-      scores,
-      hiddenSpikes: hiddenSpikes / (input.size * hiddenCount),
-      silentFraction: 1 - fired.reduce((a, f) => a + f, 0) / hiddenCount,
-    };
-  }
+    return scores;
+  };
 
   const gradTensors = (grads: ThetaParams): Record<string, tf.Tensor> => {
     const out: Record<string, tf.Tensor> = {};
@@ -188,26 +177,29 @@ export function createSmoothExactLearner(
       batch.y.data(),
     ]);
     const grads = thetaParamsLike(spec);
-    const result = pass(params, input, Int32Array.from(labels), grads);
-    if (!Number.isFinite(result.loss)) {
-      throw new PlasticityError('E_DIVERGED', `${RULE}: the loss is ${result.loss}`, { loss: result.loss });
+    const parts = await run(params, input, Int32Array.from(labels), grads);
+    const loss = parts.reduce((sum, p) => sum + p.loss, 0) / input.size;
+    if (!Number.isFinite(loss)) {
+      throw new PlasticityError('E_DIVERGED', `${RULE}: the loss is ${loss}`, { loss });
     }
     const tensors = gradTensors(grads);
     step.apply(tensors);
     tf.dispose(tensors);
     if (config.trainPhases) clipPhases();
+    const scores = joinScores(parts);
     let correct = 0;
     for (let b = 0; b < input.size; b++) {
       let best = 0;
-      for (let i = 1; i < outputs; i++)
-        if (result.scores[b * outputs + i] > result.scores[b * outputs + best]) best = i;
+      for (let i = 1; i < outputs; i++) if (scores[b * outputs + i] > scores[b * outputs + best]) best = i;
       if (best === labels[b]) correct++;
     }
+    const fired = new Uint8Array(hiddenCount);
+    for (const part of parts) part.fired.forEach((f, k) => (fired[k] |= f));
     return {
-      loss: result.loss,
+      loss,
       accuracy: correct / input.size,
-      hiddenSpikes: result.hiddenSpikes,
-      silentFraction: result.silentFraction,
+      hiddenSpikes: parts.reduce((sum, p) => sum + p.hiddenSpikes, 0) / (input.size * hiddenCount),
+      silentFraction: 1 - fired.reduce((a, f) => a + f, 0) / hiddenCount,
     };
   }
 
@@ -221,8 +213,8 @@ export function createSmoothExactLearner(
     });
     const rasters = sizes.map(() => [] as { times: Float32Array; units: Int32Array }[]);
     for (let b = 0; b < count; b++) {
-      rasters[0].push(copy(input.sample(b)));
-      network.run(params, input.sample(b));
+      rasters[0].push(copy(trainOf(input, b)));
+      network.run(params, trainOf(input, b));
       for (let l = 1; l < sizes.length; l++) rasters[l].push(copy(network.layerSpikes(l - 1)));
     }
     const names = sizes.map((_, l) =>
@@ -240,7 +232,8 @@ export function createSmoothExactLearner(
     inspect,
     async predict(x: BatchInput) {
       const [params, input] = await Promise.all([hostParams(spec, step.params), code(x, false)]);
-      return tf.tensor2d(pass(params, input).scores, [input.size, outputs]);
+      return tf.tensor2d(joinScores(await run(params, input)), [input.size, outputs]);
     },
+    dispose: () => void threads?.then((parallel) => parallel?.dispose()),
   });
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, fit, getRule, isPlasticityError, parseConfig } from '@plasticity/core-tensors';
 import type { TaskSpec, TensorBatch } from '@plasticity/core-tensors';
 import { expectNoLeaks, memorySplit, testBackends, useBackend } from '@plasticity/core-tensors/testing';
-import { binTime, codeFeatures, createSmoothExactLearner, smoothExactRule } from './index.js';
+import { binTime, codeFeatures, createSmoothExactLearner, smoothExactRule, trainOf } from './index.js';
 import type { SmoothExactConfig } from './index.js';
 
 const backends = await testBackends();
@@ -64,14 +64,13 @@ describe('config', () => {
 
 describe('input coding', () => {
   test('one bin: a feature above 1/2 spikes once at T·ln(1/0.99); the rest are silent', () => {
-    const coded = codeFeatures(Float32Array.from([0.2, 128 / 255, 127 / 255, 1]), 1, 4, 1, 2);
-    const train = coded.sample(0);
+    const train = trainOf(codeFeatures(Float32Array.from([0.2, 128 / 255, 127 / 255, 1]), 1, 4, 1, 2), 0);
     expect(Array.from(train.sources.subarray(0, train.count))).toEqual([1, 3]);
     expect(train.times[0]).toBeCloseTo(2 * Math.log(1 / 0.99), 15);
   });
 
   test('more bins: brighter features spike earlier, in time order', () => {
-    const train = codeFeatures(Float32Array.from([0.1, 0.95, 0.5, 0.7]), 1, 4, 3, 2).sample(0);
+    const train = trainOf(codeFeatures(Float32Array.from([0.1, 0.95, 0.5, 0.7]), 1, 4, 3, 2), 0);
     // bins ⌊(1 − x)·4⌋: 3 (silent), 0, 2, 1.
     expect(Array.from(train.sources.subarray(0, train.count))).toEqual([1, 3, 2]);
     expect(Array.from(train.times.subarray(0, train.count))).toEqual([
@@ -89,7 +88,7 @@ describe('input coding', () => {
 
   test('flips are drawn per feature with the given probability', () => {
     const values = new Float32Array(10_000).fill(1);
-    const train = codeFeatures(values, 1, 10_000, 1, 2, { probability: 0.02, rng: createRng(3) }).sample(0);
+    const train = trainOf(codeFeatures(values, 1, 10_000, 1, 2, { probability: 0.02, rng: createRng(3) }), 0);
     // Binomial(10 000, 0.02): 200 ± 14 flipped to silent.
     expect(10_000 - train.count).toBeGreaterThan(150);
     expect(10_000 - train.count).toBeLessThan(250);
