@@ -1,10 +1,12 @@
 // EventProp → NIR. A randomly initialised network (spiking in every layer) exported at a step dt,
 // written, read back by the project's NIR reader (networkFromNir) and simulated stepped, against
-// the exact event engine:
-// - layer by layer, each neuron's first spike comes at the first step at or after the engine's
-//   exact crossing given the same input: lag in [0, dt). This is the tolerance of a correct
-//   discretisation (a stepped reader sees V only at grid times) and it fails for a wrong τ,
-//   w_in, r or threshold. An li readout's voltage equals the engine's at every grid time.
+// the exact event engine and an independent float64 solution of the same equations:
+// - each spike comes at the first step at or after the exact crossing (lag in [0, dt), widened by
+//   SLACK for float32 voltages): the first spike of every neuron against the engine run on the
+//   same input, and every spike against the float64 solution given the stepped network's own
+//   input spikes and resets. That is the best a stepped reader can do (it sees V only at grid
+//   times), and it fails for a wrong τ, w_in, r, threshold or weight. An li readout's voltage
+//   equals the engine's at every grid time.
 // - end to end, every spike of every layer is there, and the lags, which add up along a spike's
 //   history (each reset and each relayed spike lands on the grid, up to one step late), shrink
 //   in proportion to dt.
@@ -33,6 +35,12 @@ const TASK: TaskSpec = {
   outputs: 3,
   kind: 'classification',
 };
+/**
+ * The stepped network computes in float32: a crossing within a hair of a grid time may land on
+ * either side of it (seen: 8e-5 ms at dt 0.02 ms). Lags are checked in [0, dt) widened by this
+ * fraction of dt on each side.
+ */
+const SLACK = 0.01;
 const scratch = mkdtempSync(join(tmpdir(), 'plasticity-eventprop-nir-'));
 
 beforeAll(async () => {
@@ -128,6 +136,67 @@ function layerEngine(learner: EventPropLearner, k: number, inputs: number, size:
   return engine;
 }
 
+/**
+ * Float64 reference, independent of both simulators: one neuron of the exact model
+ * (τm V̇ = −V + I, τs İ = −I; an input (time, weight) adds the weight to I) whose V is reset to 0
+ * at the given times. Returns, for each reset, the first time V reached ϑ since the previous
+ * reset (NaN if it did not), then that time after the last reset (NaN if none before `end`).
+ * Crossings are found on a scan of dt/16 and refined by bisection.
+ */
+function exactCrossings(
+  inputs: readonly (readonly [number, number])[],
+  resets: readonly number[],
+  { tauMem, tauSyn, threshold }: { tauMem: number; tauSyn: number; threshold: number },
+  dt: number,
+  end: number,
+): number[] {
+  const { exp } = Math;
+  const gain = tauSyn / (tauMem - tauSyn);
+  const voltageAfter = (v: number, i: number, u: number) =>
+    v * exp(-u / tauMem) + i * gain * (exp(-u / tauMem) - exp(-u / tauSyn));
+  const h = dt / 16;
+  const [memDecay, synDecay] = [exp(-h / tauMem), exp(-h / tauSyn)];
+  const events = [
+    ...inputs.map(([t, w]) => ({ t, w, reset: false })),
+    ...resets.map((t) => ({ t, w: 0, reset: true })),
+    { t: end, w: 0, reset: true },
+  ].sort((a, b) => a.t - b.t);
+  const crossings: number[] = [];
+  let t = 0;
+  let v = 0;
+  let i = 0;
+  let crossing = NaN;
+  for (const event of events) {
+    // Advance to the event, noting the first crossing (plain numbers: this loop runs millions of times).
+    while (t < event.t) {
+      const full = event.t - t >= h;
+      const u = full ? h : event.t - t;
+      const em = full ? memDecay : exp(-u / tauMem);
+      const es = full ? synDecay : exp(-u / tauSyn);
+      const next = v * em + i * gain * (em - es);
+      if (next >= threshold && v < threshold && Number.isNaN(crossing)) {
+        let lo = 0;
+        let hi = u;
+        for (let k = 0; k < 60; k++) {
+          const mid = (lo + hi) / 2;
+          if (voltageAfter(v, i, mid) >= threshold) hi = mid;
+          else lo = mid;
+        }
+        crossing = t + hi;
+      }
+      t += u;
+      v = next;
+      i *= es;
+    }
+    if (event.reset) {
+      crossings.push(crossing);
+      v = 0;
+      crossing = NaN;
+    } else i += event.w;
+  }
+  return crossings;
+}
+
 describe('eventprop layerChain → NIR', () => {
   test.each([
     ['ttfs, spiking readout', { hidden: [40], loss: 'ttfs' }],
@@ -158,9 +227,8 @@ describe('eventprop layerChain → NIR', () => {
               first.forEach((t, n) => {
                 if (exact[n] === Infinity) return expect(t).toBe(Infinity);
                 checked++;
-                // Float32 voltages may move a crossing that sits on a grid time by a hair.
-                expect(t - exact[n]).toBeGreaterThanOrEqual(-1e-3 * dt);
-                expect(t - exact[n]).toBeLessThan(dt * (1 + 1e-3));
+                expect(t - exact[n]).toBeGreaterThanOrEqual(-SLACK * dt);
+                expect(t - exact[n]).toBeLessThan((1 + SLACK) * dt);
               });
             }
             below = steppedSpikes;
@@ -194,6 +262,67 @@ describe('eventprop layerChain → NIR', () => {
   );
 
   test.each([
+    ['feed-forward, two hidden layers', { hidden: [40, 30], loss: 'ttfs' }],
+    ['recurrent', { hidden: [{ size: 40, recurrent: true }], loss: 'ttfs' }],
+  ] as [string, EventpropConfigInput][])(
+    '%s: every spike at the first step at or after the exact crossing, given the stepped history',
+    async (_name, raw) => {
+      // The reference runs each neuron on the stepped network's own input spikes and resets (a
+      // recurrent spike acts one step after it, as in any stepped reader), so each spike is checked
+      // on its own: the lags that build up along a history (next test) do not enter.
+      const dt = 0.02;
+      const steps = Math.round(DURATION / dt);
+      const { learner } = learnerFor(raw);
+      await downloadWeights(learner.network, learner.params);
+      const { stepped } = await throughNir(learner, dt);
+      const { spec } = learner.network;
+      const weights = learner.network.weights();
+      const x = steppedInput(INPUTS, CHANNELS, dt);
+      const { run, traces } = neuronTraces(stepped, x);
+      let below: SpikeList[] = INPUTS;
+      let inputs = CHANNELS;
+      let checked = 0;
+      for (let k = 0; k < traces.length; k++) {
+        const size = traces[k].spikes!.shape[2]!;
+        const kernel = weights[paramName(k, 'kernel')];
+        const recurrent = weights[paramName(k, 'recurrent')];
+        const mine = await steppedLists(traces[k].spikes!, dt);
+        for (let b = 0; b < SAMPLES; b++) {
+          const spikes = rasterOf(mine[b], size);
+          for (let n = 0; n < size; n++) {
+            const drive: [number, number][] = [];
+            for (let e = 0; e < below[b].count; e++) {
+              drive.push([below[b].times[e], kernel[below[b].units[e] * size + n]]);
+            }
+            if (recurrent) {
+              for (let e = 0; e < mine[b].count; e++) {
+                drive.push([mine[b].times[e] + dt, recurrent[mine[b].units[e] * size + n]]);
+              }
+            }
+            const crossings = exactCrossings(drive, spikes[n], spec.model, dt, (steps - 1) * dt);
+            spikes[n].forEach((t, m) => {
+              expect(t - crossings[m]).toBeGreaterThanOrEqual(-SLACK * dt);
+              expect(t - crossings[m]).toBeLessThan((1 + SLACK) * dt);
+              checked++;
+            });
+            // No crossing after the last spike that the stepped network missed.
+            expect(crossings[spikes[n].length]).toBeNaN();
+          }
+        }
+        below = mine;
+        inputs = size;
+      }
+      expect(inputs).toBe(TASK.outputs);
+      // Hundreds of spikes, in every layer: the check is not vacuous.
+      expect(checked).toBeGreaterThan(300);
+      tf.dispose([x, run]);
+      stepped.dispose();
+      learner.dispose();
+    },
+    60_000,
+  );
+
+  test.each([
     ['feed-forward', { hidden: [40], loss: 'ttfs' }],
     ['recurrent', { hidden: [{ size: 40, recurrent: true }], loss: 'ttfs' }],
   ] as [string, EventpropConfigInput][])(
@@ -209,7 +338,7 @@ describe('eventprop layerChain → NIR', () => {
         const lags: number[] = [];
         let unmatched = 0;
         for (let k = 0; k < traces.length; k++) {
-          const size = traces[k].spikes!.shape[2];
+          const size = traces[k].spikes!.shape[2]!;
           const steppedSpikes = await steppedLists(traces[k].spikes!, dt);
           for (let b = 0; b < SAMPLES; b++) {
             learner.network.forward(INPUTS[b]);
