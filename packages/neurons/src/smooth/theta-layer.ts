@@ -1,5 +1,5 @@
-import type { ThetaNeuron, ThetaTransferGradient } from './theta.js';
-import { thetaTransferGradient } from './theta.js';
+import type { ThetaNeuron } from './theta.js';
+import { thetaTransfer } from './theta.js';
 
 /** Spikes in time order: `times[k]` from `sources[k]`. */
 export interface SpikeTrain {
@@ -101,7 +101,7 @@ export function simulateThetaLayer(
   tape: ThetaLayerTape,
 ): void {
   const n = tape.size;
-  const { period, eps } = neuron;
+  const { period } = neuron;
   // Group the inputs that arrive inside the trial.
   let groups = 0;
   let inputs = 0;
@@ -132,7 +132,6 @@ export function simulateThetaLayer(
   const spikes = tape.spikes;
   spikes.count = 0;
   const before = tape.before;
-  const transfer: ThetaTransferGradient = { value: 0, dPhase: 0, dWeight: 0 };
   for (let i = 0; i < n; i++) {
     tape.spikeStart[i] = spikes.count;
     let phase = initialPhase[i];
@@ -148,9 +147,7 @@ export function simulateThetaLayer(
       time = next;
       before[g * n + i] = phase;
       const w = weight[g * n + i];
-      if (w !== 0 && phase > eps && phase < period - eps) {
-        phase = thetaTransferGradient(neuron, phase, w, transfer).value;
-      }
+      if (w !== 0) phase = thetaTransfer(neuron, phase, w);
     }
     while (phase + (duration - time) >= period && time + (period - phase) < duration) {
       time += period - phase;

@@ -1,6 +1,6 @@
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { ThetaNeuron, ThetaTransferGradient } from './theta.js';
-import { thetaTransferGradient } from './theta.js';
+import { thetaTransfer, thetaTransferSlopes } from './theta.js';
 import { ThetaLayerTape, simulateThetaLayer } from './theta-layer.js';
 import type { SpikeTrain } from './theta-layer.js';
 
@@ -148,12 +148,7 @@ export class ThetaNetwork {
       drive.fill(0);
       if (l > 0) accumulateDrive(params.kernels[l], this.pseudoValue[l - 1], 1 / neuron.period, drive);
       for (let i = 0; i < tape.size; i++) {
-        this.pseudoValue[l][i] = thetaTransferGradient(
-          neuron,
-          tape.finalPhase[i],
-          drive[i],
-          this.transfer,
-        ).value;
+        this.pseudoValue[l][i] = thetaTransfer(neuron, tape.finalPhase[i], drive[i]);
       }
     });
   }
@@ -213,7 +208,7 @@ export class ThetaNetwork {
           adjDrive[i] = 0;
           continue;
         }
-        const g = thetaTransferGradient(neuron, tape.finalPhase[i], drive[i], this.transfer);
+        const g = thetaTransferSlopes(neuron, tape.finalPhase[i], drive[i], this.transfer);
         this.adjFinal[l][i] += a * g.dPhase;
         adjDrive[i] = a * g.dWeight;
       }
@@ -289,7 +284,7 @@ function thetaLayerBackward(
       }
       if (g < 0) break;
       const cell = g * n + i;
-      const h = thetaTransferGradient(neuron, tape.before[cell], tape.weight[cell], scratch);
+      const h = thetaTransferSlopes(neuron, tape.before[cell], tape.weight[cell], scratch);
       const adjBefore = lambda * h.dPhase;
       const adjWeight = lambda * h.dWeight;
       const start = tape.groupStart[g];

@@ -82,6 +82,28 @@ export interface ThetaTransferGradient {
   dWeight: number;
 }
 
+/** The partials of `H(φ, w)` only (no arctan: what the adjoint needs), into `out`. */
+export function thetaTransferSlopes(
+  neuron: ThetaNeuron,
+  phase: number,
+  weight: number,
+  out: ThetaTransferGradient,
+): ThetaTransferGradient {
+  if (!thetaSensitive(neuron, phase)) {
+    out.dPhase = 1;
+    out.dWeight = 0;
+    return out;
+  }
+  const { tau, omega } = neuron;
+  const w2 = omega * omega;
+  const x = omega * tan((phase * omega) / tau - PI / 2);
+  const y = x + weight;
+  const denominator = w2 + y * y;
+  out.dPhase = (w2 + x * x) / denominator;
+  out.dWeight = tau / denominator;
+  return out;
+}
+
 /** `H(φ, w)` with its partials written into `out` (no allocation). */
 export function thetaTransferGradient(
   neuron: ThetaNeuron,
