@@ -213,6 +213,8 @@ describe('plasticity import', () => {
     });
     expect(classes.code).toBe(1);
     expect(classes.stderr).toMatch(/E_SHAPE.*does not fit dataset yinyang: the graph gives \[10\] outputs/);
+    // The refused import leaves no run directory behind.
+    expect(existsSync(join(dir, 'x'))).toBe(false);
     const graph = smallCnn();
     (graph.nodes.flat as { type: string }).type = 'Delay';
     await writeNirFile(join(dir, 'delay.nir'), { version: '0.2.0', graph });

@@ -22,6 +22,7 @@ import type { RunConfig } from '../run-dir.js';
 import { openRunDirectory } from '../run-lifecycle.js';
 import { resolveTrainConfig } from '../train-config.js';
 import { loadRunData } from '../user-data.js';
+import type { RunData } from '../user-data.js';
 import { collectVersions } from '../versions.js';
 import { BACKEND_CHOICES } from './shared.js';
 import { checkDatasetName } from './train.js';
@@ -141,6 +142,66 @@ function importedLearner(
   }
 }
 
+/**
+ * Writes the run's files into `dir`: config.json, the weights as the checkpoint of epoch 0, and
+ * the test split scored into result.json and report.html. Returns the test score.
+ */
+async function writeImportedRun(
+  dir: string,
+  learner: Learner,
+  runConfig: RunConfig & { readonly runId: string },
+  data: RunData,
+  out: string,
+): Promise<EvalResult | undefined> {
+  const { batchSize } = runConfig.fit;
+  await writeJson(runPath(dir, 'config'), runConfig);
+  await saveCheckpoint(runPath(dir, 'checkpoint'), {
+    learner,
+    config: runConfig,
+    metadata: { runId: runConfig.runId },
+    epoch: 0,
+  });
+  const started = performance.now();
+  const test = data.test ? await evaluate(learner, data.test, { batchSize }) : undefined;
+  const result: TrainResult = {
+    rule: runConfig.rule,
+    dataset: runConfig.dataset,
+    ...(test ? { test } : {}),
+    epochs: 0,
+    stoppedEarly: false,
+    seconds: (performance.now() - started) / 1000,
+    backend: runConfig.backend.name,
+    out,
+    runId: runConfig.runId,
+  };
+  await writeJson(runPath(dir, 'result'), result);
+  await writeReport(
+    dir,
+    runConfig,
+    result,
+    [],
+    await inspectTestSamples(learner, data.test),
+    await finalConfusion(learner, data, batchSize),
+  );
+  return test;
+}
+
+function printImport(report: ImportResult, options: ImportOptions, io: CliIO): void {
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  if (!options.quiet) for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
+  const { test } = report;
+  const scored = test
+    ? `test accuracy ${(test.accuracy * 100).toFixed(2)}% (${test.count} samples)`
+    : 'no test split';
+  io.stdout.write(
+    `imported ${report.nir} as a bptt run at dt ${report.dt} ms: ${report.layers.map((l) => l.type).join(', ')}; ${scored}\n` +
+      `run saved in ${report.out} (report: ${runPath(report.out, 'report')})\n`,
+  );
+}
+
 /** Reads a NIR graph and writes it as a bptt run directory scored on the dataset's test split. */
 export async function runImport(
   file: string | undefined,
@@ -175,15 +236,18 @@ export async function runImport(
       set: options.set,
       flags: options,
     });
-    const data = await loadRunData({ dataset }, false, options, io);
-    checkOutputs(imported, data.task, nir, dataset);
-    const backend = await initBackend(options.backend ?? 'auto');
-    const learner = importedLearner(imported, config, data.task, fit.seed, nir, dataset);
     const runId = newRunId();
     const out = resolve(io.cwd, options.out ?? `runs/bptt-${dataset}-imported`);
+    // Before the slow parts: an unusable or busy --out fails at once.
     const runDir = openRunDirectory(out, options.overwrite ? 'overwrite' : 'new', runId, io);
+    let learner: Learner | undefined;
+    let test: EvalResult | undefined;
     try {
-      const runConfig: RunConfig = {
+      const data = await loadRunData({ dataset }, false, options, io);
+      checkOutputs(imported, data.task, nir, dataset);
+      const backend = await initBackend(options.backend ?? 'auto');
+      learner = importedLearner(imported, config, data.task, fit.seed, nir, dataset);
+      const runConfig: RunConfig & { readonly runId: string } = {
         format: RUN_FORMAT,
         runId,
         rule: plugin.name,
@@ -198,65 +262,27 @@ export async function runImport(
         versions: collectVersions(plugin),
         createdAt: new Date().toISOString(),
       };
-      await writeJson(runPath(runDir.dir, 'config'), runConfig);
-      await saveCheckpoint(runPath(runDir.dir, 'checkpoint'), {
-        learner,
-        config: runConfig,
-        metadata: { runId },
-        epoch: 0,
-      });
-      const started = performance.now();
-      const test = data.test ? await evaluate(learner, data.test, { batchSize: fit.batchSize }) : undefined;
-      const result: TrainResult = {
-        rule: plugin.name,
-        dataset,
-        ...(test ? { test } : {}),
-        epochs: 0,
-        stoppedEarly: false,
-        seconds: (performance.now() - started) / 1000,
-        backend: backend.name,
-        out,
-        runId,
-      };
-      await writeJson(runPath(runDir.dir, 'result'), result);
-      await writeReport(
-        runDir.dir,
-        runConfig,
-        result,
-        [],
-        await inspectTestSamples(learner, data.test),
-        await finalConfusion(learner, data, fit.batchSize),
-      );
+      test = await writeImportedRun(runDir.dir, learner, runConfig, data, out);
       runDir.close();
-      const report: ImportResult = {
-        nir,
-        out,
-        rule: 'bptt',
-        dataset,
-        dt,
-        layers: imported.layers.map((l, i) => ({ type: l.type, node: imported.sources[i] })),
-        warnings: imported.warnings,
-        ...(test ? { test } : {}),
-        runId,
-      };
-      if (options.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-      else {
-        if (!options.quiet) for (const warning of imported.warnings) io.stderr.write(`warning: ${warning}\n`);
-        const scored = test
-          ? `test accuracy ${(test.accuracy * 100).toFixed(2)}% (${test.count} samples)`
-          : 'no test split';
-        io.stdout.write(
-          `imported ${nir} as a bptt run at dt ${dt} ms: ${report.layers.map((l) => l.type).join(', ')}; ${scored}\n` +
-            `run saved in ${out} (report: ${runPath(out, 'report')})\n`,
-        );
-      }
-      return report;
     } catch (error) {
       runDir.fail();
       throw error;
     } finally {
-      learner.dispose();
+      learner?.dispose();
     }
+    const report: ImportResult = {
+      nir,
+      out,
+      rule: 'bptt',
+      dataset,
+      dt,
+      layers: imported.layers.map((l, i) => ({ type: l.type, node: imported.sources[i] })),
+      warnings: imported.warnings,
+      ...(test ? { test } : {}),
+      runId,
+    };
+    printImport(report, options, io);
+    return report;
   } finally {
     Object.values(imported.weights).forEach((w) => w.dispose());
   }
