@@ -1,5 +1,5 @@
 import type { ThetaNeuron } from './theta.js';
-import { thetaTransfer } from './theta.js';
+import { thetaPhaseOfTangent, thetaTangent, thetaTangentBound } from './theta.js';
 
 /** Spikes in time order: `times[k]` from `sources[k]`. */
 export interface SpikeTrain {
@@ -44,9 +44,11 @@ export class ThetaLayerTape {
   groupTime = new Float64Array(64);
   /** Input spikes `groupStart[g] .. groupStart[g + 1]` form group g. */
   groupStart = new Int32Array(65);
-  /** `[group, neuron]`: the phase just before the pulse, and the pulse's summed weight. */
+  /** `[group, neuron]`: the phase's tangent `u` just before the pulse, and the pulse's summed weight. */
   before = new Float64Array(0);
   weight = new Float64Array(0);
+  /** Per group: tan of the phase angle of the step from the group before (NaN: too long). */
+  stepTangent = new Float64Array(64);
   /** Spikes in neuron order (neuron by neuron, each in time order); `ints2` = last group before. */
   readonly spikes = new Growable();
   /** `spikeStart[i] .. spikeStart[i + 1]`: neuron i's spikes in `spikes`. */
@@ -83,6 +85,7 @@ export class ThetaLayerTape {
       this.before = new Float64Array(cells * 2);
       this.weight = new Float64Array(cells * 2);
     }
+    if (this.stepTangent.length < groups) this.stepTangent = new Float64Array(groups * 2);
   }
 }
 
@@ -101,7 +104,6 @@ export function simulateThetaLayer(
   tape: ThetaLayerTape,
 ): void {
   const n = tape.size;
-  const { period } = neuron;
   // Group the inputs that arrive inside the trial.
   let groups = 0;
   let inputs = 0;
@@ -129,26 +131,44 @@ export function simulateThetaLayer(
     }
   }
 
+  // The step to each group from the one before, as the tangent of its phase angle; NaN when the
+  // angle reaches π/2 (then that step goes through the phase).
+  const { period, omega, tau } = neuron;
+  const shared = tape.stepTangent;
+  for (let g = 0; g < groups; g++) {
+    const angle = ((tape.groupTime[g] - (g > 0 ? tape.groupTime[g - 1] : 0)) * omega) / tau;
+    shared[g] = angle < Math.PI / 2 ? Math.tan(angle) : NaN;
+  }
+  const bound = thetaTangentBound(neuron);
+  const toPhase = (u: number) => thetaPhaseOfTangent(neuron, u);
+
   const spikes = tape.spikes;
   spikes.count = 0;
   const before = tape.before;
   for (let i = 0; i < n; i++) {
     tape.spikeStart[i] = spikes.count;
-    let phase = initialPhase[i];
+    let u = thetaTangent(neuron, initialPhase[i]);
     let time = 0;
     for (let g = 0; g < groups; g++) {
       const next = tape.groupTime[g];
-      while (phase + (next - time) >= period) {
-        time += period - phase;
-        spikes.push(time, i, g - 1);
-        phase = 0;
+      const t = shared[g];
+      if (u * t < 1) {
+        u = (u + t) / (1 - u * t); // no spike on the way (and t is a number)
+      } else {
+        // A spike on the way, or a long step: through the phase.
+        let phase = toPhase(u);
+        while (phase + (next - time) >= period) {
+          time += period - phase;
+          spikes.push(time, i, g - 1);
+          phase = 0;
+        }
+        u = thetaTangent(neuron, phase + (next - time));
       }
-      phase += next - time;
       time = next;
-      before[g * n + i] = phase;
-      const w = weight[g * n + i];
-      if (w !== 0) phase = thetaTransfer(neuron, phase, w);
+      before[g * n + i] = u;
+      if (u > -bound && u < bound) u += weight[g * n + i] / omega;
     }
+    let phase = toPhase(u);
     while (phase + (duration - time) >= period && time + (period - phase) < duration) {
       time += period - phase;
       spikes.push(time, i, groups - 1);

@@ -1,6 +1,6 @@
 import { PlasticityError } from '@plasticity/core-tensors';
 import type { ThetaNeuron, ThetaTransferGradient } from './theta.js';
-import { thetaTransfer, thetaTransferSlopes } from './theta.js';
+import { thetaPulseSlopes, thetaTangentBound, thetaTransfer, thetaTransferSlopes } from './theta.js';
 import { ThetaLayerTape, simulateThetaLayer } from './theta-layer.js';
 import type { SpikeTrain } from './theta-layer.js';
 
@@ -267,6 +267,7 @@ function thetaLayerBackward(
 ): void {
   const n = tape.size;
   const groups = tape.groupCount;
+  const bound = thetaTangentBound(neuron);
   const afterGroup = tape.spikes.ints2;
   const sources = tape.input.sources;
   const index = previous?.train.index;
@@ -284,7 +285,7 @@ function thetaLayerBackward(
       }
       if (g < 0) break;
       const cell = g * n + i;
-      const h = thetaTransferSlopes(neuron, tape.before[cell], tape.weight[cell], scratch);
+      const h = thetaPulseSlopes(neuron, tape.before[cell], tape.weight[cell], bound, scratch);
       const adjBefore = lambda * h.dPhase;
       const adjWeight = lambda * h.dWeight;
       const start = tape.groupStart[g];

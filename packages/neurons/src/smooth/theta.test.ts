@@ -3,6 +3,7 @@ import { createRng } from '@plasticity/core-tensors';
 import { ttfsLoss } from '../event/loss.js';
 import { thetaNeuron, thetaPhase, thetaTransfer, thetaTransferGradient, thetaVoltage } from './theta.js';
 import { ThetaNetwork, thetaParamsLike } from './theta-network.js';
+import { ThetaLayerTape, simulateThetaLayer } from './theta-layer.js';
 import type { ThetaNetworkSpec, ThetaParams } from './theta-network.js';
 import type { SpikeTrain } from './theta-layer.js';
 
@@ -84,6 +85,64 @@ describe('theta neuron', () => {
     expect(exact.length).toBeGreaterThanOrEqual(2);
     // Tolerance: the step (1e-5) plus the time from V = ±1e4 to ±∞ (≈ τ/1e4 each).
     exact.forEach((t, k) => expect(Math.abs(t - reference[k])).toBeLessThan(1e-3));
+  });
+});
+
+describe('theta layer', () => {
+  /** The phase form as written: advance at rate 1, spike at Θ, pulses through H. */
+  function phaseReference(
+    kernel: Float64Array,
+    phase0: number,
+    n: number,
+    i: number,
+    input: SpikeTrain,
+    T: number,
+  ) {
+    const spikes: number[] = [];
+    let phase = phase0;
+    let time = 0;
+    for (let k = 0; k < input.count; k++) {
+      const next = input.times[k];
+      while (phase + (next - time) >= neuron.period) {
+        time += neuron.period - phase;
+        spikes.push(time);
+        phase = 0;
+      }
+      phase = thetaTransfer(neuron, phase + (next - time), kernel[input.sources[k] * n + i]);
+      time = next;
+    }
+    while (phase + (T - time) >= neuron.period && time + (neuron.period - phase) < T) {
+      time += neuron.period - phase;
+      spikes.push(time);
+      phase = 0;
+    }
+    return { spikes, final: phase + (T - time) };
+  }
+
+  test('the tangent-space simulation equals the phase form (short and long steps, many spikes)', () => {
+    const rng = createRng(11);
+    const [inputs, n, T] = [6, 40, 30];
+    const kernel = Float64Array.from({ length: inputs * n }, () => 3 * (rng.uniform() - 0.4));
+    const phases = Float64Array.from({ length: n }, () => neuron.period * rng.uniform());
+    const times = Array.from({ length: 25 }, () => T * rng.uniform() ** 2).sort((a, b) => a - b);
+    const input: SpikeTrain = {
+      count: times.length,
+      times: Float64Array.from(times),
+      sources: Int32Array.from(times, () => rng.int(inputs)),
+    };
+    const tape = new ThetaLayerTape(n);
+    simulateThetaLayer(neuron, T, kernel, phases, input, false, tape);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const reference = phaseReference(kernel, phases[i], n, i, input, T);
+      const from = tape.spikeStart[i];
+      const mine = Array.from(tape.spikes.times.subarray(from, tape.spikeStart[i + 1]));
+      expect(mine.length).toBe(reference.spikes.length);
+      mine.forEach((t, k) => expect(t).toBeCloseTo(reference.spikes[k], 9));
+      expect(tape.finalPhase[i]).toBeCloseTo(reference.final, 9);
+      total += mine.length;
+    }
+    expect(total).toBeGreaterThan(2 * n);
   });
 });
 

@@ -82,6 +82,45 @@ export interface ThetaTransferGradient {
   dWeight: number;
 }
 
+/**
+ * The phase's tangent `u = tan(φω/τ − π/2) = (V − ½)/ω`: between pulses all neurons of a layer
+ * advance by the same time Δ, which in `u` is the Möbius map `(u + t)/(1 − u·t)` with one shared
+ * `t = tan(ωΔ/τ)`, and a pulse `w` adds `w/ω`. The exact simulation runs in `u` for speed.
+ */
+export function thetaTangent(neuron: ThetaNeuron, phase: number): number {
+  return tan((phase * neuron.omega) / neuron.tau - PI / 2);
+}
+
+/** The phase of tangent `u` (inverse of `thetaTangent`). */
+export function thetaPhaseOfTangent(neuron: ThetaNeuron, u: number): number {
+  return (neuron.tau / neuron.omega) * (atan(u) + PI / 2);
+}
+
+/** `u` of the phase `eps` after a spike; pulses move only `u` in (−bound, bound), as phases in (eps, Θ − eps). */
+export function thetaTangentBound(neuron: ThetaNeuron): number {
+  return -thetaTangent(neuron, neuron.eps);
+}
+
+/** The partials of `H(φ, w)` at tangent `u` (see `thetaTangent`), into `out`. */
+export function thetaPulseSlopes(
+  neuron: ThetaNeuron,
+  u: number,
+  weight: number,
+  bound: number,
+  out: ThetaTransferGradient,
+): ThetaTransferGradient {
+  if (!(u > -bound && u < bound)) {
+    out.dPhase = 1;
+    out.dWeight = 0;
+    return out;
+  }
+  const after = u + weight / neuron.omega;
+  const denominator = 1 + after * after;
+  out.dPhase = (1 + u * u) / denominator;
+  out.dWeight = neuron.tau / (neuron.omega * neuron.omega * denominator);
+  return out;
+}
+
 /** The partials of `H(φ, w)` only (no arctan: what the adjoint needs), into `out`. */
 export function thetaTransferSlopes(
   neuron: ThetaNeuron,
