@@ -24,10 +24,14 @@ export function linearLearner(options: {
   nanFromStep?: number;
 }): LinearLearner {
   const rng = createRng(options.seed);
-  const w = tf.variable(glorotUniform(rng.fork('w'), [options.inputs, options.classes]), true, undefined);
-  const b = tf.variable(tf.zeros([options.classes]), true);
+  // tidy frees the initial values; the variables (never tracked by tidy) stay.
+  const [w, b, velocityW, velocityB] = tf.tidy(() => {
+    const kernel = tf.variable(glorotUniform(rng.fork('w'), [options.inputs, options.classes]), true);
+    const bias = tf.variable(tf.zeros([options.classes]), true);
+    return [kernel, bias, tf.variable(tf.zerosLike(kernel), false), tf.variable(tf.zerosLike(bias), false)];
+  });
   const params: ParamMap = { w, b };
-  const velocity = { w: tf.variable(tf.zerosLike(w), false), b: tf.variable(tf.zerosLike(b), false) };
+  const velocity = { w: velocityW, b: velocityB };
   const momentum = options.momentum ?? 0.9;
   let learningRate = options.learningRate ?? 0.1;
   let steps = 0;

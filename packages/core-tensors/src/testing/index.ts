@@ -1,5 +1,6 @@
-// @plasticity/core-tensors/testing: the backend-matrix test kit. Framework-agnostic (throws
-// plain Errors), so it works under Jest, Vitest, node:test or in a browser runner.
+// @plasticity/core-tensors/testing: the backend-matrix test kit and the rule conformance suite.
+// Framework-agnostic (throws plain Errors; the suite takes the runner's describe/test), so it
+// works under Jest, Vitest, node:test or in a browser runner.
 export { testBackends, useBackend } from './backends.js';
 export { tolerance, assertClose } from './tolerance.js';
 export type { Tolerance } from './tolerance.js';
@@ -7,3 +8,17 @@ export { leakedTensors, expectNoLeaks } from './leaks.js';
 export type { NoLeakOptions } from './leaks.js';
 export { memorySplit } from './memory-split.js';
 export { noisyXor } from './toy-data.js';
+export {
+  checkRuleConformance,
+  describeRuleConformance,
+  CONFORMANCE_CHECK_TITLES,
+} from './conformance/suite.js';
+export type { TestRunner } from './conformance/suite.js';
+export { CONFORMANCE_CHECKS } from './conformance/options.js';
+export type {
+  ConformanceCheck,
+  ConformanceData,
+  LearningBar,
+  RuleConformanceOptions,
+} from './conformance/options.js';
+export { ConformanceFailure } from './conformance/failure.js';
