@@ -153,10 +153,10 @@ export {
   thetaPhase,
   thetaSensitive,
   thetaTransfer,
-  thetaTransferGradient,
+  thetaTransferSlopes,
   thetaVoltage,
 } from './smooth/theta.js';
-export type { ThetaNeuron, ThetaNeuronInput, ThetaTransferGradient } from './smooth/theta.js';
+export type { ThetaNeuron, ThetaNeuronInput, ThetaSlopes } from './smooth/theta.js';
 export { ThetaNetwork, thetaParamsLike } from './smooth/theta-network.js';
 export type { ThetaNetworkSpec, ThetaParams, ThetaSampleResult } from './smooth/theta-network.js';
 export type { SpikeTrain } from './smooth/theta-layer.js';

@@ -1,5 +1,5 @@
 import { PlasticityError } from '@plasticity/core-tensors';
-import type { ThetaNeuron, ThetaTransferGradient } from './theta.js';
+import type { ThetaNeuron, ThetaSlopes } from './theta.js';
 import { thetaPulseSlopes, thetaTangentBound, thetaTransfer, thetaTransferSlopes } from './theta.js';
 import { ThetaLayerTape, simulateThetaLayer } from './theta-layer.js';
 import type { SpikeTrain } from './theta-layer.js';
@@ -64,7 +64,7 @@ export class ThetaNetwork {
   private readonly adjFinal: Float64Array[];
   private readonly adjValue: Float64Array[];
   private readonly adjDrive: Float64Array;
-  private readonly transfer: ThetaTransferGradient = { value: 0, dPhase: 0, dWeight: 0 };
+  private readonly transfer: ThetaSlopes = { dPhase: 0, dWeight: 0 };
 
   constructor(spec: ThetaNetworkSpec) {
     const { sizes, duration } = spec;
@@ -263,7 +263,7 @@ function thetaLayerBackward(
   gradPhase: Float64Array,
   previous: ThetaLayerTape | undefined,
   adjPrevious: Float64Array | undefined,
-  scratch: ThetaTransferGradient,
+  scratch: ThetaSlopes,
 ): void {
   const n = tape.size;
   const groups = tape.groupCount;

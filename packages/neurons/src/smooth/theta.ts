@@ -73,12 +73,11 @@ export function thetaTransfer(neuron: ThetaNeuron, phase: number, weight: number
   return thetaPhase(neuron, thetaVoltage(neuron, phase) + weight);
 }
 
-/** `H` and its partial derivatives, for the adjoint. */
-export interface ThetaTransferGradient {
-  value: number;
-  /** ∂H/∂φ = (ω² + x²)/(ω² + (x + w)²) with x = V(φ) − ½. */
+/** The partial derivatives of `H(φ, w)`, for the adjoint. */
+export interface ThetaSlopes {
+  /** ∂H/∂φ = (1 + u²)/(1 + (u + w/ω)²) with u = (V(φ) − ½)/ω. */
   dPhase: number;
-  /** ∂H/∂w = τ/(ω² + (x + w)²). */
+  /** ∂H/∂w = τ/(ω²(1 + (u + w/ω)²)). */
   dWeight: number;
 }
 
@@ -96,19 +95,19 @@ export function thetaPhaseOfTangent(neuron: ThetaNeuron, u: number): number {
   return (neuron.tau / neuron.omega) * (atan(u) + PI / 2);
 }
 
-/** `u` of the phase `eps` after a spike; pulses move only `u` in (−bound, bound), as phases in (eps, Θ − eps). */
+/** `u` of the phase Θ − eps: pulses move only `u` in (−bound, bound), as phases in (eps, Θ − eps). */
 export function thetaTangentBound(neuron: ThetaNeuron): number {
   return -thetaTangent(neuron, neuron.eps);
 }
 
-/** The partials of `H(φ, w)` at tangent `u` (see `thetaTangent`), into `out`. */
+/** The partials of `H` at tangent `u` (see `thetaTangent`) for a pulse `weight`, into `out`. */
 export function thetaPulseSlopes(
   neuron: ThetaNeuron,
   u: number,
   weight: number,
   bound: number,
-  out: ThetaTransferGradient,
-): ThetaTransferGradient {
+  out: ThetaSlopes,
+): ThetaSlopes {
   if (!(u > -bound && u < bound)) {
     out.dPhase = 1;
     out.dWeight = 0;
@@ -121,48 +120,12 @@ export function thetaPulseSlopes(
   return out;
 }
 
-/** The partials of `H(φ, w)` only (no arctan: what the adjoint needs), into `out`. */
+/** The partials of `H(φ, w)` at phase `φ`, into `out`. */
 export function thetaTransferSlopes(
   neuron: ThetaNeuron,
   phase: number,
   weight: number,
-  out: ThetaTransferGradient,
-): ThetaTransferGradient {
-  if (!thetaSensitive(neuron, phase)) {
-    out.dPhase = 1;
-    out.dWeight = 0;
-    return out;
-  }
-  const { tau, omega } = neuron;
-  const w2 = omega * omega;
-  const x = omega * tan((phase * omega) / tau - PI / 2);
-  const y = x + weight;
-  const denominator = w2 + y * y;
-  out.dPhase = (w2 + x * x) / denominator;
-  out.dWeight = tau / denominator;
-  return out;
-}
-
-/** `H(φ, w)` with its partials written into `out` (no allocation). */
-export function thetaTransferGradient(
-  neuron: ThetaNeuron,
-  phase: number,
-  weight: number,
-  out: ThetaTransferGradient,
-): ThetaTransferGradient {
-  if (!thetaSensitive(neuron, phase)) {
-    out.value = phase;
-    out.dPhase = 1;
-    out.dWeight = 0;
-    return out;
-  }
-  const { tau, omega } = neuron;
-  const w2 = omega * omega;
-  const x = omega * tan((phase * omega) / tau - PI / 2);
-  const y = x + weight;
-  const denominator = w2 + y * y;
-  out.value = (tau / omega) * (atan(y / omega) + PI / 2);
-  out.dPhase = (w2 + x * x) / denominator;
-  out.dWeight = tau / denominator;
-  return out;
+  out: ThetaSlopes,
+): ThetaSlopes {
+  return thetaPulseSlopes(neuron, thetaTangent(neuron, phase), weight, thetaTangentBound(neuron), out);
 }
