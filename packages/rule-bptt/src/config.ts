@@ -57,17 +57,17 @@ export const bpttConfigSchema = z.strictObject({
     .describe(
       'Steepness of the surrogate (fast-sigmoid slope, arctan alpha, SuperSpike beta); default the neurons package’s.',
     ),
-  loss: choiceSchema(LOSS_NAMES)
+  loss: choiceSchema([...LOSS_NAMES, 'trace-mse'] as const)
     .default('max-voltage')
     .describe(
-      `Loss on the output layer: ${LOSS_NAMES.join(', ')}. Voltage losses read an li readout (the classic form has one); spike losses need a spiking output layer.`,
+      `Loss on the output layer: ${LOSS_NAMES.join(', ')}, trace-mse. Voltage losses read an li readout (the classic form has one); spike losses need a spiking output layer; trace-mse (regression tasks, layers) is the mean squared error of the output voltage against the target series.`,
     ),
   layers: z
     .array(z.record(z.string(), z.unknown()))
     .min(1)
     .optional()
     .describe(
-      'The network as a list of @plasticity/neurons layer specs (dense, recurrent, conv2d, pool2d, flatten, lif, alif, if, lif-exp, li), ending with one unit per class. Replaces hidden, recurrent, tauMem, tauSyn, threshold and init.',
+      'The network as a list of @plasticity/neurons layer specs (dense, recurrent, conv2d, pool2d, flatten, lif, alif, if, lif-exp, li, gated-theta), ending with one unit per class (per target channel for a regression). Replaces hidden, recurrent, tauMem, tauSyn, threshold and init.',
     ),
   frame: frameSchema
     .optional()

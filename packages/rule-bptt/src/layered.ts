@@ -1,18 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, createGradientLearner, accuracyMetric } from '@plasticity/core-tensors';
-import type { Batch, BatchInput, InspectOptions, Inspection, LayerChain } from '@plasticity/core-tensors';
-import {
-  createSpikingNetwork,
-  layerConfigError,
-  lossByName,
-  readoutScores,
-  surrogateFunction,
-} from '@plasticity/neurons';
+import type {
+  Batch,
+  BatchInput,
+  InspectOptions,
+  Inspection,
+  LayerChain,
+  TaskSpec,
+} from '@plasticity/core-tensors';
+import { createSpikingNetwork, layerConfigError, surrogateFunction } from '@plasticity/neurons';
 import type { LayerSpec, NetworkRun, SpikingNetwork } from '@plasticity/neurons';
 import type { BpttConfig } from './config.js';
 import { spikeActivity } from './activity.js';
 import type { SpikeActivity } from './activity.js';
 import { frameInput } from './frame.js';
+import { layeredObjective } from './objective.js';
 import { eventLists, traceSamples } from './inspect.js';
 import type { SpikeInput } from './input.js';
 import { bpttLearner } from './rule.js';
@@ -41,11 +43,12 @@ const CLASSIC_ONLY = ['init', 'recurrentInit'] as const;
 
 /**
  * A BPTT learner for a `layers` config: the network comes from `createSpikingNetwork` on the
- * input grid's channels (or `frame` images), the loss and scores from the neurons vocabulary.
+ * input grid's channels (or `frame` images), the loss and scores from the neurons vocabulary
+ * (classification) or the output trace against the target series (regression, `trace-mse`).
  */
 export function createLayeredLearner(
   config: BpttConfig,
-  outputs: number,
+  task: TaskSpec,
   input: SpikeInput,
   seed: number,
 ): BpttLearner {
@@ -61,13 +64,16 @@ export function createLayeredLearner(
     }
   }
   const { grid } = input;
+  const objective = layeredObjective(config, task, grid.steps);
+  const outputs = objective.units;
   const frame = config.frame ? frameInput(config.frame, grid.channels) : undefined;
   const network = buildNetwork(config, frame?.shape ?? [grid.channels], grid.dt, seed);
   if (network.outputShape.length !== 1 || network.outputShape[0] !== outputs) {
     network.dispose();
+    const per = task.kind === 'classification' ? 'class' : 'channel of the target series';
     throw new PlasticityError(
       'E_CONFIG',
-      `bptt: the last layer must give one unit per class ([${outputs}]), got [${network.outputShape.join(', ')}]`,
+      `bptt: the last layer must give one unit per ${per} ([${outputs}]), got [${network.outputShape.join(', ')}]`,
       { field: `layers[${network.layers.length - 1}]` },
     );
   }
@@ -90,7 +96,6 @@ export function createLayeredLearner(
       { field: `layers[${network.layers.length - 1}]` },
     );
   }
-  const loss = lossByName(config.loss);
   // The network keeps the output layer's voltage, which voltage losses read.
   const runOptions = { steps: grid.steps };
   const framed = (spikes: tf.Tensor3D) => (frame ? frame.toFrames(spikes) : spikes);
@@ -112,8 +117,7 @@ export function createLayeredLearner(
     loss: (batch: Batch) => {
       const run = network.run(framed(batch.x as tf.Tensor3D), runOptions);
       measureActivity(run);
-      const labels = tf.cast(tf.reshape(batch.y, [-1]), 'int32');
-      return { loss: loss(run, labels), scores: readoutScores(config.loss, run) };
+      return { loss: objective.loss(run, batch.y), scores: objective.scores(run) };
     },
     predict: () => {
       throw new PlasticityError('E_USAGE', 'bptt: internal predict is not used');
@@ -147,9 +151,7 @@ export function createLayeredLearner(
     });
 
   const predict = (x: BatchInput) =>
-    withSpikes(x, (spikes) =>
-      tf.tidy(() => readoutScores(config.loss, network.run(framed(spikes), runOptions))),
-    );
+    withSpikes(x, (spikes) => tf.tidy(() => objective.scores(network.run(framed(spikes), runOptions))));
 
   // Rasters of the input (unless it is a held current) and every spiking layer (flattened), and
   // the output voltage the loss reads.

@@ -21,6 +21,7 @@ import type { VoltageReadout } from '@plasticity/neurons';
 import { spikeActivity } from './activity.js';
 import type { SpikeActivity } from './activity.js';
 import { createLayeredLearner, layeredChain } from './layered.js';
+import { TRACE_MSE, classificationOutputs } from './objective.js';
 import { bpttConfigSchema } from './config.js';
 import type { BpttConfig } from './config.js';
 import { defaultRecurrentInit, kernelInits } from './init.js';
@@ -70,21 +71,6 @@ export function bpttLearner(inner: GradientLearner, parts: BpttParts): BpttLearn
   };
 }
 
-function classificationOutputs(task: TaskSpec): number {
-  if (task.kind !== 'classification') {
-    throw new PlasticityError('E_CONFIG', 'bptt trains classifiers; this task is a regression', {
-      field: 'task.kind',
-      value: task.kind,
-    });
-  }
-  if (!(Number.isInteger(task.outputs) && task.outputs >= 2)) {
-    throw new PlasticityError('E_CONFIG', `task outputs must be a whole number ≥ 2, got ${task.outputs}`, {
-      field: 'task.outputs',
-    });
-  }
-  return task.outputs;
-}
-
 /** The classic network's readout: its output is an LI layer, so only voltage losses apply. */
 function classicReadout(config: BpttConfig): VoltageReadout {
   if (config.frame) {
@@ -104,9 +90,16 @@ function classicReadout(config: BpttConfig): VoltageReadout {
 
 /** Builds the learner for a validated config (what `bpttRule.create` does). */
 export function createBpttLearner(config: BpttConfig, task: TaskSpec, seed: number): BpttLearner {
-  const outputs = classificationOutputs(task);
   const input = createSpikeInput(config, task);
-  if (config.layers) return createLayeredLearner(config, outputs, input, seed);
+  if (config.layers) return createLayeredLearner(config, task, input, seed);
+  if (task.kind !== 'classification') {
+    throw new PlasticityError(
+      'E_CONFIG',
+      `bptt's hidden form trains classifiers; a regression needs layers and loss '${TRACE_MSE}'`,
+      { field: 'task.kind', value: task.kind },
+    );
+  }
+  const outputs = classificationOutputs(task);
   const loss = classicReadout(config);
   const { grid } = input;
   const network = spikingNetwork({

@@ -272,9 +272,11 @@ async function planResume(options: TrainOptions, io: CliIO, plugins: readonly st
 }
 
 function summaryLine(result: TrainResult): string {
-  const test = result.test
-    ? `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% (loss ${result.test.loss.toFixed(4)}, ${result.test.count} samples)`
-    : 'no test split';
+  const test = !result.test
+    ? 'no test split'
+    : Number.isNaN(result.test.accuracy)
+      ? `test mean squared error ${result.test.loss.toFixed(4)} (${result.test.count} samples)`
+      : `test accuracy ${(result.test.accuracy * 100).toFixed(2)}% (loss ${result.test.loss.toFixed(4)}, ${result.test.count} samples)`;
   return (
     `${test} after ${result.epochs} epochs, ${result.seconds.toFixed(1)}s on ${result.backend}` +
     (result.stoppedEarly ? ' (stopped early)' : '') +

@@ -25,13 +25,31 @@ export async function inspectTestSamples(
   if (!learner.inspect || !split) return undefined;
   const parts: Inspection[] = [];
   const labels: number[] = [];
+  let inspected = 0;
   for await (const batch of split.batches({ batchSize: INSPECT_BATCH, shuffle: false })) {
     // Inside the loop: the split disposes the batch when the iterator advances.
-    parts.push(await learner.inspect(batch.x, { samples: INSPECT_BATCH }));
-    labels.push(...(await batch.y.data()));
-    if (labels.length >= INSPECTED_SAMPLES) break;
+    const part = await learner.inspect(batch.x, { samples: INSPECT_BATCH });
+    const y = (await batch.y.data()) as Float32Array | Int32Array;
+    inspected += batch.size;
+    if (batch.y.rank === 2) parts.push(withTargets(part, y as Float32Array, batch.y.shape[1] as number));
+    else {
+      parts.push(part);
+      labels.push(...y);
+    }
+    if (inspected >= INSPECTED_SAMPLES) break;
   }
   return parts.length > 0 ? { data: concatInspections(parts), labels } : undefined;
+}
+
+/**
+ * A regression's target rows `[B, width]` attached to its output traces, where each row is the
+ * traces' series (`steps × units` values, time-major): what the report draws against them.
+ */
+function withTargets(part: Inspection, y: Float32Array, width: number): Inspection {
+  const traces = part.traces;
+  if (!traces || traces.steps * traces.units !== width) return part;
+  const targets = traces.samples.map((_, b) => y.slice(b * width, (b + 1) * width));
+  return { ...part, traces: { ...traces, targets } };
 }
 
 export type ReportInspection = NonNullable<ReportInput['inspection']>;
@@ -47,6 +65,14 @@ export async function finalConfusion(
   return { split: name, matrix: await confusionOf(learner, split, data.task.outputs, batchSize) };
 }
 
+/** A split's final accuracy and loss (a regression's loss, its mean squared error, alone). */
+function splitSummary(name: string, result: { accuracy: number; loss: number } | undefined) {
+  if (!result) return {};
+  return Number.isNaN(result.accuracy)
+    ? { [`${name} mean squared error`]: result.loss }
+    : { [`${name} accuracy`]: result.accuracy, [`${name} loss`]: result.loss };
+}
+
 export async function writeReport(
   out: string,
   runConfig: RunConfig,
@@ -58,10 +84,8 @@ export async function writeReport(
   const html = renderReport({
     title: `plasticity: ${runConfig.rule} on ${runConfig.dataset}`,
     summary: {
-      ...(result.test ? { 'test accuracy': result.test.accuracy, 'test loss': result.test.loss } : {}),
-      ...(result.validation
-        ? { 'validation accuracy': result.validation.accuracy, 'validation loss': result.validation.loss }
-        : {}),
+      ...splitSummary('test', result.test),
+      ...splitSummary('validation', result.validation),
       epochs: result.epochs,
       ...(result.stoppedEarly ? { 'stopped early': 'yes' } : {}),
       ...(result.best ? { 'best epoch (kept)': describeBest(result.best) } : {}),

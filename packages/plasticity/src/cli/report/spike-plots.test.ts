@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Inspection } from '@plasticity/core-tensors';
-import { concatInspections } from './spike-plots.js';
+import { concatInspections, voltagePlot } from './spike-plots.js';
 
 const events = (times: number[]) => ({
   times: Float32Array.from(times),
@@ -33,5 +33,28 @@ describe('concatInspections', () => {
       [1, 1],
       [5, 5],
     ]);
+  });
+});
+
+describe('regression targets', () => {
+  const withTargets = (t: number): Inspection => {
+    const p = part(t);
+    return { ...p, traces: { ...p.traces!, targets: [Float32Array.of(-t, -t)] } };
+  };
+
+  test('concatInspections keeps the targets in sample order', () => {
+    const joined = concatInspections([withTargets(1), withTargets(5)]);
+    expect(joined.traces?.targets?.map((s) => Array.from(s))).toEqual([
+      [-1, -1],
+      [-5, -5],
+    ]);
+  });
+
+  test('voltagePlot draws each unit and, when given, its target', () => {
+    const traces = withTargets(2).traces!;
+    const svg = voltagePlot(traces, 0, 'Readout', ['channel 0']);
+    expect(svg).toContain('channel 0');
+    expect(svg).toContain('target channel 0');
+    expect(voltagePlot(part(2).traces!, 0, 'Readout', ['channel 0'])).not.toContain('target');
   });
 });

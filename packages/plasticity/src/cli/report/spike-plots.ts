@@ -71,7 +71,7 @@ export function rasterPlot(
   return parts.join('\n');
 }
 
-/** Output voltage traces of one sample as a line chart, one line per output unit. */
+/** Output voltage traces of one sample as a line chart, one line per output unit (and per target, for a regression). */
 export function voltagePlot(
   traces: VoltageTraces,
   sample: number,
@@ -84,6 +84,12 @@ export function voltagePlot(
     const points: [number, number][] = [];
     for (let s = 0; s < traces.steps; s++) points.push([s * traces.dt, values[s * traces.units + u]]);
     series.push({ name: unitNames?.[u] ?? `${traces.name} ${u}`, points });
+  }
+  const targets = traces.targets?.[sample];
+  for (let u = 0; targets && u < traces.units; u++) {
+    const points: [number, number][] = [];
+    for (let s = 0; s < traces.steps; s++) points.push([s * traces.dt, targets[s * traces.units + u]]);
+    series.push({ name: `target ${unitNames?.[u] ?? u}`, points });
   }
   return lineChart({ title, xLabel: 'time (ms)', yLabel: 'voltage', series, markers: false });
 }
@@ -127,7 +133,13 @@ export function concatInspections(parts: readonly Inspection[]): Inspection {
       samples: parts.flatMap((part) => part.layers[k].samples),
     })),
     ...(traces
-      ? { traces: { ...traces, samples: parts.flatMap((part) => part.traces?.samples ?? []) } }
+      ? {
+          traces: {
+            ...traces,
+            samples: parts.flatMap((part) => part.traces?.samples ?? []),
+            ...(traces.targets ? { targets: parts.flatMap((part) => part.traces?.targets ?? []) } : {}),
+          },
+        }
       : {}),
   };
 }
