@@ -17,6 +17,7 @@ const ORDER = [
   'rule-forward-forward',
   'rule-least-control',
   'rule-smooth-exact',
+  'rule-spike-event',
   'rule-btsp',
   'rule-bptt',
   'rule-backprop',

@@ -9,6 +9,7 @@ import * as eventprop from '@plasticity/rule-eventprop';
 import * as forwardForward from '@plasticity/rule-forward-forward';
 import * as leastControl from '@plasticity/rule-least-control';
 import * as smoothExact from '@plasticity/rule-smooth-exact';
+import * as spikeEvent from '@plasticity/rule-spike-event';
 // The environment-neutral side of datasets, which Jest (running in Node) does not resolve by name.
 import * as neutralDatasets from '../../datasets/src/index.js';
 import * as neutral from './index.js';
@@ -27,6 +28,7 @@ describe('plasticity re-exports', () => {
     ['@plasticity/rule-forward-forward', forwardForward],
     ['@plasticity/rule-least-control', leastControl],
     ['@plasticity/rule-smooth-exact', smoothExact],
+    ['@plasticity/rule-spike-event', spikeEvent],
   ])('every value export of %s, as the same object', (name, module) => {
     if (name.includes('/rule-')) {
       // Rule packages are namespaces (their helper names overlap).
@@ -38,6 +40,7 @@ describe('plasticity re-exports', () => {
         '@plasticity/rule-forward-forward': umbrella.forwardForward,
         '@plasticity/rule-least-control': umbrella.leastControl,
         '@plasticity/rule-smooth-exact': umbrella.smoothExact,
+        '@plasticity/rule-spike-event': umbrella.spikeEvent,
       };
       const namespace = namespaces[name];
       for (const key of Object.keys(module)) {
@@ -70,5 +73,6 @@ describe('plasticity re-exports', () => {
     expect(umbrella.getRule('forward-forward')).toBe(umbrella.forwardForwardRule);
     expect(umbrella.getRule('least-control')).toBe(umbrella.leastControlRule);
     expect(umbrella.getRule('smooth-exact')).toBe(umbrella.smoothExactRule);
+    expect(umbrella.getRule('spike-event')).toBe(umbrella.spikeEventRule);
   });
 });

@@ -6,3 +6,4 @@ import '@plasticity/rule-eventprop';
 import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
 import '@plasticity/rule-smooth-exact';
+import '@plasticity/rule-spike-event';
