@@ -125,7 +125,7 @@ export const forwardForwardConfigSchema = z.strictObject({
     ),
   ...optimizerConfigShape,
   optimizer: optimizerConfigShape.optimizer.describe(
-    'Optimiser of each layer and of the readout (one instance each): adam, sgd or momentum.',
+    'Optimiser of each layer and of the readout (one instance each): adam, sgd, momentum or adabelief.',
   ),
   learningRate: optimizerConfigShape.learningRate.describe(
     'Learning rate of the layers; the trainer’s learningRate and schedule set it per epoch.',

@@ -61,6 +61,14 @@ function reference(options: Required<Omit<GradientStepOptions, 'decayed'>> & { d
         } else if (options.optimizer === 'momentum') {
           acc[name][i] = options.momentum * acc[name][i] + gi;
           next = x - lr * (options.nesterov ? gi + options.momentum * acc[name][i] : acc[name][i]);
+        } else if (options.optimizer === 'adabelief') {
+          // Zhuang et al. 2020, Algorithm 2: the second moment of g − m, plus ε = 1e-16.
+          m[name][i] = options.beta1 * m[name][i] + (1 - options.beta1) * gi;
+          const surprise = gi - m[name][i];
+          v[name][i] = options.beta2 * v[name][i] + (1 - options.beta2) * surprise * surprise + 1e-16;
+          const mHat = m[name][i] / (1 - options.beta1 ** t);
+          const vHat = v[name][i] / (1 - options.beta2 ** t);
+          next = x - (lr * mHat) / (Math.sqrt(vHat) + options.epsilon);
         } else {
           m[name][i] = options.beta1 * m[name][i] + (1 - options.beta1) * gi;
           v[name][i] = options.beta2 * v[name][i] + (1 - options.beta2) * gi * gi;
@@ -92,6 +100,11 @@ describe.each(backends)('createGradientStep on %s', (backend) => {
     ['adam (own betas)', { optimizer: 'adam', beta1: 0.8, beta2: 0.95, epsilon: 1e-6 }],
     ['sgd + weight decay on w', { optimizer: 'sgd', weightDecay: 0.1, decayed: ['w'] }],
     ['adam + weight decay on all', { optimizer: 'adam', weightDecay: 0.2 }],
+    ['adabelief', { optimizer: 'adabelief' }],
+    [
+      'adabelief (own betas) + weight decay',
+      { optimizer: 'adabelief', beta1: 0.8, beta2: 0.95, weightDecay: 0.1 },
+    ],
   ])('%s: four steps match the float64 update rule', async (_, options) => {
     const full = { ...DEFAULTS, learningRate: 0.05, ...options } as Parameters<typeof reference>[0];
     const step = makeStep(full);
@@ -112,7 +125,7 @@ describe.each(backends)('createGradientStep on %s', (backend) => {
     step.dispose();
   });
 
-  test.each<GradientOptimizerName>(['sgd', 'momentum', 'adam'])(
+  test.each<GradientOptimizerName>(['sgd', 'momentum', 'adam', 'adabelief'])(
     '%s: save → load → continue equals the uninterrupted run bit for bit',
     async (optimizer) => {
       const options = { optimizer, learningRate: 0.05, weightDecay: 0.01 };
@@ -120,12 +133,13 @@ describe.each(backends)('createGradientStep on %s', (backend) => {
       applyHost(a, GRADS[0]);
       applyHost(a, GRADS[1]);
       const state = await a.saveState();
-      const keys = { sgd: [], momentum: ['b/momentum', 'w/momentum'], adam: ['b/m', 'b/v', 'w/m', 'w/v'] };
+      const adam = ['b/m', 'b/v', 'w/m', 'w/v'];
+      const keys = { sgd: [], momentum: ['b/momentum', 'w/momentum'], adam, adabelief: adam };
       expect(Object.keys(state).sort()).toEqual(
         [
           ...keys[optimizer],
           'iterations',
-          ...(optimizer === 'adam' ? ['beta1Power', 'beta2Power'] : []),
+          ...(optimizer === 'adam' || optimizer === 'adabelief' ? ['beta1Power', 'beta2Power'] : []),
         ].sort(),
       );
       const b = makeStep(options, await values(a));
@@ -189,7 +203,7 @@ describe.each(backends)('createGradientStep on %s', (backend) => {
     tf.dispose(Object.values(params));
   });
 
-  test.each<GradientOptimizerName>(['sgd', 'momentum', 'adam'])(
+  test.each<GradientOptimizerName>(['sgd', 'momentum', 'adam', 'adabelief'])(
     '%s: no tensors leak over 50 steps; the caller keeps its gradients; dispose frees all, once',
     async (optimizer) => {
       const start = tf.memory().numTensors;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap } from '../contract/learner.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
+import { AdaBeliefOptimizer } from './adabelief.js';
 import { FusedAdamOptimizer } from './fused-adam.js';
 import { OPTIMIZERS } from './optimizer-config.js';
 import type { GradientOptimizerName, GradientOptimizerOptions } from './optimizer-config.js';
@@ -45,7 +46,11 @@ const SLOTS: Readonly<Record<GradientOptimizerName, readonly string[]>> = {
   sgd: [],
   momentum: ['momentum'],
   adam: ['m', 'v'],
+  adabelief: ['m', 'v'],
 };
+
+/** Optimisers built on tfjs' Adam state (moments and β powers). */
+const hasAdamState = (name: GradientOptimizerName): boolean => name === 'adam' || name === 'adabelief';
 
 const ITERATIONS_KEY = 'iterations';
 
@@ -86,6 +91,13 @@ function makeOptimizer(options: GradientStepOptions, learningRate: number): tf.O
         options.beta2 ?? 0.999,
         options.epsilon ?? 1e-7,
       );
+    case 'adabelief':
+      return new AdaBeliefOptimizer(
+        learningRate,
+        options.beta1 ?? 0.9,
+        options.beta2 ?? 0.999,
+        options.epsilon ?? 1e-7,
+      );
     default:
       throw new PlasticityError(
         'E_CONFIG',
@@ -98,7 +110,7 @@ function makeOptimizer(options: GradientStepOptions, learningRate: number): tf.O
 // tfjs' Optimizer overrides `instanceof` with duck typing (every optimiser passes every check),
 // so these helpers dispatch on the name we built it from.
 function setOptimizerLearningRate(name: GradientOptimizerName, optimizer: tf.Optimizer, lr: number): void {
-  if (name === 'adam') {
+  if (hasAdamState(name)) {
     // AdamOptimizer reads its plain `learningRate` field on every step and has no setter.
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
   } else {
@@ -197,7 +209,7 @@ export function createGradientStep(params: ParamMap, options: GradientStepOption
     assertLive();
     const [iterations, ...slots] = await optimizer.getWeights();
     const state: Record<string, tf.Tensor> = { [ITERATIONS_KEY]: iterations.tensor };
-    if (optimizerName === 'adam')
+    if (hasAdamState(optimizerName))
       for (const key of ADAM_POWERS) state[key] = adamPower(optimizer, key).clone();
     for (const { name, tensor } of slots) {
       // tfjs names slots `${variable.name}/${slot}`; re-key them by param name so a new process
@@ -221,7 +233,7 @@ export function createGradientStep(params: ParamMap, options: GradientStepOption
     }
     const slotNames = SLOTS[optimizerName];
     const expected = slotNames.flatMap((slot) => paramNames.map((key) => `${key}/${slot}`));
-    const powers = optimizerName === 'adam' ? ADAM_POWERS.filter((k) => k in state) : [];
+    const powers = hasAdamState(optimizerName) ? ADAM_POWERS.filter((k) => k in state) : [];
     const present = Object.keys(state).filter(
       (k) => k !== ITERATIONS_KEY && !(powers as string[]).includes(k),
     );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The tfjs-core optimisers a gradient step can drive. */
-export const OPTIMIZERS = ['adam', 'sgd', 'momentum'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'momentum', 'adabelief'] as const;
 export type GradientOptimizerName = (typeof OPTIMIZERS)[number];
 
 /** Optimiser hyper-parameters beyond the learning rate; unset fields take the listed defaults. */
@@ -29,7 +29,9 @@ export const optimizerConfigShape = {
   optimizer: z
     .enum(OPTIMIZERS)
     .default('adam')
-    .describe('Optimiser: adam, sgd or momentum (tfjs-core train.*).'),
+    .describe(
+      'Optimiser: adam, sgd or momentum (tfjs-core train.*), or adabelief (Adam with the belief second moment (g − m)²).',
+    ),
   learningRate: z
     .number()
     .positive()
@@ -37,8 +39,8 @@ export const optimizerConfigShape = {
     .describe('Initial learning rate; the trainer’s learningRate and schedule set it per epoch.'),
   momentum: fraction(0.9, 'Momentum coefficient (optimizer "momentum").'),
   nesterov: z.boolean().default(false).describe('Nesterov momentum (optimizer "momentum").'),
-  beta1: fraction(0.9, 'Adam first-moment decay.'),
-  beta2: fraction(0.999, 'Adam second-moment decay.'),
+  beta1: fraction(0.9, 'Adam/AdaBelief first-moment decay.'),
+  beta2: fraction(0.999, 'Adam/AdaBelief second-moment decay.'),
   epsilon: z
     .number()
     .positive()
