@@ -164,6 +164,27 @@ describe('learning to predict sweeps, and classifying them', () => {
     expect(await run(2)).not.toEqual(a);
   });
 
+  test('saved params and optimiser state resume a run exactly', async () => {
+    const first = createSpikeEventLearner(config(), TASK, 4);
+    await train(first, 2);
+    const params = Object.fromEntries(Object.entries(first.params).map(([k, v]) => [k, tf.clone(v)]));
+    const state = await first.saveState!();
+    await train(first, 2);
+    const resumed = createSpikeEventLearner(config(), TASK, 4);
+    for (const [name, value] of Object.entries(params)) resumed.params[name].assign(value);
+    await resumed.loadState!(state);
+    // The same two batches again (train() draws batch s from seed s): the model's spikes are per (seed, step).
+    await train(resumed, 2);
+    for (const name of Object.keys(params)) {
+      expect(Array.from(await resumed.params[name].data())).toEqual(
+        Array.from(await first.params[name].data()),
+      );
+    }
+    tf.dispose([...Object.values(params), ...Object.values(state)]);
+    first.dispose();
+    resumed.dispose();
+  });
+
   test('the raw-event readout, and rasters of the input, hidden and predicted spikes', async () => {
     const learner = createSpikeEventLearner(config({ readout: 'events', hidden: [5, 3] }), TASK, 0);
     expect(learner.params['readout.kernel'].shape).toEqual([CHANNELS, 2]);

@@ -125,7 +125,7 @@ export function createSpikeEventLearner(
       );
       grads = { ...network, ...readout.grads };
       for (const g of Object.values(grads)) tf.keep(g);
-      const spikes = tf.sum(current.data);
+      const spikes = tf.maximum(tf.sum(current.data), 1); // per event; a silent batch counts as one
       // A homogeneous Poisson model per channel at the batch's own rate: the baseline to beat.
       const perChannel = tf.sum(current.data, 0);
       const bins = current.data.shape[0];
