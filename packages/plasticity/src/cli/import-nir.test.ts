@@ -51,8 +51,11 @@ function writeNmnist(dataDir: string): void {
   }
 }
 
-/** A small graph with Sinabs' interface: 2×34×34 events → Conv2d → IF → Flatten → Linear → 10 IF. */
-function smallCnn(): NirGraph {
+/**
+ * A small graph with Sinabs' interface (by default 2×34×34 events → 10 classes): Input [C, H, W]
+ * → Conv2d 3×3 stride 2 → IF → Flatten → Linear → IF.
+ */
+function smallCnn({ channels = 2, size = 34, classes = 10 } = {}): NirGraph {
   const rng = createRng(9);
   const weight = (shape: number[], scale: number) =>
     nirFloat32(
@@ -68,33 +71,34 @@ function smallCnn(): NirGraph {
     const ones = nirFloat32(new Array<number>(n).fill(1), shape);
     return { type: 'IF', params: { r: ones, v_threshold: ones } };
   };
+  const side = Math.floor((size - 1) / 2) + 1;
   return {
     nodes: {
-      input: { type: 'Input', params: { shape: nirInt64([2, 34, 34]) } },
+      input: { type: 'Input', params: { shape: nirInt64([channels, size, size]) } },
       conv: {
         type: 'Conv2d',
         params: {
-          weight: weight([4, 2, 3, 3], 0.8),
+          weight: weight([4, channels, 3, 3], 0.8),
           bias: nirFloat32([0, 0, 0, 0]),
           stride: nirInt64([2, 2]),
           padding: nirInt64([1, 1]),
           dilation: nirInt64([1, 1]),
           groups: nirInt64([1], []),
-          input_shape: nirInt64([34, 34]),
+          input_shape: nirInt64([size, size]),
         },
       },
-      spikes: ifNode([4, 17, 17]),
+      spikes: ifNode([4, side, side]),
       flat: {
         type: 'Flatten',
         params: {
-          input_type: nirInt64([4, 17, 17]),
+          input_type: nirInt64([4, side, side]),
           start_dim: nirInt64([0], []),
           end_dim: nirInt64([-1], []),
         },
       },
-      fc: { type: 'Linear', params: { weight: weight([10, 4 * 17 * 17], 0.2) } },
-      out: ifNode([10]),
-      output: { type: 'Output', params: { shape: nirInt64([10]) } },
+      fc: { type: 'Linear', params: { weight: weight([classes, 4 * side * side], 0.2) } },
+      out: ifNode([classes]),
+      output: { type: 'Output', params: { shape: nirInt64([classes]) } },
     },
     edges: [
       ['input', 'conv'],
@@ -263,6 +267,38 @@ describe('plasticity import', () => {
     expect(classes.stderr).toMatch(/E_SHAPE.*does not fit dataset yinyang: the graph gives \[10\] outputs/);
     // The refused import leaves no run directory behind.
     expect(existsSync(join(dir, 'x'))).toBe(false);
+    // Inputs: Yin-Yang's 4 features without the bias channel for the graph's 5 inputs; a 2×2 image
+    // (4 channels) for Yin-Yang's 5.
+    const noBias = await cli(
+      [
+        'import',
+        'run.nir',
+        '--dt',
+        '1',
+        '--dataset',
+        'yinyang',
+        '--set',
+        'encoder={"t0":10,"span":30,"invert":false}',
+        '--out',
+        'x',
+      ],
+      { cwd: dir },
+    );
+    expect(noBias.code).toBe(1);
+    expect(noBias.stderr).toMatch(
+      /E_SHAPE.*the graph takes inputs of shape \[5\], the dataset gives \[4\] per step/,
+    );
+    await writeNirFile(join(dir, 'image.nir'), {
+      version: '0.2.0',
+      graph: smallCnn({ channels: 1, size: 2, classes: 3 }),
+    });
+    const image = await cli(['import', 'image.nir', '--dt', '1', '--dataset', 'yinyang', '--out', 'x'], {
+      cwd: dir,
+    });
+    expect(image.code).toBe(1);
+    expect(image.stderr).toMatch(
+      /E_SHAPE.*does not fit dataset yinyang: bptt: frame 2 × 2 × 1 has 4 channels; the input has 5/,
+    );
     const graph = smallCnn();
     (graph.nodes.flat as { type: string }).type = 'Delay';
     await writeNirFile(join(dir, 'delay.nir'), { version: '0.2.0', graph });
