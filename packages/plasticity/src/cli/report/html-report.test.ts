@@ -30,6 +30,22 @@ describe('renderReport', () => {
     expect(html).toContain('data-name="test"');
   });
 
+  test('a regression (no finite accuracy) gets a mean-squared-error chart and no accuracy chart', () => {
+    const regression = renderReport({
+      title: 't',
+      summary: {},
+      config: {},
+      history: [1, 2].map((epoch) => ({
+        epoch,
+        train: { loss: 0.3 / epoch },
+        test: { loss: 0.25 / epoch, accuracy: Number.NaN },
+      })),
+    });
+    expect(regression).toContain('Evaluation mean squared error');
+    expect(regression).not.toContain('Evaluation cross-entropy');
+    expect(regression.match(/<svg /g)).toHaveLength(2);
+  });
+
   test('is self-contained: no scripts, links or external URLs besides the SVG namespace', () => {
     expect(html).not.toMatch(/<script|<link|src=|url\(/i);
     const urls = html.match(/https?:\/\/[^"'\s)]+/g) ?? [];

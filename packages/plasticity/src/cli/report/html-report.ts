@@ -56,6 +56,7 @@ export const LONG_EPOCH_STEPS = 20;
 
 /** What core's `evaluate` reports for the validation and test splits. */
 const EVALUATION_LOSS = 'softmax cross-entropy of the predicted scores';
+const REGRESSION_LOSS = 'mean squared error of the predicted series against the targets';
 
 /** A rule's `loss` when its plugin does not say what it is. */
 const UNDESCRIBED_LOSS: MetricDescription = {
@@ -170,32 +171,37 @@ export function renderReport(input: ReportInput): string {
     curve(history, 'validation', (e) => e.validation?.loss),
     curve(history, 'test', (e) => e.test?.loss),
   ]);
+  // A regression's evaluation is a mean squared error, and it has no accuracy.
+  const evaluated = history.flatMap((e) => [e.validation, e.test]).filter((r) => r !== undefined);
+  const regression = evaluated.length > 0 && evaluated.every((r) => !Number.isFinite(r.accuracy));
   const evaluationChart =
     evaluationSeries.length === 0
       ? ''
       : figure(
           lineChart({
-            title: 'Evaluation cross-entropy',
+            title: regression ? 'Evaluation mean squared error' : 'Evaluation cross-entropy',
             xLabel: 'epoch',
-            yLabel: 'cross-entropy',
+            yLabel: regression ? 'mean squared error' : 'cross-entropy',
             mark,
             series: evaluationSeries,
           }),
-          `${EVALUATION_LOSS} on each split after each epoch (comparable across rules; not the training objective)`,
+          `${regression ? REGRESSION_LOSS : EVALUATION_LOSS} on each split after each epoch (comparable across rules; not the training objective)`,
         );
-  const accuracyChart = lineChart({
-    title: 'Accuracy',
-    xLabel: 'epoch',
-    yLabel: 'accuracy',
-    yRange: [0, 1],
-    legend: 'bottom-right',
-    mark,
-    series: present([
-      curve(history, 'train', (e) => e.train.accuracy),
-      curve(history, 'validation', (e) => e.validation?.accuracy),
-      curve(history, 'test', (e) => e.test?.accuracy),
-    ]),
-  });
+  const accuracyChart = regression
+    ? ''
+    : lineChart({
+        title: 'Accuracy',
+        xLabel: 'epoch',
+        yLabel: 'accuracy',
+        yRange: [0, 1],
+        legend: 'bottom-right',
+        mark,
+        series: present([
+          curve(history, 'train', (e) => e.train.accuracy),
+          curve(history, 'validation', (e) => e.validation?.accuracy),
+          curve(history, 'test', (e) => e.test?.accuracy),
+        ]),
+      });
 
   // Rule-specific training metrics (spike rates, goodness, controller effort): one chart each.
   const extraNames = [...new Set(history.flatMap((e) => Object.keys(e.train)))].filter(
