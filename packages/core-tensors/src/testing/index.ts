@@ -6,8 +6,8 @@ export { tolerance, assertClose } from './tolerance.js';
 export type { Tolerance } from './tolerance.js';
 export { leakedTensors, expectNoLeaks } from './leaks.js';
 export type { NoLeakOptions } from './leaks.js';
-export { memorySplit } from './memory-split.js';
-export { noisyXor } from './toy-data.js';
+export { memoryEventSplit, memorySplit } from './memory-split.js';
+export { eventSweeps, noisyXor, unitNoisyXor } from './toy-data.js';
 export {
   checkRuleConformance,
   describeRuleConformance,
@@ -18,6 +18,7 @@ export { CONFORMANCE_CHECKS } from './conformance/options.js';
 export type {
   ConformanceCheck,
   ConformanceData,
+  ConformanceSkip,
   LearningBar,
   RuleConformanceOptions,
 } from './conformance/options.js';

@@ -1,6 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BatchOptions, DataSplit, TensorBatch } from '../contract/task.js';
+import { packEventBatch } from '../contract/events.js';
+import type { Batch, BatchOptions, DataSplit, SpikeEvents, TensorBatch } from '../contract/task.js';
 import { createRng } from '../rng/rng.js';
+
+/** The sample rows of each batch of one epoch: seeded shuffle per epoch, or in order. */
+function* batchRows(size: number, options: BatchOptions): Generator<Int32Array> {
+  const { batchSize, shuffle = true, seed = 0, epoch = 0, keepLast = true } = options;
+  const order = shuffle
+    ? createRng(seed).fork(`epoch:${epoch}`).permutation(size)
+    : Int32Array.from({ length: size }, (_, i) => i);
+  for (let start = 0; start < size; start += batchSize) {
+    const rows = order.subarray(start, Math.min(size, start + batchSize));
+    if (rows.length < batchSize && !keepLast) return;
+    yield rows;
+  }
+}
 
 /**
  * A small in-memory `DataSplit` for tests: `x` holds `size · prod(featureShape)` features, `y`
@@ -20,13 +34,7 @@ export function memorySplit(
   return {
     size,
     async *batches(options: BatchOptions): AsyncGenerator<TensorBatch> {
-      const { batchSize, shuffle = true, seed = 0, epoch = 0, keepLast = true } = options;
-      const order = shuffle
-        ? createRng(seed).fork(`epoch:${epoch}`).permutation(size)
-        : Int32Array.from({ length: size }, (_, i) => i);
-      for (let start = 0; start < size; start += batchSize) {
-        const rows = order.subarray(start, Math.min(size, start + batchSize));
-        if (rows.length < batchSize && !keepLast) break;
+      for (const rows of batchRows(size, options)) {
         const xs = new Float32Array(rows.length * width);
         const ys = new Int32Array(rows.length);
         rows.forEach((row, i) => {
@@ -40,6 +48,42 @@ export function memorySplit(
         } finally {
           xTensor.dispose();
           yTensor.dispose();
+        }
+      }
+    },
+  };
+}
+
+/**
+ * A small in-memory `DataSplit` of event-list samples (an `events` task) with integer labels,
+ * shuffled as `memorySplit`; each batch's label tensor is disposed when the consumer moves on.
+ */
+export function memoryEventSplit(
+  samples: readonly SpikeEvents[],
+  y: ArrayLike<number>,
+  channels: number,
+  duration: number,
+): DataSplit {
+  if (samples.length !== y.length) {
+    throw new Error(`memoryEventSplit: ${samples.length} samples for ${y.length} labels`);
+  }
+  return {
+    size: y.length,
+    async *batches(options: BatchOptions): AsyncGenerator<Batch> {
+      for (const rows of batchRows(y.length, options)) {
+        const x = packEventBatch(
+          Array.from(rows, (row) => samples[row]),
+          channels,
+          duration,
+        );
+        const labels = tf.tensor1d(
+          Int32Array.from(rows, (row) => y[row]),
+          'int32',
+        );
+        try {
+          yield { x, y: labels, size: rows.length };
+        } finally {
+          labels.dispose();
         }
       }
     },

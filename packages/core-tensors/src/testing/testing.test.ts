@@ -1,13 +1,17 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/init.js';
+import { isEventBatch } from '../contract/events.js';
 import {
   assertClose,
+  eventSweeps,
   expectNoLeaks,
   leakedTensors,
+  memoryEventSplit,
   memorySplit,
   noisyXor,
   testBackends,
+  unitNoisyXor,
   tolerance,
 } from './index.js';
 
@@ -93,5 +97,47 @@ describe('noisyXor', () => {
     expect(ones).toBeGreaterThan(150); // balanced: 200 expected
     expect(ones).toBeLessThan(250);
     expect(noisyXor(400, 3)).toEqual({ x, y });
+  });
+});
+
+describe('unitNoisyXor', () => {
+  test('is noisyXor moved into [0, 1], clusters at 0.25 and 0.75, same labels', () => {
+    const plain = noisyXor(400, 3);
+    const { x, y } = unitNoisyXor(400, 3);
+    expect(y).toEqual(plain.y);
+    for (let i = 0; i < x.length; i++) {
+      expect(x[i]).toBeGreaterThanOrEqual(0);
+      expect(x[i]).toBeLessThanOrEqual(1);
+      expect(Math.sign(x[i] - 0.5)).toBe(Math.sign(plain.x[i]));
+    }
+  });
+});
+
+describe('eventSweeps and memoryEventSplit', () => {
+  test('one spike per channel, in time order, rising channels for class 0 and falling for 1', () => {
+    const { samples, y } = eventSweeps(50, 4, 5, 60);
+    expect(eventSweeps(50, 4, 5, 60)).toEqual({ samples, y });
+    samples.forEach((s, i) => {
+      expect(Array.from(s.units)).toEqual(y[i] === 0 ? [0, 1, 2, 3, 4] : [4, 3, 2, 1, 0]);
+      for (let k = 1; k < 5; k++) expect(s.times[k]).toBeGreaterThan(s.times[k - 1]);
+      expect(s.times[4]).toBeLessThan(60);
+    });
+    expect(y.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    expect(y.reduce((a, b) => a + b, 0)).toBeLessThan(40);
+  });
+
+  test('memoryEventSplit batches event lists with their labels and frees the labels', async () => {
+    const { samples, y } = eventSweeps(10, 1, 3, 20);
+    const split = memoryEventSplit(samples, y, 3, 20);
+    const before = tf.memory().numTensors;
+    const seen: number[] = [];
+    for await (const batch of split.batches({ batchSize: 4, shuffle: false })) {
+      expect(isEventBatch(batch.x)).toBe(true);
+      expect(batch.x).toMatchObject({ size: batch.size, channels: 3, duration: 20 });
+      seen.push(...Array.from(await batch.y.data()));
+    }
+    expect(seen).toEqual(Array.from(y));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => memoryEventSplit(samples, [0], 3, 20)).toThrow(/10 samples for 1 labels/);
   });
 });

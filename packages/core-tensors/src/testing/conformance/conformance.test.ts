@@ -81,8 +81,14 @@ describe('options and runners', () => {
     expect(await usage({ steps: 1 })).toBe('steps');
     expect(await usage({ learning: { chance: 0.5, accuracy: 0.4 } })).toBe('learning.accuracy');
     expect(await usage({ skip: { learning: ' ' } })).toBe('skip');
+    expect(await usage({ skip: { learning: { on: ['webgpu'], reason: '' } } })).toBe('skip');
     expect(await usage({ skip: { speed: 'fast' } as never })).toBe('skip');
     expect(await usage({ task: { ...BLOBS_TASK, kind: 'regression' } })).toBe('skip');
+    const regression = {
+      task: { ...BLOBS_TASK, kind: 'regression' },
+      skip: { learning: 'a regression' },
+    } as const;
+    expect(await usage(regression)).toBeUndefined();
   });
 
   test('describeRuleConformance registers the config check once and the others per backend, minus the skipped', async () => {
@@ -102,13 +108,17 @@ describe('options and runners', () => {
       ...OPTIONS,
       runner,
       backends: ['cpu', 'wasm'],
-      skip: { resume: 'no optimiser state', checkpoint: 'no optimiser state' },
+      skip: {
+        resume: 'no optimiser state',
+        checkpoint: 'no optimiser state',
+        learning: { on: ['wasm'], reason: 'slow there' },
+      },
     });
     const perBackend = ['seeds', 'leaks', 'predict', 'learning', 'dispose'];
     expect(titles).toEqual([
       'rule conformance: healthy / config',
       ...perBackend.map((c) => `rule conformance: healthy / cpu / ${c}`),
-      ...perBackend.map((c) => `rule conformance: healthy / wasm / ${c}`),
+      ...perBackend.filter((c) => c !== 'learning').map((c) => `rule conformance: healthy / wasm / ${c}`),
     ]);
   });
 });

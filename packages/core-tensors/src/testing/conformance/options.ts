@@ -31,6 +31,10 @@ export interface LearningBar {
   readonly accuracy?: number;
 }
 
+/** Why a check does not run: on no backend (a sentence), or only on the backends `on` names. */
+export type ConformanceSkip =
+  string | { readonly on: readonly ConcreteBackendName[]; readonly reason: string };
+
 export interface RuleConformanceOptions {
   readonly task: TaskSpec;
   /** The dataset, or a function that makes it (called once per check). */
@@ -49,8 +53,11 @@ export interface RuleConformanceOptions {
    * must be an E_CONFIG error naming the field. An unknown field is always tried as well.
    */
   readonly badFields?: Readonly<Record<string, unknown>>;
-  /** Checks not to run, each with the reason it does not apply to this rule. */
-  readonly skip?: Readonly<Partial<Record<ConformanceCheck, string>>>;
+  /**
+   * Checks not to run, each with the reason: a sentence (not on any backend), or `{ on, reason }`
+   * to skip it on some backends only (learning on SwiftShader's webgpu, which takes minutes).
+   */
+  readonly skip?: Readonly<Partial<Record<ConformanceCheck, ConformanceSkip>>>;
   /** Backends to run on (default `testBackends()`). */
   readonly backends?: readonly ConcreteBackendName[];
 }
@@ -65,7 +72,7 @@ export interface ResolvedConformanceOptions {
   readonly learning: Required<LearningBar>;
   readonly seeds: readonly number[];
   readonly badFields: Readonly<Record<string, unknown>>;
-  readonly skip: Readonly<Partial<Record<ConformanceCheck, string>>>;
+  readonly skip: Readonly<Partial<Record<ConformanceCheck, ConformanceSkip>>>;
 }
 
 function usage(message: string, field: string): never {
@@ -93,7 +100,7 @@ export function resolveConformanceOptions(options: RuleConformanceOptions): Reso
   const seeds = options.seeds ?? [0, 1, 2];
   if (new Set(seeds).size < 2) usage('seeds must hold at least two different seeds', 'seeds');
   const skip = options.skip ?? {};
-  if (task.kind !== 'classification' && skip.learning === undefined) {
+  if (task.kind !== 'classification' && typeof skip.learning !== 'string') {
     usage(
       'the learning check scores classification accuracy; skip it for a regression task, with the reason',
       'skip',
@@ -103,8 +110,10 @@ export function resolveConformanceOptions(options: RuleConformanceOptions): Reso
     if (!(CONFORMANCE_CHECKS as readonly string[]).includes(check)) {
       usage(`skip names an unknown check "${check}" (checks: ${CONFORMANCE_CHECKS.join(', ')})`, 'skip');
     }
-    if (typeof reason !== 'string' || reason.trim() === '')
+    const sentence = typeof reason === 'string' ? reason : reason?.reason;
+    if (typeof sentence !== 'string' || sentence.trim() === '') {
       usage(`skip.${check} needs the reason as a sentence`, 'skip');
+    }
   }
   return {
     task,
@@ -117,4 +126,15 @@ export function resolveConformanceOptions(options: RuleConformanceOptions): Reso
     badFields: options.badFields ?? {},
     skip,
   };
+}
+
+/** True when `skip` takes `check` off `backend` (every backend for a plain reason). */
+export function skips(
+  skip: ResolvedConformanceOptions['skip'],
+  check: ConformanceCheck,
+  backend?: ConcreteBackendName,
+): boolean {
+  const entry = skip[check];
+  if (entry === undefined) return false;
+  return typeof entry === 'string' || (backend !== undefined && entry.on.includes(backend));
 }

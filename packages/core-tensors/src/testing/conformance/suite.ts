@@ -7,7 +7,7 @@ import type { CheckContext } from './context.js';
 import { ConformanceFailure } from './failure.js';
 import { checkLearning } from './learning-check.js';
 import { checkDispose, checkLeaks, checkPredict, checkSeeds } from './learner-checks.js';
-import { CONFORMANCE_CHECKS, resolveConformanceOptions } from './options.js';
+import { CONFORMANCE_CHECKS, resolveConformanceOptions, skips } from './options.js';
 import type { ConformanceCheck, RuleConformanceOptions } from './options.js';
 import { checkCheckpoint, checkResume } from './resume-checks.js';
 
@@ -80,7 +80,7 @@ function globalRunner(): TestRunner {
 
 /**
  * Registers the rule conformance suite as tests: the config check once, every other check on
- * each backend (default `testBackends()`), except those `options.skip` names with a reason.
+ * each backend (default `testBackends()`), except where `options.skip` takes them off with a reason.
  * `runner` defaults to the global `describe`/`test` (Jest, Vitest with globals); pass node:test's
  * explicitly. Await it at the top level of a test file.
  */
@@ -91,14 +91,14 @@ export async function describeRuleConformance<Config>(
   const { skip } = resolveConformanceOptions(options);
   const runner = options.runner ?? globalRunner();
   const backends = options.backends ?? (await testBackends());
-  const checks = CONFORMANCE_CHECKS.filter((check) => skip[check] === undefined);
   runner.describe(`rule conformance: ${plugin.name}`, () => {
-    if (checks.includes('config')) {
+    if (!skips(skip, 'config')) {
       runner.test(CONFORMANCE_CHECK_TITLES.config, () => checkRuleConformance(plugin, options, 'config'));
     }
     for (const backend of backends) {
       runner.describe(backend, () => {
-        for (const check of checks.filter((c) => c !== 'config')) {
+        for (const check of CONFORMANCE_CHECKS) {
+          if (check === 'config' || skips(skip, check, backend)) continue;
           runner.test(CONFORMANCE_CHECK_TITLES[check], async () => {
             await useBackend(backend);
             await checkRuleConformance(plugin, options, check);
