@@ -1,0 +1,27 @@
+import { describeRuleConformance, memorySplit, unitNoisyXor } from '@plasticity/core-tensors/testing';
+import { bpttRule } from './index.js';
+
+const train = unitNoisyXor(128, 1);
+const test = unitNoisyXor(100, 2);
+
+await describeRuleConformance(bpttRule, {
+  task: { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' },
+  data: { train: memorySplit(train.x, train.y, [2]), test: memorySplit(test.x, test.y, [2]) },
+  config: {
+    hidden: [16],
+    encoder: { span: 16 },
+    duration: 24,
+    learningRate: 0.05,
+    init: [
+      { mean: 10, std: 10 },
+      { mean: 0, std: 1 },
+    ],
+  },
+  batchSize: 32,
+  steps: 4,
+  badFields: { hidden: [0], learningRate: -1, duration: 0 },
+  learning: { epochs: 10 },
+  skip: {
+    learning: { on: ['webgpu'], reason: 'SwiftShader takes minutes; cpu and wasm learn the same arithmetic' },
+  },
+});

@@ -1,0 +1,25 @@
+import { describeRuleConformance, memorySplit, unitNoisyXor } from '@plasticity/core-tensors/testing';
+import { eventpropRule } from './index.js';
+
+const train = unitNoisyXor(128, 1);
+const test = unitNoisyXor(100, 2);
+
+await describeRuleConformance(eventpropRule, {
+  task: { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' },
+  data: { train: memorySplit(train.x, train.y, [2]), test: memorySplit(test.x, test.y, [2]) },
+  config: {
+    hidden: [20],
+    loss: 'max-voltage',
+    encoder: { t0: 0, span: 20, bias: { time: 10 } },
+    duration: 50,
+    learningRate: 2e-2,
+    threads: 1,
+  },
+  batchSize: 32,
+  steps: 4,
+  badFields: { hidden: [0], learningRate: -1, loss: 'hinge' },
+  learning: { epochs: 10 },
+  skip: {
+    learning: { on: ['webgpu'], reason: 'SwiftShader takes minutes; cpu and wasm learn the same arithmetic' },
+  },
+});
