@@ -87,8 +87,11 @@ export function createBtspLearner(config: BtspConfig, task: TaskSpec, seed: numb
   const scratch = new Float32Array(widest);
   const signal = new Float32Array(widest);
 
-  const weightVariables = layers.map((layer) =>
-    tf.variable(tf.tensor2d(layer.weights.slice(), [layer.units, layer.inputs]), false),
+  // tidy frees each initial value; the variables (never tracked by tidy) stay.
+  const weightVariables = tf.tidy(() =>
+    layers.map((layer) =>
+      tf.variable(tf.tensor2d(layer.weights.slice(), [layer.units, layer.inputs]), false),
+    ),
   );
   let iterations = 0;
   let learningRate = config.learningRate;
