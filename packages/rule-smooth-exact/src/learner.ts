@@ -57,10 +57,11 @@ function createParams(spec: ThetaNetworkSpec, config: SmoothExactConfig, seed: n
     const fanIn = spec.sizes[l];
     const width = config.weightScale / Math.sqrt(fanIn);
     const values = rng.fork(`layer${l}/kernel`).uniformArray(fanIn * n, -width, width);
-    params[paramName(l, 'kernel')] = tf.variable(tf.tensor2d(values, [fanIn, n]), true);
+    const kernel = tf.tensor2d(values, [fanIn, n]);
+    params[paramName(l, 'kernel')] = tf.variable(kernel, true);
     const phase = tf.fill([n], config.initialPhase * spec.neuron.period);
     params[paramName(l, 'phase')] = tf.variable(phase, config.trainPhases);
-    phase.dispose();
+    tf.dispose([kernel, phase]);
   });
   return params;
 }
