@@ -1,7 +1,7 @@
 import { PlasticityError, createRng } from '@plasticity/core-tensors';
 import type { LoadDatasetOptions, LoadedDataset } from '../registry/registry.js';
 import type { SequenceSplit } from './sequence-split.js';
-import { sequenceSplit } from './sequence-split.js';
+import { refuseValidation, sequenceSplit } from './sequence-split.js';
 
 /** Timeline of a delayed-memory XOR trial, ms (a grid of `dt` ms). */
 export const DELAYED_XOR_TIMING = Object.freeze({
@@ -98,13 +98,7 @@ export const DELAYED_XOR_DESCRIPTION =
 
 /** The delayed-XOR data set: seeded training and test trials as time-major 0/1 pulse trains. */
 export function loadDelayedXor(options: LoadDatasetOptions): LoadedDataset<SequenceSplit> {
-  if (options.validation !== undefined) {
-    throw new PlasticityError(
-      'E_USAGE',
-      'delayed-xor is generated with its own training and test splits; it takes no validation option',
-      { field: 'validation' },
-    );
-  }
+  refuseValidation('delayed-xor', options);
   const channels = DELAYED_XOR_CHANNELS.length;
   const split = (which: keyof typeof DELAYED_XOR_SPLITS, shuffle: boolean) => {
     const data = delayedXor(DELAYED_XOR_SPLITS[which]);

@@ -1,7 +1,7 @@
 import { PlasticityError, createRng } from '@plasticity/core-tensors';
 import type { LoadDatasetOptions, LoadedDataset } from '../registry/registry.js';
 import type { SequenceSplit } from './sequence-split.js';
-import { sequenceSplit } from './sequence-split.js';
+import { refuseValidation, sequenceSplit } from './sequence-split.js';
 
 /** Grid and make-up of the input-reproduction series. */
 export const INPUT_REPRODUCTION_SHAPE = Object.freeze({
@@ -74,13 +74,7 @@ export const INPUT_REPRODUCTION_DESCRIPTION =
 
 /** The input-reproduction data set: each series is both the input and the regression target. */
 export function loadInputReproduction(options: LoadDatasetOptions): LoadedDataset<SequenceSplit> {
-  if (options.validation !== undefined) {
-    throw new PlasticityError(
-      'E_USAGE',
-      'input-reproduction is generated with its own training and test splits; it takes no validation option',
-      { field: 'validation' },
-    );
-  }
+  refuseValidation('input-reproduction', options);
   const { dt, duration, channels } = INPUT_REPRODUCTION_SHAPE;
   const steps = duration / dt;
   const split = (which: keyof typeof INPUT_REPRODUCTION_SPLITS, shuffle: boolean) => {

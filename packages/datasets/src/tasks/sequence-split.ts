@@ -3,6 +3,7 @@ import { PlasticityError } from '@plasticity/core-tensors';
 import type { BatchOptions, DataSplit, TensorBatch } from '@plasticity/core-tensors';
 import { checkBatchOptions } from '../batching/batch-options.js';
 import { seededPermutation } from '../batching/permutation.js';
+import type { LoadDatasetOptions } from '../registry/registry.js';
 
 /** What each series is labelled with: a class, or a float target row of `width` values (regression). */
 export type SequenceTargets = Int32Array | { readonly values: Float32Array; readonly width: number };
@@ -86,4 +87,15 @@ export function sequenceSplit(
   }
 
   return { size, steps, channels, values, targets, batches };
+}
+
+/** A generated task comes with its own training and test splits: a `validation` option is E_USAGE. */
+export function refuseValidation(name: string, options: LoadDatasetOptions): void {
+  if (options.validation !== undefined) {
+    throw new PlasticityError(
+      'E_USAGE',
+      `${name} is generated with its own training and test splits; it takes no validation option`,
+      { field: 'validation' },
+    );
+  }
 }
