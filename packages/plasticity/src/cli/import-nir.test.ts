@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend } from '@plasticity/core-tensors';
 import { encodeNmnist } from '@plasticity/datasets';
 import { nirFloat32, nirInt64 } from '@plasticity/neurons';
@@ -131,6 +132,7 @@ const evalJson = async (run: string, dataset: string) => {
 
 describe('plasticity import', () => {
   test('an exported bptt run imported back scores what the run scores, with a report', async () => {
+    const tensors = tf.memory().numTensors;
     const run = await cli(
       [
         'import',
@@ -148,6 +150,8 @@ describe('plasticity import', () => {
       { cwd: dir },
     );
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    // The graph's weights and the learner are freed.
+    expect(tf.memory().numTensors).toBe(tensors);
     const result = onlyJson<{ layers: { type: string; node: string }[]; test: EvalJson; warnings: string[] }>(
       run,
     );
@@ -258,6 +262,7 @@ describe('plasticity import', () => {
   }, 120_000);
 
   test('graphs that do not fit: the node named, or the shapes', async () => {
+    const tensors = tf.memory().numTensors;
     // Yin-Yang has 3 classes; the CNN 10 outputs.
     await writeNirFile(join(dir, 'small.nir'), { version: '0.2.0', graph: smallCnn() });
     const classes = await cli(['import', 'small.nir', '--dt', '1', '--dataset', 'yinyang', '--out', 'x'], {
@@ -310,5 +315,7 @@ describe('plasticity import', () => {
     const noDt = await cli(['import', 'run.nir', '--dataset', 'yinyang'], { cwd: dir });
     expect(noDt.code).toBe(2);
     expect(noDt.stderr).toMatch(/import needs --dt MS/);
+    // Refused imports free what they read.
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });
