@@ -93,7 +93,7 @@ export function runConcept(options: ConceptOptions): ExperimentResult {
         ),
       ],
       caption:
-        'Forward-mode derivative through the closed-form flows: finite everywhere except at the weight where the neuron stops spiking within the trial, where it grows large.',
+        'Forward-mode derivative through the closed-form flows: finite for every weight; steepest where the spike leaves the trial and the pseudospike takes over, which join without a jump.',
     },
   ];
   const lifFirst = lif.findIndex(Number.isFinite);
