@@ -1,12 +1,8 @@
-import { describeRuleConformance, memorySplit, unitNoisyXor } from '@plasticity/core-tensors/testing';
+import { describeRuleConformance, noisyXorConformance } from '@plasticity/core-tensors/testing';
 import { eventpropRule } from './index.js';
 
-const train = unitNoisyXor(128, 1);
-const test = unitNoisyXor(100, 2);
-
 await describeRuleConformance(eventpropRule, {
-  task: { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' },
-  data: { train: memorySplit(train.x, train.y, [2]), test: memorySplit(test.x, test.y, [2]) },
+  ...noisyXorConformance({ unit: true }),
   config: {
     hidden: [20],
     loss: 'max-voltage',

@@ -1,19 +1,11 @@
-import {
-  describeRuleConformance,
-  memorySplit,
-  noisyXor,
-  testBackends,
-} from '@plasticity/core-tensors/testing';
+import { describeRuleConformance, noisyXorConformance, testBackends } from '@plasticity/core-tensors/testing';
 import type { RuleConformanceOptions } from '@plasticity/core-tensors/testing';
 import { leastControlRule } from './index.js';
 
-const train = noisyXor(128, 1);
-const test = noisyXor(100, 2);
 const backends = await testBackends();
 
 const options: RuleConformanceOptions = {
-  task: { input: { kind: 'dense', shape: [2] }, outputs: 2, kind: 'classification' },
-  data: { train: memorySplit(train.x, train.y, [2]), test: memorySplit(test.x, test.y, [2]) },
+  ...noisyXorConformance(),
   // Linear feedback learns its own weights alongside Q: both must survive a resume.
   config: {
     hidden: [12],

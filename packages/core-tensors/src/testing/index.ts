@@ -15,6 +15,7 @@ export {
 } from './conformance/suite.js';
 export type { TestRunner } from './conformance/suite.js';
 export { CONFORMANCE_CHECKS } from './conformance/options.js';
+export { noisyXorConformance } from './conformance/xor-task.js';
 export type {
   ConformanceCheck,
   ConformanceData,
