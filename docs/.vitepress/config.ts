@@ -15,6 +15,7 @@ const guides: DefaultTheme.SidebarItem = {
     { text: 'Getting started', link: '/getting-started' },
     { text: 'Spiking networks', link: '/spiking' },
     { text: 'Local learning', link: '/local-learning' },
+    { text: 'Gated synapses', link: '/gated-synapses' },
     { text: 'Command line', link: '/cli' },
   ],
 };
