@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, jest, test } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '@plasticity/core-tensors';
 import type { Learner } from '@plasticity/core-tensors';
 import { expectNoLeaks } from '@plasticity/core-tensors/testing';
 import { initBackend, listRules } from '../index.js';
@@ -144,4 +145,41 @@ test('the Forward-Forward example runs as written and learns', async () => {
   } finally {
     log.mockRestore();
   }
+});
+
+describe('oja plugin (the "Write your own rule" guide)', () => {
+  test('the hidden layer learns the principal subspace of its inputs (closed form: the top eigenvectors)', async () => {
+    await initBackend('cpu');
+    const { createOjaLearner, ojaConfigSchema } = await import('./oja-rule.js');
+    // Inputs with variance 9 and 4 along two orthogonal directions, 0.01 along the third.
+    const rng = createRng(5);
+    const axes = [
+      [0.6, 0.8, 0],
+      [-0.8, 0.6, 0],
+      [0, 0, 1],
+    ];
+    const scales = [3, 2, 0.1];
+    const x = Array.from({ length: 400 }, () => {
+      const z = scales.map((s) => s * rng.normal());
+      return [0, 1, 2].map((j) => z.reduce((sum, zi, i) => sum + zi * axes[i][j], 0));
+    });
+    const task = { input: { kind: 'dense', shape: [3] }, outputs: 2, kind: 'classification' } as const;
+    const learner = createOjaLearner(ojaConfigSchema.parse({ features: 2, learningRate: 0.01 }), task, 1);
+    const batch = {
+      x: tf.tensor2d(x),
+      y: tf.tensor1d(
+        x.map((r) => (r[2] > 0 ? 1 : 0)),
+        'int32',
+      ),
+      size: 400,
+    };
+    for (let i = 0; i < 400; i++) await learner.trainStep(batch);
+    // W spans the top two axes: its columns are orthonormal and have no third-axis component.
+    const w = (await learner.params.w.array()) as number[][];
+    const gram = [0, 1].map((a) => [0, 1].map((b) => w.reduce((s, row) => s + row[a] * row[b], 0)));
+    gram.forEach((row, a) => row.forEach((g, b) => expect(g).toBeCloseTo(a === b ? 1 : 0, 2)));
+    expect(Math.hypot(w[2][0], w[2][1])).toBeLessThan(0.02);
+    tf.dispose([batch.x, batch.y]);
+    learner.dispose();
+  });
 });
