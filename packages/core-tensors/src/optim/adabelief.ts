@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-// tfjs 4.22 AdamOptimizer state this class steps (private there; kept, so that getWeights,
-// setWeights, dispose and the checkpoint format are the same as Adam's).
-interface AdamState {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
-  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
-}
+import { adamSlots, advanceAdamPowers } from './adam-state.js';
+import type { AdamState } from './adam-state.js';
 
 /** Added to the belief moment each step, as the AdaBelief paper's ε inside the second moment. */
 const BELIEF_FLOOR = 1e-16;
@@ -21,30 +14,12 @@ const BELIEF_FLOOR = 1e-16;
 export class AdaBeliefOptimizer extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     const state = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const { beta1, beta2, epsilon, learningRate } = this;
     tf.tidy(() => {
       const correction1 = tf.sub(1, state.accBeta1);
       const correction2 = tf.sub(1, state.accBeta2);
-      names.forEach((name, i) => {
-        const param = tf.engine().registeredVariables[name];
-        // Slots are made on first use and indexed by position, as tfjs does.
-        state.accumulatedFirstMoment[i] ??= {
-          originalName: `${name}/m`,
-          variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
-        };
-        state.accumulatedSecondMoment[i] ??= {
-          originalName: `${name}/v`,
-          variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
-        };
-        const grad: tf.Tensor | undefined = Array.isArray(variableGradients)
-          ? variableGradients[i].tensor
-          : variableGradients[name];
-        if (grad == null) return;
-        const m = state.accumulatedFirstMoment[i].variable;
-        const s = state.accumulatedSecondMoment[i].variable;
+      for (const { param, m, v: s, grad } of adamSlots(this, variableGradients)) {
+        if (grad === undefined) continue;
         const newM = tf.add(tf.mul(m, beta1), tf.mul(grad, 1 - beta1));
         const surprise = tf.sub(grad, newM);
         const newS = tf.add(tf.add(tf.mul(s, beta2), tf.mul(tf.square(surprise), 1 - beta2)), BELIEF_FLOOR);
@@ -52,9 +27,8 @@ export class AdaBeliefOptimizer extends tf.AdamOptimizer {
         m.assign(newM);
         s.assign(newS);
         param.assign(tf.sub(param, tf.mul(step, learningRate)));
-      });
-      state.accBeta1.assign(tf.mul(state.accBeta1, beta1));
-      state.accBeta2.assign(tf.mul(state.accBeta2, beta2));
+      }
+      advanceAdamPowers(this, this.beta1, this.beta2);
     });
     this.incrementIterations();
   }

@@ -1,15 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamSlots, advanceAdamPowers } from './adam-state.js';
+import type { AdamState } from './adam-state.js';
 import { FUSED_ADAM, registerFusedAdam } from './fused-adam-kernel.js';
 import type { FusedAdamAttrs } from './fused-adam-kernel.js';
-
-// tfjs 4.22 AdamOptimizer state this class steps (private there; kept, so that getWeights,
-// setWeights, dispose and the checkpoint format stay tfjs' own).
-interface AdamState {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
-  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
-}
 
 /**
  * tfjs' Adam with each parameter's update fused into one kernel where the backend has it (cpu
@@ -29,9 +22,6 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       return;
     }
     const state = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const attrs: FusedAdamAttrs = {
       learningRate: this.learningRate,
       beta1: this.beta1,
@@ -39,23 +29,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       epsilon: this.epsilon,
     };
     tf.tidy(() => {
-      names.forEach((name, i) => {
-        const param = tf.engine().registeredVariables[name];
-        // Slots are made on first use and indexed by position, as tfjs does.
-        state.accumulatedFirstMoment[i] ??= {
-          originalName: `${name}/m`,
-          variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
-        };
-        state.accumulatedSecondMoment[i] ??= {
-          originalName: `${name}/v`,
-          variable: tf.tidy(() => tf.zerosLike(param).variable(false)),
-        };
-        const grad: tf.Tensor | undefined = Array.isArray(variableGradients)
-          ? variableGradients[i].tensor
-          : variableGradients[name];
-        if (grad == null) return;
-        const m = state.accumulatedFirstMoment[i].variable;
-        const v = state.accumulatedSecondMoment[i].variable;
+      for (const { param, m, v, grad } of adamSlots(this, variableGradients)) {
+        if (grad === undefined) continue;
         const [newParam, newM, newV] = tf
           .engine()
           .runKernel(
@@ -66,9 +41,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         m.assign(newM);
         v.assign(newV);
         param.assign(newParam);
-      });
-      state.accBeta1.assign(tf.mul(state.accBeta1, this.beta1));
-      state.accBeta2.assign(tf.mul(state.accBeta2, this.beta2));
+      }
+      advanceAdamPowers(this, this.beta1, this.beta2);
     });
     this.incrementIterations();
   }

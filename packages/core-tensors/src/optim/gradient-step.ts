@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Learner, ParamMap } from '../contract/learner.js';
 import { PlasticityError } from '../errors/plasticity-error.js';
 import { AdaBeliefOptimizer } from './adabelief.js';
+import type { AdamState } from './adam-state.js';
 import { FusedAdamOptimizer } from './fused-adam.js';
 import { OPTIMIZERS } from './optimizer-config.js';
 import type { GradientOptimizerName, GradientOptimizerOptions } from './optimizer-config.js';
@@ -58,12 +59,8 @@ const ITERATIONS_KEY = 'iterations';
 // which differs in the last float32 bit from the running product, so resume would drift; we
 // save and restore them as they are.
 const ADAM_POWERS = ['beta1Power', 'beta2Power'] as const;
-interface AdamInternals {
-  accBeta1: tf.Variable;
-  accBeta2: tf.Variable;
-}
 const adamPower = (optimizer: tf.Optimizer, key: (typeof ADAM_POWERS)[number]): tf.Variable => {
-  const internals = optimizer as unknown as AdamInternals;
+  const internals = optimizer as unknown as AdamState;
   return key === 'beta1Power' ? internals.accBeta1 : internals.accBeta2;
 };
 
@@ -85,19 +82,15 @@ function makeOptimizer(options: GradientStepOptions, learningRate: number): tf.O
     case 'momentum':
       return tf.train.momentum(learningRate, options.momentum ?? 0.9, options.nesterov ?? false);
     case 'adam':
-      return new FusedAdamOptimizer(
+    case 'adabelief': {
+      const Optimizer = options.optimizer === 'adam' ? FusedAdamOptimizer : AdaBeliefOptimizer;
+      return new Optimizer(
         learningRate,
         options.beta1 ?? 0.9,
         options.beta2 ?? 0.999,
         options.epsilon ?? 1e-7,
       );
-    case 'adabelief':
-      return new AdaBeliefOptimizer(
-        learningRate,
-        options.beta1 ?? 0.9,
-        options.beta2 ?? 0.999,
-        options.epsilon ?? 1e-7,
-      );
+    }
     default:
       throw new PlasticityError(
         'E_CONFIG',
