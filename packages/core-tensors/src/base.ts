@@ -34,6 +34,7 @@ export {
   threadCount,
   toWorkerError,
 } from './parallel/node-workers.js';
+export { threadsSchema } from './parallel/threads-schema.js';
 export type { NodeWorker, WorkerError } from './parallel/node-workers.js';
 export type {
   LayerChain,

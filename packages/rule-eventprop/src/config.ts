@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_LOSSES, choiceSchema } from '@plasticity/neurons';
-import { optimizerConfigShape, weightDecaySchema } from '@plasticity/core-tensors';
+import { optimizerConfigShape, weightDecaySchema, threadsSchema } from '@plasticity/core-tensors';
 
 const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
 
@@ -119,12 +119,7 @@ export const eventpropConfigSchema = z.strictObject({
     .describe(
       'Scale the batch gradient down to this global L2 norm when it is larger (a near-tangential threshold crossing can make one gradient huge). Off when absent.',
     ),
-  threads: z
-    .union([z.literal('auto'), z.number().int().min(1).max(256)])
-    .default('auto')
-    .describe(
-      'Threads that simulate a batch (Node worker threads, each a slice of the batch): auto = one per core, at most 8; 1 = the calling thread only. Browsers use one.',
-    ),
+  threads: threadsSchema,
   maxSpikesPerNeuron: z
     .number()
     .int()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optimizerConfigShape } from '@plasticity/core-tensors';
+import { optimizerConfigShape, threadsSchema } from '@plasticity/core-tensors';
 
 const positive = (fallback: number, what: string) => z.number().positive().default(fallback).describe(what);
 
@@ -52,12 +52,7 @@ export const smoothExactConfigSchema = z.strictObject({
     .lt(0.5)
     .default(0.02)
     .describe('Training augmentation: each input bin is flipped (b → bins − b) with this probability.'),
-  threads: z
-    .union([z.literal('auto'), z.number().int().min(1).max(256)])
-    .default('auto')
-    .describe(
-      'Threads that simulate a batch (Node worker threads, each a slice of the batch): auto = one per core, at most 8; 1 = the calling thread only. Browsers use one.',
-    ),
+  threads: threadsSchema,
   ...optimizerConfigShape,
 });
 
