@@ -75,6 +75,10 @@ export interface DvsSensor {
 
 const MIN_THRESHOLD = 0.01;
 
+// The per-pixel loop reads these as module constants: a global lookup (`Math.max`) is many times
+// slower where the code runs in a vm context (Jest's test environment).
+const { log, min, max } = Math;
+
 function checkOption(field: keyof DvsOptions, value: number, positive: boolean): void {
   if (!(Number.isFinite(value) && (positive ? value > 0 : value >= 0))) {
     throw new PlasticityError(
@@ -126,7 +130,7 @@ export function recordDvs(scene: DvsScene, sensor: DvsSensor, options: DvsOption
   }
   const pixels = scene.width * scene.height;
   const frame = new Float32Array(pixels);
-  const logOf = (v: number) => Math.log(v + logOffset);
+  const logOf = (v: number) => log(v + logOffset);
   scene.render(0, frame);
   const previous = Float64Array.from(frame, logOf);
   const reference = Float64Array.from(previous);
@@ -155,14 +159,14 @@ export function recordDvs(scene: DvsScene, sensor: DvsSensor, options: DvsOption
         const on = change >= sensor.on[p];
         if (!on && change > -sensor.off[p]) break;
         const level = reference[p] + (on ? sensor.on[p] : -sensor.off[p]);
-        const fraction = to === from ? 0 : Math.min(1, Math.max(0, (level - from) / (to - from)));
-        const t = Math.max(t0 + fraction * (t1 - t0), lastEvent[p] + refractory);
+        const fraction = to === from ? 0 : min(1, max(0, (level - from) / (to - from)));
+        const t = max(t0 + fraction * (t1 - t0), lastEvent[p] + refractory);
         if (t > t1) break;
         emit(t, p, on);
         reference[p] = level;
       }
       previous[p] = to;
-      const noiseAt = Math.max(nextNoise[p], lastEvent[p] + refractory);
+      const noiseAt = max(nextNoise[p], lastEvent[p] + refractory);
       if (noiseAt <= t1) {
         emit(noiseAt, p, rng.uniform() < 0.5);
         nextNoise[p] = noiseAt + noiseInterval();

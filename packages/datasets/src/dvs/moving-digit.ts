@@ -95,6 +95,7 @@ export function movingImageScene(
 ): DvsScene {
   const top = (size - rows) / 2;
   const left = (size - cols) / 2;
+  const { floor } = Math; // a module-scope read in the pixel loop (see the emulator's note on globals)
   const pixel = (r: number, c: number) =>
     r >= 0 && r < rows && c >= 0 && c < cols ? image[r * cols + c] / 255 : 0;
   return {
@@ -105,11 +106,11 @@ export function movingImageScene(
       const [dx, dy] = pathOffset(path, t);
       for (let y = 0; y < size; y++) {
         const sy = y - top - dy;
-        const r = Math.floor(sy);
+        const r = floor(sy);
         const fy = sy - r;
         for (let x = 0; x < size; x++) {
           const sx = x - left - dx;
-          const c = Math.floor(sx);
+          const c = floor(sx);
           const fx = sx - c;
           out[y * size + x] =
             (1 - fy) * ((1 - fx) * pixel(r, c) + fx * pixel(r, c + 1)) +
