@@ -33,7 +33,6 @@ const KNOWN_SYMBOLS: Record<string, string> = {
   '@plasticity/rule-least-control': 'leastcontrolrule',
   '@plasticity/rule-smooth-exact': 'smoothexactrule',
   '@plasticity/rule-spike-event': 'spikeeventrule',
-  '@plasticity/rule-spike-event': 'spikeeventrule',
   '@plasticity/rule-btsp': 'binarymemory',
   '@plasticity/rule-bptt': 'bpttrule',
   '@plasticity/rule-backprop': 'backproprule',
