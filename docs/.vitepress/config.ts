@@ -16,6 +16,7 @@ const guides: DefaultTheme.SidebarItem = {
     { text: 'Spiking networks', link: '/spiking' },
     { text: 'Local learning', link: '/local-learning' },
     { text: 'Gated synapses', link: '/gated-synapses' },
+    { text: 'Spike-event learning', link: '/spike-event-learning' },
     { text: 'Write your own rule', link: '/write-a-rule' },
     { text: 'Command line', link: '/cli' },
   ],

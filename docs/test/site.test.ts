@@ -16,7 +16,15 @@ import { githubSlug } from '../.vitepress/repo-links.js';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(docs, '.vitepress', 'dist');
-const GUIDES = ['getting-started', 'spiking', 'local-learning', 'write-a-rule', 'gated-synapses', 'cli'];
+const GUIDES = [
+  'getting-started',
+  'spiking',
+  'local-learning',
+  'write-a-rule',
+  'gated-synapses',
+  'spike-event-learning',
+  'cli',
+];
 
 /** A symbol each entry exports, as its API page's heading anchor. */
 const KNOWN_SYMBOLS: Record<string, string> = {
