@@ -162,7 +162,7 @@ describe('--set key=value', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error [E_CONFIG]: rule "backprop" reads dense features, and dataset "nmnist" gives event lists: ' +
-        'it cannot train on it; rules for event lists: bptt, eventprop\n',
+        'it cannot train on it; rules for event lists: bptt, eventprop, spike-event\n',
     );
   });
 
