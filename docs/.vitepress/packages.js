@@ -18,6 +18,7 @@ const ORDER = [
   'rule-least-control',
   'rule-smooth-exact',
   'rule-spike-event',
+  'rule-stdp',
   'rule-btsp',
   'rule-bptt',
   'rule-backprop',

@@ -41,6 +41,7 @@ const KNOWN_SYMBOLS: Record<string, string> = {
   '@plasticity/rule-least-control': 'leastcontrolrule',
   '@plasticity/rule-smooth-exact': 'smoothexactrule',
   '@plasticity/rule-spike-event': 'spikeeventrule',
+  '@plasticity/rule-stdp': 'stdprule',
   '@plasticity/rule-btsp': 'binarymemory',
   '@plasticity/rule-bptt': 'bpttrule',
   '@plasticity/rule-backprop': 'backproprule',

@@ -43,13 +43,33 @@ export async function createRule(root, name, { description } = {}) {
   return dir;
 }
 
+const USAGE = `usage: npm run new-rule -- <name> [--description "..."] [--root DIR]
+
+Writes packages/rule-<name> (a rule plugin laid out as the built-in ones, with a test that runs
+the conformance suite) and .changeset/rule-<name>-first.md.`;
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { root: { type: 'string' }, description: { type: 'string' } },
-  });
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' },
+        description: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    console.error(`new-rule: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { positionals, values } = args;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   if (positionals.length !== 1) {
-    console.error('usage: npm run new-rule -- <name> [--description "..."] [--root DIR]');
+    console.error(USAGE);
     process.exit(2);
   }
   const root = resolve(values.root ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..'));

@@ -183,7 +183,10 @@ test('importing the package registers the rule', () => {
   expect(getRule('${name}')).toBe(${rule});
 });
 
-/** Two Gaussian blobs in 2-D: a task a linear rule can learn. */
+/**
+ * Two Gaussian blobs in 2-D: a task a linear rule can learn. Give the suite data in your rule's
+ * input domain (a rate-coded rule wants intensities in [0, 1]) and a task it learns in a few epochs.
+ */
 function blobs(count: number, seed: number) {
   const rng = createRng(seed);
   const y = Int32Array.from({ length: count }, (_, k) => k % 2);

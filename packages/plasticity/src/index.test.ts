@@ -10,6 +10,7 @@ import * as forwardForward from '@plasticity/rule-forward-forward';
 import * as leastControl from '@plasticity/rule-least-control';
 import * as smoothExact from '@plasticity/rule-smooth-exact';
 import * as spikeEvent from '@plasticity/rule-spike-event';
+import * as stdp from '@plasticity/rule-stdp';
 // The environment-neutral side of datasets, which Jest (running in Node) does not resolve by name.
 import * as neutralDatasets from '../../datasets/src/index.js';
 import * as neutral from './index.js';
@@ -29,6 +30,7 @@ describe('plasticity re-exports', () => {
     ['@plasticity/rule-least-control', leastControl],
     ['@plasticity/rule-smooth-exact', smoothExact],
     ['@plasticity/rule-spike-event', spikeEvent],
+    ['@plasticity/rule-stdp', stdp],
   ])('every value export of %s, as the same object', (name, module) => {
     if (name.includes('/rule-')) {
       // Rule packages are namespaces (their helper names overlap).
@@ -41,6 +43,7 @@ describe('plasticity re-exports', () => {
         '@plasticity/rule-least-control': umbrella.leastControl,
         '@plasticity/rule-smooth-exact': umbrella.smoothExact,
         '@plasticity/rule-spike-event': umbrella.spikeEvent,
+        '@plasticity/rule-stdp': umbrella.stdp,
       };
       const namespace = namespaces[name];
       for (const key of Object.keys(module)) {
@@ -74,5 +77,6 @@ describe('plasticity re-exports', () => {
     expect(umbrella.getRule('least-control')).toBe(umbrella.leastControlRule);
     expect(umbrella.getRule('smooth-exact')).toBe(umbrella.smoothExactRule);
     expect(umbrella.getRule('spike-event')).toBe(umbrella.spikeEventRule);
+    expect(umbrella.getRule('stdp')).toBe(umbrella.stdpRule);
   });
 });

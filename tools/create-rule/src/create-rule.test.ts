@@ -77,3 +77,14 @@ test('refuses a name that is not kebab-case, and a folder that exists', async ()
   await createRule(root, 'twice');
   await expect(createRule(root, 'twice')).rejects.toThrow(/exists already/);
 });
+
+test('the command prints its usage for --help, and refuses an unknown option without a stack trace', async () => {
+  const script = join(repo, 'tools', 'create-rule', 'create-rule.js');
+  const help = await run([script, '--help'], repo);
+  expect(help.code).toBe(0);
+  expect(help.output).toMatch(/^usage: npm run new-rule -- <name>/);
+  const unknown = await run([script, 'x', '--bogus'], repo);
+  expect(unknown.code).toBe(2);
+  expect(unknown.output).toMatch(/^new-rule: Unknown option '--bogus'/);
+  expect(unknown.output).not.toMatch(/\n\s+at /);
+});

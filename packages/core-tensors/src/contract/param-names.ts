@@ -1,8 +1,8 @@
 /**
  * What a layer's weight is: its input kernel, its bias, its recurrent kernel, or its neurons'
- * initial phases (oscillator neurons whose starting state is learned).
+ * initial phases (oscillator neurons whose starting state is learned), or their firing thresholds.
  */
-export type ParamKind = 'kernel' | 'bias' | 'recurrent' | 'phase';
+export type ParamKind = 'kernel' | 'bias' | 'recurrent' | 'phase' | 'threshold';
 
 /**
  * The one naming scheme of weights in a `ParamMap`, checkpoints and EASGD: `layers.{k}.{kind}`,

@@ -7,3 +7,4 @@ import '@plasticity/rule-forward-forward';
 import '@plasticity/rule-least-control';
 import '@plasticity/rule-smooth-exact';
 import '@plasticity/rule-spike-event';
+import '@plasticity/rule-stdp';

@@ -75,6 +75,7 @@ const SHORT_RUN: Readonly<Record<string, readonly string[]>> = {
   // The recipe's 2312-100-2312 network takes minutes on a busy machine; 16 hidden units suffice here.
   'smooth-exact/mnist': ['--set', 'hidden=[32]', '--batch-size', '20', '--epochs', '3', '--lr', '0.01'],
   'spike-event/mnist-dvs': ['--set', 'hidden=[16]', '--batch-size', '10', '--epochs', '2'],
+  'stdp/mnist': ['--set', 'hidden=20', '--epochs', '1'],
 };
 const SHD_EPOCHS = ['--epochs', '10', '--lr', '0.01'];
 function shortRun(rule: string, dataset: string): readonly string[] {
