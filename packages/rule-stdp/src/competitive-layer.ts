@@ -185,12 +185,16 @@ export function stdpUpdate(
   const { prePost, postPre } = presentation;
   if (!prePost || !postPre) throw new Error('stdpUpdate needs a presentation made with learn = true');
   const grown = new Float64Array(weights.length);
-  const sums = new Float64Array(hidden);
-  for (let k = 0; k < weights.length; k++) {
+  for (let k = 0; k < weights.length; k++)
     grown[k] = Math.max(0, weights[k] + rates.potentiation * prePost[k] - rates.depression * postPre[k]);
-    sums[k % hidden] += grown[k];
-  }
+  return normalizeColumns(grown, hidden);
+}
+
+/** `weights` `[inputs × hidden]` with each column scaled to sum 1 (an all-zero column stays 0). */
+export function normalizeColumns(weights: ArrayLike<number>, hidden: number): Float32Array {
+  const sums = new Float64Array(hidden);
+  for (let k = 0; k < weights.length; k++) sums[k % hidden] += weights[k];
   const next = new Float32Array(weights.length);
-  for (let k = 0; k < weights.length; k++) next[k] = grown[k] / Math.max(sums[k % hidden], 1e-12);
+  for (let k = 0; k < weights.length; k++) next[k] = weights[k] / Math.max(sums[k % hidden], 1e-12);
   return next;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, getRule, initBackend, parseConfig } from '@plasticity/core-tensors';
+import { createRng, getRule, initBackend, paramName, parseConfig } from '@plasticity/core-tensors';
 import { describeRuleConformance, memorySplit } from '@plasticity/core-tensors/testing';
 import { expect, test } from '@jest/globals';
 import { stdpRule } from './index.js';
@@ -53,4 +53,29 @@ test('inspect gives the input and layer rasters of the first samples, as predict
   tf.dispose(x);
   learner.dispose();
   expect(tf.memory().numTensors).toBe(0);
+});
+
+test('the layer learns the same weights and thresholds, bit for bit, on cpu and wasm', async () => {
+  // 16 inputs: column sums that float32 arithmetic on a backend would round differently.
+  const task = { input: { kind: 'dense', shape: [16] }, outputs: 2, kind: 'classification' } as const;
+  const layers: number[][][] = [];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await initBackend(backend);
+    const learner = stdpRule.create(parseConfig(stdpRule, { hidden: 6, steps: 20, threshold: 0.3 }), task, 0);
+    const rng = createRng(5);
+    for (let k = 0; k < 5; k++) {
+      const x = tf.tensor2d(rng.uniformArray(8 * 16), [8, 16]);
+      const y = tf.tensor1d(
+        Int32Array.from({ length: 8 }, (_, b) => b % 2),
+        'int32',
+      );
+      await learner.trainStep({ x, y, size: 8 });
+      tf.dispose([x, y]);
+    }
+    const names = [paramName(0, 'kernel'), paramName(0, 'threshold')];
+    layers.push(await Promise.all(names.map(async (name) => Array.from(await learner.params[name].data()))));
+    learner.dispose();
+  }
+  expect(layers[0][1].some((theta) => theta > 0)).toBe(true); // the layer fired and adapted
+  expect(layers[1]).toEqual(layers[0]);
 });

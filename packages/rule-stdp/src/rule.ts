@@ -20,7 +20,7 @@ import type {
   StepMetrics,
   TaskSpec,
 } from '@plasticity/core-tensors';
-import { presentRateCoded, stdpUpdate } from './competitive-layer.js';
+import { normalizeColumns, presentRateCoded, stdpUpdate } from './competitive-layer.js';
 import type { CompetitiveLayer, Presentation } from './competitive-layer.js';
 import { stdpConfigSchema } from './config.js';
 import type { StdpConfig } from './config.js';
@@ -37,7 +37,8 @@ const READOUT_BIAS = paramName(1, 'bias');
  * (intensities in [0, 1]) by STDP, without labels; a softmax readout on each neuron's share of
  * the sample's spikes learns the classes by the delta rule, through the core's gradient step.
  * Input spikes are drawn from `seed` and the step count, so a resumed run repeats exactly;
- * `predict` always draws the same spikes.
+ * `predict` always draws the same spikes. The layer (weights, thresholds, spikes) is computed on
+ * the host and is the same on every backend; the readout is tfjs arithmetic.
  */
 export function createStdpLearner(config: StdpConfig, task: TaskSpec, seed: number): Learner {
   if (task.kind !== 'classification') {
@@ -47,11 +48,10 @@ export function createStdpLearner(config: StdpConfig, task: TaskSpec, seed: numb
   const { hidden } = config;
   const classes = task.outputs;
   const rng = createRng(seed);
-  // Positive weights, each neuron's summing to 1; no tensor outlives the tidy but the variables.
-  const weights = tf.tidy(() => {
-    const w = tf.tensor2d(rng.fork('weights').uniformArray(inputs * hidden, 0.5, 1), [inputs, hidden]);
-    return tf.variable(tf.div(w, tf.sum(w, 0, true)), false);
-  });
+  // Positive weights, each neuron's summing to 1, made on the host as every later update is,
+  // so the layer is the same bit for bit on every backend.
+  const initial = normalizeColumns(rng.fork('weights').uniformArray(inputs * hidden, 0.5, 1), hidden);
+  const weights = tf.tidy(() => tf.variable(tf.tensor2d(initial, [inputs, hidden]), false));
   const theta = tf.tidy(() => tf.variable(tf.zeros([hidden]), false));
   const kernel = tf.tidy(() => tf.variable(tf.zeros([hidden, classes])));
   const bias = tf.tidy(() => tf.variable(tf.zeros([classes])));
