@@ -1,12 +1,13 @@
 // Suite `local`: training throughput of the local rules against backprop on the same network,
 // on wasm (the Node default), in one process: Forward-Forward (one thread and every core)
-// vs backprop on its MNIST recipe network, least-control and BTSP vs backprop on their own. Seeded
-// synthetic MNIST-sized batches; ratios are against backprop in this run.
+// vs backprop on its MNIST recipe network, least-control, BTSP and STDP vs backprop on their own.
+// Seeded synthetic MNIST-sized batches; ratios are against backprop in this run.
 import { initBackend, parseConfig, resolveRecipe } from '@plasticity/core-tensors';
 import { backpropRule } from '@plasticity/rule-backprop';
 import { btspRule } from '@plasticity/rule-btsp';
 import { forwardForwardRule } from '@plasticity/rule-forward-forward';
 import { leastControlRule } from '@plasticity/rule-least-control';
+import { stdpRule } from '@plasticity/rule-stdp';
 import { measureTraining } from './mnist-sized.js';
 import { printTable, rate } from './table.js';
 
@@ -26,6 +27,9 @@ function cases() {
   const btsp = resolveRecipe(btspRule, 'mnist');
   const btspConfig = parseConfig(btspRule, btsp.config);
   const btspBatch = btsp.fit.batchSize;
+  const stdp = resolveRecipe(stdpRule, 'mnist');
+  const stdpConfig = parseConfig(stdpRule, stdp.config);
+  const stdpBatch = stdp.fit.batchSize;
   return [
     {
       group: 'ff',
@@ -84,6 +88,24 @@ function cases() {
       config: btspConfig,
       batchSize: btspBatch,
       network: net(btspConfig.hidden),
+    },
+    {
+      group: 'stdp',
+      name: 'backprop',
+      rule: backpropRule,
+      config: { hidden: [stdpConfig.hidden] },
+      batchSize: stdpBatch,
+      network: net([stdpConfig.hidden]),
+    },
+    {
+      // The spiking layer on the host, 50 steps a sample. Synthetic pixels are all nonzero (about
+      // 4× the input spikes of a real digit), so this is slower than training on MNIST.
+      group: 'stdp',
+      name: 'stdp',
+      rule: stdpRule,
+      config: stdpConfig,
+      batchSize: stdpBatch,
+      network: net([stdpConfig.hidden]),
     },
   ];
 }
