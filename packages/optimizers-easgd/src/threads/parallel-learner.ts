@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PlasticityError, fromWorkerError } from '@plasticity/core-tensors';
-import type { Batch, BatchInput, Learner, StepMetrics } from '@plasticity/core-tensors';
+import type { Batch, BatchInput, InspectOptions, Learner, StepMetrics } from '@plasticity/core-tensors';
 import type { CenterStore } from '../store/center-store.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { SharedMemoryStore } from '../store/shared-memory-store.js';
@@ -306,6 +306,14 @@ export async function parallelLearner(parts: ParallelLearnerParts): Promise<Thre
       await flush();
       return center.predict(x);
     },
+    // Spiking rules show rasters of the center, as predict sees it (run reports draw them).
+    ...(center.inspect && {
+      async inspect(x: BatchInput, options?: InspectOptions) {
+        assertLive();
+        await flush();
+        return center.inspect!(x, options);
+      },
+    }),
     async saveState() {
       await flush();
       return { 'easgd.workers': tf.scalar(slots.length) };

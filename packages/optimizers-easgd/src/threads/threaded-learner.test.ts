@@ -82,6 +82,41 @@ describe('createThreadedLearner', () => {
     60_000,
   );
 
+  test('inspect shows the center after the steps sent so far, where the center can inspect', async () => {
+    let seen: Float32Array | undefined;
+    const center = softmaxLearner(7);
+    const inspecting = Object.assign(center, {
+      async inspect() {
+        seen = await flattenParams(center.params);
+        return { duration: 0, layers: [] };
+      },
+    });
+    const learner = await createThreadedLearner({
+      center: inspecting,
+      script: SCRIPT,
+      rule: 'softmax',
+      config: {},
+      task: TEACHER_TASK,
+      seed: 7,
+      easgd: parseEasgdConfig({ method: 'easgd', workers: 2, tau: 4 }).config,
+      backend: 'cpu',
+    });
+    const train = teacherBatches(8, 16, 3);
+    try {
+      const start = await flattenParams(learner.params);
+      for (const batch of train) await learner.trainStep(batch);
+      expect(await learner.inspect!(train[0].x)).toEqual({ duration: 0, layers: [] });
+      expect(seen!.some((v, i) => v !== start[i])).toBe(true); // the workers' steps reached it
+      expect(Array.from(seen!)).toEqual(Array.from(await flattenParams(learner.params)));
+    } finally {
+      learner.dispose();
+      tf.dispose(train.flatMap((b) => [b.x, b.y]));
+    }
+    const plain = await threaded('softmax');
+    expect(plain.inspect).toBeUndefined();
+    plain.dispose();
+  }, 60_000);
+
   test.each(['shared', 'messages'] as const)(
     '%s center: with eta = 0 the exchanges keep the center plus the workers constant',
     async (centerStore) => {
